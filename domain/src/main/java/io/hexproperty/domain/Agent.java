@@ -1,0 +1,8 @@
+package io.hexproperty.domain;
+
+/** A listing agent (or an MLS feed) allowed to write listings. */
+public record Agent(String agentKey, String name) {
+    public Agent {
+        name = Text.require("name", name, 100);
+    }
+}

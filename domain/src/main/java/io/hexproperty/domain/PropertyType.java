@@ -1,0 +1,15 @@
+package io.hexproperty.domain;
+
+/** RESO PropertyType values that a listings site shows. */
+public enum PropertyType {
+    Residential, ResidentialIncome, ResidentialLease, Land, Farm, CommercialSale, CommercialLease;
+
+    public static PropertyType parse(String field, String value) {
+        for (PropertyType t : values()) {
+            if (t.name().equalsIgnoreCase(value)) {
+                return t;
+            }
+        }
+        throw new DomainException(field, "must be one of " + java.util.Arrays.toString(values()));
+    }
+}

@@ -1,0 +1,22 @@
+package io.hexproperty.domain.port.in;
+
+import io.hexproperty.domain.Agent;
+import io.hexproperty.domain.Inquiry;
+import io.hexproperty.domain.InquiryDraft;
+import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.ListingDraft;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.ListingPatch;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+
+/** What agents and buyers write: listings (agents only) and inquiries (anyone). */
+public interface ListingCommands {
+    CompletionStage<Listing> create(Agent agent, ListingDraft draft);
+
+    CompletionStage<Listing> update(Agent agent, ListingKey key, ListingPatch patch, OptionalLong ifMatchVersion);
+
+    CompletionStage<Boolean> delete(Agent agent, ListingKey key);
+
+    CompletionStage<Inquiry> inquire(InquiryDraft draft);
+}
