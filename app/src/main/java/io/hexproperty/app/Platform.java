@@ -1,0 +1,165 @@
+package io.hexproperty.app;
+
+import io.hexproperty.database.DatabaseConfig;
+import io.hexproperty.database.Migrations;
+import io.hexproperty.database.PgAgentStore;
+import io.hexproperty.database.PgInquiryStore;
+import io.hexproperty.database.PgListingStore;
+import io.hexproperty.database.PgPools;
+import io.hexproperty.database.seed.ConsoleProgress;
+import io.hexproperty.database.seed.Seeder;
+import io.hexproperty.domain.ListingService;
+import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.http.HttpApi;
+import io.hexproperty.metrics.MetricsRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code serve}: binds HTTP first (so a port clash fails fast), opens the
+ * database (embedded or external), migrates, seeds on first start, then opens the gate to the API.
+ * {@link #close()} undoes it in reverse: drain HTTP, close the pool, stop PostgreSQL.
+ */
+final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+    private final ServeConfig config;
+    private final PrintStream console;
+    private final MetricsRegistry metrics = new MetricsRegistry("hexproperty");
+    private final StartupGate gate = new StartupGate();
+    private final List<String> deployments = new ArrayList<>();
+    private Vertx vertx;
+    private Databases.Handle database;
+    private Pool pool;
+    private int port;
+    private volatile boolean closed;
+
+    Platform(ServeConfig config, PrintStream console) {
+        this.config = config;
+        this.console = console;
+    }
+
+    /** Starts everything; returns when the API is ready. */
+    Platform start() throws Exception {
+        long started = System.nanoTime();
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                .build();
+        bindHttp();
+
+        gate.phase("opening the database");
+        database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console);
+        gate.phase("migrating");
+        Migrations.apply(database.jdbcUrl(), database.user(), database.password());
+
+        boolean firstStart = !Seeder.isSeeded(database.jdbcUrl(), database.user(), database.password());
+        if (firstStart && config.seedOnFirstStart() && config.listings() > 0) {
+            gate.phase("seeding " + config.listings() + " listings");
+            console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
+            new Seeder(database.jdbcUrl(), database.user(), database.password())
+                    .seed(config.listings(), config.seed(), new ConsoleProgress(console));
+        }
+
+        pool = PgPools.create(vertx, new DatabaseConfig(database.jdbcUrl(), database.user(), database.password(),
+                config.poolSize()), metrics.registry());
+        Clock clock = Clock.systemUTC();
+        PgListingStore listings = new PgListingStore(pool, clock);
+        AgentStore agents = new PgAgentStore(pool);
+        ListingService service = new ListingService(listings, new PgInquiryStore(pool));
+        DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
+
+        MeterRegistry registry = metrics.registry();
+        HttpApi api = new HttpApi(service, service, agents, () -> PgPools.ready(pool), registry, metrics::scrape, clock);
+        gate.open(api.router(vertx));
+        console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
+                port, (System.nanoTime() - started) / 1e9);
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    private void bindHttp() throws Exception {
+        long drain = config.drainTimeout().toMillis();
+        try {
+            // The first server picks the port (which may be 0 = any free one); the rest share it.
+            HttpVerticle first = new HttpVerticle(config.host(), config.port(), gate, drain);
+            deployments.add(vertx.deployVerticle(first).await(30, TimeUnit.SECONDS));
+            port = first.actualPort();
+            for (int i = 1; i < config.eventLoops(); i++) {
+                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), port, gate, drain),
+                        new DeploymentOptions()).await(30, TimeUnit.SECONDS));
+            }
+        } catch (Exception e) {
+            String message = Errors.oneLine(e);
+            if (message.toLowerCase().contains("address already in use")) {
+                throw new StartupException("port " + config.port() + " is already in use; stop the other process or choose another with --port");
+            }
+            throw new StartupException("cannot listen on " + config.host() + ":" + config.port() + ": " + message);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (vertx != null) {
+            for (String id : deployments.reversed()) {
+                try {
+                    vertx.undeploy(id).await(config.drainTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    LOG.warn("HTTP server did not stop cleanly: {}", Errors.oneLine(e));
+                }
+            }
+            if (pool != null) {
+                try {
+                    pool.close().await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("pool did not close cleanly: {}", Errors.oneLine(e));
+                }
+            }
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close cleanly: {}", Errors.oneLine(e));
+            }
+        }
+        if (database != null) {
+            database.close();
+        }
+        metrics.close();
+    }
+
+    static void writeSecret(Path file, String text) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text + System.lineSeparator());
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // Not a POSIX file system: the file keeps the default permissions.
+        }
+    }
+}

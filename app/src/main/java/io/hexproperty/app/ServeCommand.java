@@ -1,0 +1,81 @@
+package io.hexproperty.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hexproperty serve}: the whole platform in one JVM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Runs the API, web page and metrics on one port, on the embedded PostgreSQL "
+                + "(data under --data-dir, seeded on first start) or on --db-url. Ctrl-C stops it cleanly.")
+final class ServeCommand implements Callable<Integer> {
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    @Mixin
+    DatabaseOptions db = new DatabaseOptions();
+
+    @Option(names = "--port", defaultValue = "${env:HEXPROPERTY_PORT:-8080}",
+            description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one). Env: HEXPROPERTY_PORT.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "${env:HEXPROPERTY_HOST:-0.0.0.0}",
+            description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--listings", defaultValue = "100000",
+            description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
+    int listings;
+
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Random seed of the generated data (default: ${DEFAULT-VALUE}); same seed, same listings.")
+    long seed;
+
+    @Option(names = "--no-seed", description = "Do not generate listings on first start.")
+    boolean noSeed;
+
+    @Option(names = "--event-loops", description = "Event-loop threads and HTTP server instances (default: 2 x cores).")
+    Integer eventLoops;
+
+    @Option(names = "--pool-size", description = "PostgreSQL connections (default: 4 x cores, at least 8).")
+    Integer poolSize;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long a stop waits for in-flight requests (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
+                seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
+                poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
+                demoTokenFile(db.dataDir));
+        Platform platform = new Platform(config, System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("hexproperty: stopping (draining HTTP, stopping PostgreSQL)...");
+            platform.close();
+            System.out.println("hexproperty: stopped");
+            stopped.countDown();
+        }, "hexproperty-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            platform.start();
+        } catch (Exception e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            platform.close();
+            System.err.println("hexproperty: " + Errors.oneLine(e));
+            return 1;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    static Path demoTokenFile(Path dataDir) {
+        Path parent = dataDir.toAbsolutePath().getParent();
+        return (parent == null ? dataDir.toAbsolutePath() : parent).resolve("demo-agent-token");
+    }
+}

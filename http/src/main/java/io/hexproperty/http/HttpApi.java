@@ -1,0 +1,353 @@
+package io.hexproperty.http;
+
+import com.uber.h3core.H3Core;
+import io.hexproperty.domain.Agent;
+import io.hexproperty.domain.DomainException;
+import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.ListingNotFoundException;
+import io.hexproperty.domain.NotOwnerException;
+import io.hexproperty.domain.VersionConflictException;
+import io.hexproperty.domain.port.in.ListingCommands;
+import io.hexproperty.domain.port.in.ListingQueries;
+import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.domain.port.out.StoreUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP adapter: routes of API v1, health, metrics, OpenAPI and the web page. Routing is plain
+ * code; each handler parses, calls a use case, and maps the outcome (or the domain exception) to a
+ * response. Every failure path ends in an RFC 9457 problem; nothing internal leaks to clients.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final ListingQueries queries;
+    private final ListingCommands commands;
+    private final AgentStore agents;
+    private final Supplier<CompletionStage<Boolean>> readiness;
+    private final Supplier<String> scrape;
+    private final HttpMetrics metrics;
+    private final Clock clock;
+    private final SearchParameters searchParameters;
+    private final byte[] openApi;
+
+    public HttpApi(ListingQueries queries, ListingCommands commands, AgentStore agents,
+                   Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
+                   Clock clock) {
+        this.queries = Objects.requireNonNull(queries);
+        this.commands = Objects.requireNonNull(commands);
+        this.agents = Objects.requireNonNull(agents);
+        this.readiness = Objects.requireNonNull(readiness);
+        this.scrape = Objects.requireNonNull(scrape);
+        this.metrics = new HttpMetrics(registry);
+        this.clock = Objects.requireNonNull(clock);
+        try {
+            this.searchParameters = new SearchParameters(H3Core.newInstance());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the H3 native library", e);
+        }
+        this.openApi = resource("openapi.json");
+    }
+
+    public Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route().handler(metrics::start);
+
+        get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
+        get(router, "/health/ready", this::ready);
+        get(router, "/metrics", ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(scrape.get()));
+        get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+
+        get(router, "/api/v1/listings/:listingKey", this::getListing);
+        get(router, "/api/v1/listings", this::search);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        write(router, HttpMethod.POST, "/api/v1/listings", body, this::createListing);
+        write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
+        route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
+        write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
+
+        router.route(HttpMethod.GET, "/*").handler(ctx -> {
+            ctx.put(HttpMetrics.ROUTE_KEY, "/static");
+            ctx.next();
+        }).handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(true)
+                .setMaxAgeSeconds(300));
+
+        router.route().last().handler(ctx -> new Problem(404, "not-found", "Not found",
+                "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
+        router.route().failureHandler(this::failure);
+        router.errorHandler(405, ctx -> new Problem(405, "method-not-allowed", "Method not allowed",
+                ctx.request().method() + " is not allowed here", null).send(ctx.response()));
+        return router;
+    }
+
+    private io.vertx.ext.web.Route route(Router router, HttpMethod method, String path) {
+        return router.route(method, path).handler(ctx -> {
+            ctx.put(HttpMetrics.ROUTE_KEY, path);
+            ctx.next();
+        });
+    }
+
+    private void get(Router router, String path, Handler<RoutingContext> handler) {
+        route(router, HttpMethod.GET, path).handler(handler);
+    }
+
+    private void write(Router router, HttpMethod method, String path, BodyHandler body, Handler<RoutingContext> handler) {
+        route(router, method, path).handler(HttpApi::requireJson).handler(body).handler(handler);
+    }
+
+    private static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!mime.equals("application/json") && !mime.equals("application/merge-patch+json")) {
+            new Problem(415, "unsupported-media-type", "Unsupported media type",
+                    "Content-Type must be application/json", "Content-Type").send(ctx.response());
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > MAX_BODY_BYTES) {
+            tooLarge(ctx);
+            return;
+        }
+        ctx.next();
+    }
+
+    private static void tooLarge(RoutingContext ctx) {
+        ctx.response().putHeader("Connection", "close");
+        new Problem(413, "payload-too-large", "Payload too large",
+                "request body exceeds " + MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
+    }
+
+    private void ready(RoutingContext ctx) {
+        readiness.get().whenComplete((ok, err) -> {
+            boolean up = err == null && Boolean.TRUE.equals(ok);
+            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+        });
+    }
+
+    private void getListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        reply(ctx, queries.find(key), found -> {
+            if (found.isEmpty()) {
+                notFound(ctx, key);
+                return;
+            }
+            Listing listing = found.get();
+            String etag = ETags.of(listing.version());
+            HttpServerResponse res = ctx.response()
+                    .putHeader("ETag", etag)
+                    .putHeader("Cache-Control", "public, max-age=30, s-maxage=60, stale-while-revalidate=30, stale-if-error=300")
+                    .putHeader("Vary", "Accept-Encoding");
+            if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), etag)) {
+                res.setStatusCode(304).end();
+                return;
+            }
+            res.putHeader("Content-Type", "application/json").end(ListingJson.encode(listing));
+        });
+    }
+
+    private void search(RoutingContext ctx) {
+        var query = searchParameters.parse(ctx.queryParams());
+        reply(ctx, queries.search(query), page -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "public, max-age=10, s-maxage=15, stale-while-revalidate=10")
+                .putHeader("Vary", "Accept-Encoding")
+                .end(ListingJson.encode(page)));
+    }
+
+    private void createListing(RoutingContext ctx) {
+        authenticated(ctx, agent -> {
+            var draft = ListingBodies.draft(ctx.body().buffer(), LocalDate.now(clock));
+            reply(ctx, commands.create(agent, draft), created -> ctx.response().setStatusCode(201)
+                    .putHeader("Location", "/api/v1/listings/" + created.listingKey().value())
+                    .putHeader("ETag", ETags.of(created.version()))
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Type", "application/json")
+                    .end(ListingJson.encode(created)));
+        });
+    }
+
+    private void patchListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        authenticated(ctx, agent -> {
+            OptionalLong ifMatch = ETags.parseIfMatch(ctx.request().getHeader("If-Match"));
+            var patch = ListingBodies.patch(ctx.body().buffer());
+            reply(ctx, commands.update(agent, key, patch, ifMatch), updated -> ctx.response()
+                    .putHeader("ETag", ETags.of(updated.version()))
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Type", "application/json")
+                    .end(ListingJson.encode(updated)));
+        });
+    }
+
+    private void deleteListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        authenticated(ctx, agent -> reply(ctx, commands.delete(agent, key), deleted -> {
+            if (deleted) {
+                ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+            } else {
+                notFound(ctx, key);
+            }
+        }));
+    }
+
+    private void inquire(RoutingContext ctx) {
+        var draft = ListingBodies.inquiry(ctx.body().buffer());
+        reply(ctx, commands.inquire(draft), inquiry -> ctx.response().setStatusCode(201)
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Type", "application/json")
+                .end("{\"id\":" + inquiry.id() + ",\"ListingKey\":\"" + inquiry.listingKey().value()
+                        + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}"));
+    }
+
+    private void authenticated(RoutingContext ctx, java.util.function.Consumer<Agent> action) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 300) {
+            unauthorized(ctx, header == null ? "an agent token is required: Authorization: Bearer <token>"
+                    : "Authorization must be 'Bearer <token>'");
+            return;
+        }
+        String token = header.substring(7).strip();
+        reply(ctx, agents.authenticate(token), agent -> {
+            if (agent.isEmpty()) {
+                unauthorized(ctx, "the bearer token is not valid");
+            } else {
+                action.accept(agent.get());
+            }
+        });
+    }
+
+    private static void unauthorized(RoutingContext ctx, String detail) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hexproperty\"");
+        new Problem(401, "unauthorized", "Unauthorized", detail, "Authorization").send(ctx.response());
+    }
+
+    private static ListingKey pathKey(RoutingContext ctx) {
+        String raw = ctx.pathParam("listingKey");
+        if (!ListingKey.isValid(raw)) {
+            // A key that cannot exist is simply not found; a 400 would reveal nothing more useful.
+            new Problem(404, "not-found", "Not found", "no listing with ListingKey '"
+                    + SearchParameters.clip(raw == null ? "" : raw) + "'", "listingKey").send(ctx.response());
+            return null;
+        }
+        return ListingKey.of(raw);
+    }
+
+    private static void notFound(RoutingContext ctx, ListingKey key) {
+        new Problem(404, "not-found", "Not found", "no listing with ListingKey " + key, "listingKey")
+                .send(ctx.response());
+    }
+
+    /** Runs {@code onSuccess} with the result, or turns the failure into a problem response. */
+    private <T> void reply(RoutingContext ctx, CompletionStage<T> stage, java.util.function.Consumer<T> onSuccess) {
+        stage.whenComplete((value, err) -> {
+            if (err != null) {
+                sendFailure(ctx, err);
+                return;
+            }
+            try {
+                onSuccess.accept(value);
+            } catch (RuntimeException e) {
+                sendFailure(ctx, e);
+            }
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable err = ctx.failure();
+        if (err == null || err instanceof HttpException) {
+            int status = err instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();
+            if (status == 413) {
+                tooLarge(ctx);
+            } else if (status == 400) {
+                new Problem(400, "bad-request", "Bad request", "the request is malformed", null).send(ctx.response());
+            } else if (status > 0 && status < 500) {
+                new Problem(status, "error", "Request failed", "status " + status, null).send(ctx.response());
+            } else {
+                sendFailure(ctx, err == null ? new IllegalStateException("status " + status) : err);
+            }
+            return;
+        }
+        sendFailure(ctx, err);
+    }
+
+    static Problem problemFor(Throwable err) {
+        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        return switch (e) {
+            case BadRequestException bad -> bad.problem();
+            case DomainException d -> Problem.badParameter(d.field(), d.reason());
+            case ListingNotFoundException nf -> new Problem(404, "not-found", "Not found", nf.getMessage(), "listingKey");
+            case VersionConflictException vc -> new Problem(412, "precondition-failed", "Precondition failed",
+                    vc.getMessage() + "; fetch it again and retry with If-Match: " + ETags.of(vc.current()), "If-Match");
+            case NotOwnerException no -> new Problem(403, "forbidden", "Forbidden", no.getMessage(), "Authorization");
+            case StoreUnavailableException su -> new Problem(503, "unavailable", "Service unavailable",
+                    "the database is not available right now; retry shortly", null);
+            default -> null;
+        };
+    }
+
+    private void sendFailure(RoutingContext ctx, Throwable err) {
+        Problem problem = problemFor(err);
+        if (problem == null) {
+            LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), err);
+            problem = new Problem(500, "internal", "Internal error", "an unexpected error occurred", null);
+        } else if (problem.status() == 503) {
+            LOG.warn("store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), err.getMessage());
+            ctx.response().putHeader("Retry-After", "2");
+        }
+        problem.send(ctx.response());
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Exposed for the OpenAPI conformance test. */
+    public static java.util.List<String> searchParameterNames() {
+        return SearchParameters.NAMES;
+    }
+}

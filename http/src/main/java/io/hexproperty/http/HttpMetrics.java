@@ -1,0 +1,60 @@
+package io.hexproperty.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Request duration histograms tagged by route template ("/api/v1/listings/:listingKey"), never by
+ * raw path, so the number of series stays bounded whatever clients send.
+ */
+final class HttpMetrics {
+    static final String ROUTE_KEY = "hexproperty.route";
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    HttpMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** First handler of every request: stamps the start and records on end. */
+    void start(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(ignored -> {
+            String route = ctx.get(ROUTE_KEY, "unmatched");
+            int status = ctx.response().getStatusCode();
+            String method = ctx.request().method().name();
+            timer(method, route, status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    private Timer timer(String method, String route, int status) {
+        String id = method + ' ' + route + ' ' + status;
+        Timer timer = timers.get(id);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(id, k -> Timer.builder("http.server.requests")
+                    .description("HTTP server request duration by route template")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", Integer.toString(status))
+                    .tag("outcome", outcome(status))
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+        return timer;
+    }
+
+    private static String outcome(int status) {
+        return switch (status / 100) {
+            case 2 -> "SUCCESS";
+            case 3 -> "REDIRECTION";
+            case 4 -> "CLIENT_ERROR";
+            case 5 -> "SERVER_ERROR";
+            default -> "UNKNOWN";
+        };
+    }
+}
