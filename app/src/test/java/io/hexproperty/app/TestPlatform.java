@@ -1,0 +1,75 @@
+package io.hexproperty.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One real platform per test JVM: embedded PostgreSQL in a temporary directory, seeded with a few
+ * thousand generated listings, serving on a free loopback port. Stopped by a shutdown hook.
+ */
+final class TestPlatform {
+    static final int LISTINGS = 3000;
+    private static TestPlatform instance;
+
+    final Platform platform;
+    final Path dataDir;
+    final String baseUrl;
+    final String demoToken;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestPlatform(Platform platform, Path dataDir, String demoToken) {
+        this.platform = platform;
+        this.dataDir = dataDir;
+        this.baseUrl = "http://127.0.0.1:" + platform.port();
+        this.demoToken = demoToken;
+    }
+
+    static synchronized TestPlatform get() {
+        if (instance == null) {
+            try {
+                Path root = Files.createTempDirectory("hexproperty-it");
+                Path dataDir = root.resolve("pg");
+                ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
+                        LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"));
+                Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
+                Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
+                instance = new TestPlatform(platform, dataDir, Files.readString(config.demoTokenFile()).strip());
+            } catch (Exception e) {
+                throw new IllegalStateException("test platform did not start", e);
+            }
+        }
+        return instance;
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), headers);
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String... headers) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).method(method, publisher), headers);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder builder, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(builder.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
