@@ -87,9 +87,9 @@
 
   // A stable hue per listing, so the photo placeholders differ without loading any image.
   function hue(key) {
-    var h = 0;
-    for (var i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) % 360;
-    return h;
+    var h = 2166136261;
+    for (var i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+    return (h >>> 0) % 360;
   }
 
   // ---- API ------------------------------------------------------------------------------------
@@ -276,8 +276,10 @@
     } else {
       ui.firstPage.hidden = true;
     }
-    setStatus(items.length ? plural(items.length, 'home', 'homes') + ' on page ' + pageNumber
-      : 'No homes match this search.');
+    setStatus('');
+    ui.resultCount.textContent = items.length
+      ? plural(items.length, 'home', 'homes') + (page && page.next || pageNumber > 1 ? ' on page ' + pageNumber : '')
+      : '';
   }
 
   function showSearch(params, token) {
@@ -288,6 +290,7 @@
     ui.searchTitle.textContent = title;
     document.title = title + ' — HexProperty';
     ui.searchView.setAttribute('aria-busy', 'true');
+    ui.resultCount.textContent = '';
     setStatus('Searching…');
     var api = new URLSearchParams();
     API_PARAMS.forEach(function (k) {
@@ -473,7 +476,7 @@
     ui = {
       form: $('search-form'), place: $('place'), status: $('status'), error: $('error'),
       homeView: $('home-view'), searchView: $('search-view'), listingView: $('listing-view'),
-      searchTitle: $('search-title'), results: $('results'), empty: $('empty'),
+      searchTitle: $('search-title'), resultCount: $('result-count'), results: $('results'), empty: $('empty'),
       nextPage: $('next-page'), firstPage: $('first-page'), pageNumber: $('page-number'),
       detail: $('listing-detail'), back: $('back-link'), contact: document.querySelector('.contact'),
       inquiryForm: $('inquiry-form'), inquiryResult: $('inquiry-result'), message: $('inq-message')
