@@ -27,8 +27,10 @@
   var firstRender = true;
   var lastSearchHash = '';
   var currentListing = null;
+  // Scroll position per hash, saved when a view is left, so back returns to the same place.
   var scrollByHash = {};
   var currentHash = '';
+  var pendingScroll = 0;
 
   // ---- small DOM and formatting pieces -------------------------------------------------------
 
@@ -169,7 +171,7 @@
   }
 
   function restoreScroll() {
-    window.scrollTo(0, scrollByHash[currentHash] || 0);
+    window.scrollTo(0, pendingScroll);
   }
 
   // "City, ST" -> city and state; five digits -> postalCode; "City ST" also works.
@@ -453,7 +455,10 @@
 
   function route() {
     var token = ++renderToken;
+    // A hash change does not scroll, so scrollY still belongs to the view being left.
+    if (!firstRender) scrollByHash[currentHash] = window.scrollY;
     currentHash = location.hash;
+    pendingScroll = scrollByHash[currentHash] || 0;
     clearProblem();
     var h = location.hash.replace(/^#/, '');
     if (h.indexOf('/listing/') === 0) {
@@ -485,7 +490,6 @@
     ui.form.addEventListener('submit', onSearchSubmit);
     ui.inquiryForm.addEventListener('submit', onInquirySubmit);
     ui.message.addEventListener('input', function () { ui.message.dataset.edited = '1'; });
-    window.addEventListener('scroll', function () { scrollByHash[currentHash] = window.scrollY; }, { passive: true });
     window.addEventListener('hashchange', route);
     route();
   }

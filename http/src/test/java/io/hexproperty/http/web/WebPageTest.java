@@ -182,6 +182,21 @@ class WebPageTest {
     }
 
     @Test
+    void aPopularPlaceRunsItsSearchAndBackReturnsToTheSameScrollPosition() {
+        load("");
+        browser.click("[data-testid=places] a[href*=Houston]");
+        browser.waitFor(ITEMS + ".length === 20", WAIT);
+        assertThat(browser.evaluate("document.getElementById('place').value")).isEqualTo("Houston, TX");
+
+        browser.click("[data-testid=result-item]:last-child a");
+        browser.waitFor("document.querySelector('[data-testid=detail-price]') !== null", WAIT);
+        assertThat(browser.evaluate("window.scrollY")).isEqualTo("0");
+
+        browser.evaluate("history.back()");
+        browser.waitFor(ITEMS + ".length === 20 && window.scrollY > 500", WAIT);
+    }
+
+    @Test
     void theLayoutFitsAPhoneScreen() {
         try (HeadlessChromium phone = HeadlessChromium.launch(HeadlessChromium.Options.defaults().withViewport(390, 844))) {
             phone.open(api.baseUrl() + "/#/search?city=Houston&state=TX");
