@@ -431,6 +431,9 @@
     var button = ui.inquiryForm.querySelector('button[type=submit]');
     button.disabled = true;
     ui.inquiryResult.hidden = true;
+    Array.prototype.forEach.call(ui.inquiryForm.querySelectorAll('[aria-invalid]'), function (field) {
+      field.removeAttribute('aria-invalid');
+    });
     ui.inquiryResult.className = 'inquiry-result';
     request('inquiries', {
       method: 'POST',
@@ -445,6 +448,8 @@
       ui.inquiryResult.textContent = '';
       ui.inquiryResult.appendChild(problemNode(problem));
       ui.inquiryResult.className = 'inquiry-result problem';
+      var field = problem.parameter ? f.namedItem(problem.parameter) : null;
+      if (field) field.setAttribute('aria-invalid', 'true');
     }).then(function () {
       ui.inquiryResult.hidden = false;
       button.disabled = false;

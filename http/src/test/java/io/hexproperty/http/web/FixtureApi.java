@@ -140,6 +140,11 @@ final class FixtureApi implements AutoCloseable {
                 return;
             }
         }
+        if (body.getString("email").endsWith(".invalid")) {
+            problem(ctx, 400, "Invalid inquiry", "email domain " + body.getString("email").replaceAll(".*@", "")
+                    + " does not accept mail", "email");
+            return;
+        }
         inquiries.add(body);
         json(ctx, 201, new JsonObject().put("id", inquiries.size()));
     }

@@ -212,6 +212,25 @@ class WebPageTest {
     }
 
     @Test
+    void aRejectedInquiryShowsTheProblemDetailAtTheForm() {
+        load("#/listing/HX00000003");
+        browser.waitFor("document.querySelector('[data-testid=detail-price]') !== null", WAIT);
+        int sentBefore = api.inquiries().size();
+
+        browser.type("#inq-name", "Ada Lovelace");
+        browser.type("#inq-email", "ada@mail.invalid");
+        browser.click("[data-testid=inquiry-submit]");
+        browser.waitFor("!document.querySelector('[data-testid=inquiry-result]').hidden", WAIT);
+
+        assertThat(browser.text("[data-testid=inquiry-result] [data-testid=error-detail]"))
+                .isEqualTo("email domain mail.invalid does not accept mail");
+        assertThat(browser.evaluate("document.getElementById('inq-email').getAttribute('aria-invalid')")).isEqualTo("true");
+        assertThat(browser.evaluate("document.getElementById('inq-message').value")).startsWith("I am interested in");
+        assertThat(api.inquiries()).hasSize(sentBefore);
+        browser.screenshot(SHOTS.resolve("inquiry-error.png"));
+    }
+
+    @Test
     void anUnknownListingShowsTheProblemDetail() {
         load("#/listing/HXNOPE");
 

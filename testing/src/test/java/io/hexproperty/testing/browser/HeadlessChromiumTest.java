@@ -95,6 +95,16 @@ class HeadlessChromiumTest {
     }
 
     @Test
+    void waitForOutlivesANavigationOfThePage() {
+        openFixture();
+
+        browser.evaluate("setTimeout(() => { location.href = 'about:blank'; }, 100); 1");
+        browser.waitFor("location.href === 'about:blank'", WAIT);
+
+        assertThat(browser.url()).isEqualTo("about:blank");
+    }
+
+    @Test
     void collectsUncaughtPageErrors() {
         openFixture();
 
