@@ -1,6 +1,7 @@
 package io.hexproperty.http.web;
 
 import io.hexproperty.testing.browser.HeadlessChromium;
+import io.hexproperty.testing.browser.RequiresChromium;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,12 +16,12 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Drives the web page in webroot/ in headless Chromium against a strict fixture of the API.
  * Screenshots go to target/screenshots/ for a look by eye.
  */
+@RequiresChromium
 class WebPageTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String ITEMS = "document.querySelectorAll('[data-testid=result-item]')";
@@ -31,7 +32,6 @@ class WebPageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.isAvailable(), HeadlessChromium.unavailableReason());
         api = new FixtureApi();
         browser = HeadlessChromium.launch();
     }

@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * {@code console.error} calls are collected in {@link #pageErrors()}.
  *
  * <pre>{@code
- * assumeTrue(HeadlessChromium.isAvailable(), HeadlessChromium.unavailableReason());
+ * @RequiresChromium            // skips with the reason when Chromium is missing (fails under CI=true)
+ * class PageTest { ...
  * try (HeadlessChromium browser = HeadlessChromium.launch()) {
  *     browser.open("http://localhost:8080/");
  *     browser.type("#place", "Houston, TX");
@@ -123,7 +124,7 @@ public final class HeadlessChromium implements AutoCloseable {
         return Path.of(System.getProperty(EXECUTABLE_PROPERTY, "/usr/bin/chromium"));
     }
 
-    /** True when the Chromium executable exists; tests use it in an assumption. */
+    /** True when the Chromium executable exists; {@link RequiresChromium} uses it. */
     public static boolean isAvailable() {
         return Files.isExecutable(defaultExecutable());
     }

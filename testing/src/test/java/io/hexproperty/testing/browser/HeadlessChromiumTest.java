@@ -13,8 +13,8 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@RequiresChromium
 class HeadlessChromiumTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String PAGE = """
@@ -38,7 +38,6 @@ class HeadlessChromiumTest {
 
     @BeforeAll
     static void launch() {
-        assumeTrue(HeadlessChromium.isAvailable(), HeadlessChromium.unavailableReason());
         browser = HeadlessChromium.launch();
     }
 
