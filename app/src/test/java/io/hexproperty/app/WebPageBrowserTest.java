@@ -1,9 +1,9 @@
 package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hexproperty.testing.browser.HeadlessChromium;
+import io.hexproperty.testing.browser.RequiresChromium;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The web page of the real platform (embedded PostgreSQL, generated data) in headless Chromium. */
+@RequiresChromium
 class WebPageBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static TestPlatform p;
@@ -18,7 +19,6 @@ class WebPageBrowserTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(HeadlessChromium.isAvailable(), HeadlessChromium.unavailableReason());
         p = TestPlatform.get();
         browser = HeadlessChromium.launch();
     }
