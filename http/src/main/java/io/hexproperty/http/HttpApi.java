@@ -85,6 +85,9 @@ public final class HttpApi {
         get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
 
+        io.vertx.core.buffer.Buffer ceiling = ListingJson.encode(BenchmarkSample.listing());
+        get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end(ceiling));
         get(router, "/api/v1/listings/:listingKey", this::getListing);
         get(router, "/api/v1/listings", this::search);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
