@@ -1,12 +1,12 @@
 package io.hexproperty.app;
 
-import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.Migrations;
 import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
-import io.hexproperty.database.seed.ConsoleProgress;
+import io.hexproperty.database.Readiness;
+import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
@@ -68,7 +68,7 @@ final class Platform implements AutoCloseable {
         bindHttp();
 
         gate.phase("opening the database");
-        database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console);
+        database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
         gate.phase("migrating");
         Migrations.apply(database.jdbcUrl(), database.user(), database.password());
 
@@ -77,11 +77,11 @@ final class Platform implements AutoCloseable {
             gate.phase("seeding " + config.listings() + " listings");
             console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
             new Seeder(database.jdbcUrl(), database.user(), database.password())
-                    .seed(config.listings(), config.seed(), new ConsoleProgress(console));
+                    .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
         }
 
-        pool = PgPools.create(vertx, new DatabaseConfig(database.jdbcUrl(), database.user(), database.password(),
-                config.poolSize()), metrics.registry());
+        pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
+        Readiness readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
         PgListingStore listings = new PgListingStore(pool, clock);
         AgentStore agents = new PgAgentStore(pool);
@@ -89,7 +89,7 @@ final class Platform implements AutoCloseable {
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
-        HttpApi api = new HttpApi(service, service, agents, () -> PgPools.ready(pool), registry, metrics::scrape, clock);
+        HttpApi api = new HttpApi(service, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready), registry, metrics::scrape, clock);
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
@@ -98,6 +98,10 @@ final class Platform implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    Databases.Handle database() {
+        return database;
     }
 
     private void bindHttp() throws Exception {
