@@ -115,6 +115,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             channel = FileChannel.open(dir.resolve("hexproperty.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = tryLock(channel, dir);
             Path pgdata = dir.resolve("pgdata");
+            user.allowTraversal(dir);
             initIfNeeded(pgdata, binaries, user);
             recoverStalePostmaster(pgdata);
             int actualPort = port == 0 ? freePort() : port;

@@ -92,6 +92,20 @@ final class ServiceUser {
         }
     }
 
+    /**
+     * Lets this user pass through {@code dir} (the data directory that holds the cluster), which a
+     * temporary or freshly created directory may not allow. Parents above it are the caller's.
+     */
+    void allowTraversal(Path dir) throws IOException {
+        if (!switched) {
+            return;
+        }
+        var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(dir));
+        if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            Files.setPosixFilePermissions(dir, perms);
+        }
+    }
+
     /** Whether this user can create files in {@code dir} (every parent must be searchable too). */
     boolean canWrite(Path dir) {
         if (!switched) {
