@@ -170,6 +170,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dataDir;
     }
 
+    /** The postmaster's process id, for diagnostics. */
+    public long postgresPid() {
+        return process.pid();
+    }
+
     /** A pool configuration for this server with the default pool settings. */
     public DatabaseConfig config() {
         return DatabaseConfig.of(url());
