@@ -88,8 +88,10 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         return Target.parse(url).port;
     }
 
+    /** The database named in the URL, else (as in libpq) the user's name. */
     public String database() {
-        return Target.parse(url).database;
+        String database = Target.parse(url).database;
+        return database != null ? database : user;
     }
 
     /** {@code disable} unless the URL names an sslmode. */
@@ -101,7 +103,7 @@ public record DatabaseConfig(String url, String user, String password, int poolS
     public String jdbcUrl() {
         Target t = Target.parse(url);
         String host = t.host.contains(":") ? "[" + t.host + "]" : t.host;
-        String base = "jdbc:postgresql://" + host + ":" + t.port + "/" + t.database;
+        String base = "jdbc:postgresql://" + host + ":" + t.port + "/" + database();
         return t.sslModeGiven ? base + "?sslmode=" + t.sslMode : base;
     }
 
@@ -170,18 +172,18 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             String password = null;
             if (uri.getRawUserInfo() != null) {
                 String[] parts = uri.getRawUserInfo().split(":", 2);
-                user = decode(url, parts[0]);
-                password = parts.length > 1 ? decode(url, parts[1]) : null;
+                user = decode(parts[0]);
+                password = parts.length > 1 ? decode(parts[1]) : null;
             }
             Map<String, String> params = new LinkedHashMap<>();
             if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
                 for (String pair : uri.getRawQuery().split("&")) {
                     String[] kv = pair.split("=", 2);
-                    String key = decode(url, kv[0]);
+                    String key = decode(kv[0]);
                     if (!PARAMETERS.contains(key)) {
                         throw invalid(url, "has unsupported parameter '" + key + "' (supported: user, password, sslmode)");
                     }
-                    params.put(key, kv.length > 1 ? decode(url, kv[1]) : "");
+                    params.put(key, kv.length > 1 ? decode(kv[1]) : "");
                 }
             }
             if (params.containsKey("user")) {
@@ -190,23 +192,17 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             if (params.containsKey("password")) {
                 password = params.get("password");
             }
-            if (database.isEmpty()) {
-                database = user != null && !user.isEmpty() ? user : DEFAULT_USER;
-            }
             String sslMode = params.getOrDefault("sslmode", "disable");
             if (!SSL_MODES.contains(sslMode)) {
                 throw invalid(url, "has sslmode '" + sslMode + "'; use one of " + SSL_MODES);
             }
-            return new Target(host, port, database, user == null || user.isEmpty() ? null : user, password, sslMode,
+            return new Target(host, port, database.isEmpty() ? null : database, user == null || user.isEmpty() ? null : user, password, sslMode,
                     params.containsKey("sslmode"));
         }
 
-        private static String decode(String url, String s) {
-            try {
-                return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw invalid(url, "has a malformed %-escape");
-            }
+        /** Percent-decoding only ('+' stays a plus); java.net.URI has already rejected malformed escapes. */
+        private static String decode(String s) {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
         private static IllegalArgumentException invalid(String url, String reason) {
