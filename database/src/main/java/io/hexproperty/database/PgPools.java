@@ -1,0 +1,49 @@
+package io.hexproperty.database;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Creates vertx-pg-client pools from a {@link DatabaseConfig}. */
+public final class PgPools {
+    /**
+     * Server-side prepared statements kept per connection. Searches build one statement shape per
+     * combination of filters and sort, and the hot combinations are few; 512 keeps them all without
+     * letting a long tail of rare shapes grow server memory without bound.
+     */
+    static final int PREPARED_STATEMENT_CACHE = 512;
+
+    private PgPools() {}
+
+    /**
+     * A pool of {@code config.poolSize()} connections spread over the Vert.x event loops, with
+     * prepared statements cached per connection. Connections open lazily: creating the pool does not
+     * touch the database (use {@link Readiness} to check it).
+     */
+    public static Pool create(Vertx vertx, DatabaseConfig config) {
+        PgConnectOptions connect = new PgConnectOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setDatabase(config.database())
+                .setUser(config.user())
+                .setPassword(config.password())
+                .setCachePreparedStatements(true)
+                .setPreparedStatementCacheMaxSize(PREPARED_STATEMENT_CACHE)
+                .setSslMode(SslMode.of(config.sslMode()));
+        PoolOptions pool = new PoolOptions()
+                .setName("hexproperty-pg")
+                .setMaxSize(config.poolSize())
+                .setMaxWaitQueueSize(config.maxWaitQueue())
+                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                // Spread connections over event loops so a verticle's queries complete on its own loop.
+                .setEventLoopSize(Math.min(config.poolSize(), 2 * Runtime.getRuntime().availableProcessors()));
+        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis());
+        return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    }
+}

@@ -1,0 +1,153 @@
+package io.hexproperty.database;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Who the PostgreSQL processes run as, and the command prefix that makes it so.
+ *
+ * <p>PostgreSQL refuses to run as root, and containers, CI and this project's machines run as
+ * root. So when the JVM is root the server runs as {@code nobody} through util-linux
+ * {@code setpriv}, and the data directory is handed to that user. Otherwise it runs as the JVM's
+ * own user.
+ *
+ * <p>Either way, when {@code setpriv} exists the server gets a parent-death signal (SIGINT, i.e.
+ * PostgreSQL's fast shutdown) bound to the thread that spawned it: if the JVM dies, even by
+ * {@code kill -9}, the server shuts itself down instead of living on as an orphan. The second
+ * {@code setpriv} runs after the uid change because the kernel clears the parent-death signal when
+ * credentials change.
+ */
+final class ServiceUser {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final String UNPRIVILEGED = "nobody";
+
+    private final String name;
+    private final List<String> prefix;
+    private final boolean switched;
+
+    private ServiceUser(String name, List<String> prefix, boolean switched) {
+        this.name = name;
+        this.prefix = List.copyOf(prefix);
+        this.switched = switched;
+    }
+
+    static ServiceUser detect() {
+        boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        boolean setpriv = Files.isExecutable(SETPRIV);
+        List<String> prefix = new ArrayList<>();
+        if (root) {
+            if (!setpriv) {
+                throw new DatabaseStartException("PostgreSQL refuses to run as root and " + SETPRIV
+                        + " (util-linux) is missing to switch to user '" + UNPRIVILEGED
+                        + "'; install util-linux or run as an ordinary user");
+            }
+            long[] ids = passwdEntry(UNPRIVILEGED);
+            prefix.addAll(List.of(SETPRIV.toString(), "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups", "--"));
+        }
+        if (setpriv) {
+            prefix.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "INT", "--"));
+        }
+        return new ServiceUser(root ? UNPRIVILEGED : System.getProperty("user.name"), prefix, root);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The command line that runs {@code program} as this user (with the parent-death signal). */
+    List<String> command(Path program, List<String> args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(program.toString());
+        command.addAll(args);
+        return command;
+    }
+
+    /** Gives a directory tree to this user (PostgreSQL insists on owning its data directory). */
+    void own(Path tree) throws IOException {
+        if (!switched) {
+            return;
+        }
+        UserPrincipalLookupService lookup = tree.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal user = lookup.lookupPrincipalByName(name);
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(groupName());
+        if (user.equals(Files.getOwner(tree, LinkOption.NOFOLLOW_LINKS))) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                view.setOwner(user);
+                view.setGroup(group);
+            }
+        }
+    }
+
+    /**
+     * Lets this user pass through {@code dir} (the data directory that holds the cluster), which a
+     * temporary or freshly created directory may not allow. Parents above it are the caller's.
+     */
+    void allowTraversal(Path dir) throws IOException {
+        if (!switched) {
+            return;
+        }
+        var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(dir));
+        if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            Files.setPosixFilePermissions(dir, perms);
+        }
+    }
+
+    /** Whether this user can create files in {@code dir} (every parent must be searchable too). */
+    boolean canWrite(Path dir) {
+        if (!switched) {
+            return Files.isWritable(dir);
+        }
+        List<String> command = command(Path.of("/usr/bin/test"), List.of("-w", dir.toString()));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private String groupName() throws IOException {
+        long gid = passwdEntry(name)[1];
+        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
+            String[] f = line.split(":", -1);
+            if (f.length > 2 && f[2].equals(Long.toString(gid))) {
+                return f[0];
+            }
+        }
+        throw new IOException("no group with id " + gid + " in /etc/group");
+    }
+
+    private static long[] passwdEntry(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length > 3 && f[0].equals(user)) {
+                    return new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])};
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new DatabaseStartException("PostgreSQL refuses to run as root and /etc/passwd cannot be read to find user '"
+                    + user + "': " + e.getMessage() + "; run as an ordinary user", e);
+        }
+        throw new DatabaseStartException("PostgreSQL refuses to run as root and there is no user '" + user
+                + "' to run it as; create that user or run as an ordinary user");
+    }
+}

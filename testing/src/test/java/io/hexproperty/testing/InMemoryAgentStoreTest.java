@@ -1,0 +1,12 @@
+package io.hexproperty.testing;
+
+import io.hexproperty.domain.port.out.AgentStore;
+
+class InMemoryAgentStoreTest extends AgentStoreContract {
+    private final InMemoryAgentStore store = new InMemoryAgentStore();
+
+    @Override
+    protected AgentStore store() {
+        return store;
+    }
+}

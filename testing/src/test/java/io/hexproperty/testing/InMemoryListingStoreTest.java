@@ -1,0 +1,13 @@
+package io.hexproperty.testing;
+
+import io.hexproperty.domain.port.out.ListingStore;
+import java.time.Clock;
+
+class InMemoryListingStoreTest extends ListingStoreContract {
+    private final InMemoryListingStore store = new InMemoryListingStore(Clock.systemUTC());
+
+    @Override
+    protected ListingStore store() {
+        return store;
+    }
+}
