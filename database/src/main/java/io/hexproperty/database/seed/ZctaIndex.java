@@ -118,6 +118,10 @@ final class ZctaIndex {
         return Math.sqrt(squaredKm(lat, lon, lats[i], lons[i]));
     }
 
+    double distanceSquaredTo(int i, double lat, double lon) {
+        return squaredKm(lat, lon, lats[i], lons[i]);
+    }
+
     int nearest(double lat, double lon) {
         int row = row(lat);
         int col = col(lon);
