@@ -50,6 +50,7 @@ public final class ListingGenerator {
     private final long asOfDayStart;
     private final Places places;
     private final ZctaIndex zctas;
+    private final double[] centreGapKm;
     private final H3Core h3;
 
     private ListingGenerator(long seed, Instant asOf, ReferenceData data) {
@@ -59,6 +60,7 @@ public final class ListingGenerator {
         this.asOfDayStart = asOfDate.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         this.places = data.places;
         this.zctas = data.zctas;
+        this.centreGapKm = data.centreGapKm;
         this.h3 = data.h3;
     }
 
@@ -120,11 +122,12 @@ public final class ListingGenerator {
     public Listing listing(long index) {
         checkIndex(index);
         SplittableRandom rnd = random(index);
-        Place place = places.pick(rnd.nextDouble());
-        double[] point = locate(rnd, place);
-        double lat = point[0];
-        double lon = point[1];
-        String zip = zctas.nearestZip(lat, lon);
+        int placeIndex = places.pick(rnd.nextDouble());
+        Place place = places.get(placeIndex);
+        Located located = locate(rnd, place, centreGapKm[placeIndex]);
+        double lat = located.lat;
+        double lon = located.lon;
+        String zip = zctas.zip(located.zcta);
 
         PropertyType type = propertyType(rnd, place.population());
         StandardStatus status = status(rnd);
@@ -173,7 +176,7 @@ public final class ListingGenerator {
     /** The place listing {@code index} was drawn in (its first draw), for tests of the location model. */
     Place placeOf(long index) {
         checkIndex(index);
-        return places.pick(random(index).nextDouble());
+        return places.get(places.pick(random(index).nextDouble()));
     }
 
     private SplittableRandom random(long index) {
@@ -190,9 +193,8 @@ public final class ListingGenerator {
      * A point much farther from its nearest ZIP centroid than the town centre is (a bay, the
      * ocean, a desert with nobody in it) is drawn again; after a few misses it falls back near the centre.
      */
-    private double[] locate(SplittableRandom rnd, Place place) {
+    private Located locate(SplittableRandom rnd, Place place, double centreGap) {
         double radius = radiusKm(place.population());
-        double centreGap = zctas.nearestDistanceKm(place.latitude(), place.longitude());
         double tolerance = Math.max(centreGap, 2.5) + 1.5;
         double cosLat = Math.cos(Math.toRadians(place.latitude()));
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -201,12 +203,15 @@ public final class ListingGenerator {
             double theta = 2 * Math.PI * rnd.nextDouble();
             double lat = round6(place.latitude() + r * Math.cos(theta) / 111.2);
             double lon = round6(place.longitude() + r * Math.sin(theta) / (111.2 * cosLat));
-            if (attempt == 7 || zctas.nearestDistanceKm(lat, lon) <= tolerance) {
-                return new double[] {lat, lon};
+            int zcta = zctas.nearest(lat, lon);
+            if (attempt == 7 || zctas.distanceKm(zcta, lat, lon) <= tolerance) {
+                return new Located(lat, lon, zcta);
             }
         }
         throw new AssertionError("unreachable: the last attempt always returns");
     }
+
+    private record Located(double lat, double lon, int zcta) {}
 
     private static double round6(double v) {
         return Math.round(v * 1e6) / 1e6;
@@ -385,11 +390,18 @@ public final class ListingGenerator {
 
         final Places places;
         final ZctaIndex zctas;
+        /** Per place, how far its centre is from the nearest ZIP centroid: the yardstick for "too far out". */
+        final double[] centreGapKm;
         final H3Core h3;
 
         private ReferenceData() {
             this.places = Places.load();
             this.zctas = ZctaIndex.load();
+            this.centreGapKm = new double[places.size()];
+            for (int i = 0; i < centreGapKm.length; i++) {
+                Place p = places.get(i);
+                centreGapKm[i] = zctas.nearestDistanceKm(p.latitude(), p.longitude());
+            }
             try {
                 this.h3 = H3Core.newInstance();
             } catch (IOException e) {

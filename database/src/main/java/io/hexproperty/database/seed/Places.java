@@ -77,8 +77,8 @@ final class Places {
         }
     }
 
-    /** Picks a place with probability proportional to its population; {@code u} is uniform in [0, 1). */
-    Place pick(double u) {
+    /** Index of a place picked with probability proportional to its population; {@code u} is uniform in [0, 1). */
+    int pick(double u) {
         double target = u * cumulativePopulation[cumulativePopulation.length - 1];
         int lo = 0;
         int hi = cumulativePopulation.length - 1;
@@ -90,7 +90,7 @@ final class Places {
                 lo = mid + 1;
             }
         }
-        return places[lo];
+        return lo;
     }
 
     int size() {

@@ -17,11 +17,12 @@ import java.util.zip.GZIPInputStream;
  * offsets into one array of centroid indexes), searched in growing square rings around the query
  * cell. A ring {@code r} away holds no point closer than {@code (r - 1)} cell widths, so the search
  * stops once the best distance found is below that; with ~34k centroids a lookup touches a few
- * dozen points instead of all of them.
+ * dozen points instead of all of them. Distances are equirectangular, exact enough at the
+ * few-kilometre scale the generator works on.
  */
 final class ZctaIndex {
     static final String RESOURCE = "/data/us-zcta.csv.gz";
-    static final double CELL_DEGREES = 0.25;
+    static final double CELL_DEGREES = 0.1;
 
     private static final double MIN_LAT = 17;
     private static final double MAX_LAT = 72;
@@ -114,17 +115,26 @@ final class ZctaIndex {
 
     /** Distance in kilometres from the point to the nearest ZCTA centroid. */
     double nearestDistanceKm(double lat, double lon) {
-        int i = nearest(lat, lon);
-        return Math.sqrt(squaredKm(lat, lon, lats[i], lons[i]));
+        return distanceKm(nearest(lat, lon), lat, lon);
     }
 
-    double distanceSquaredTo(int i, double lat, double lon) {
-        return squaredKm(lat, lon, lats[i], lons[i]);
+    /** Distance in kilometres from the point to centroid {@code i}, in the metric {@link #nearest} uses. */
+    double distanceKm(int i, double lat, double lon) {
+        double kmPerLonDegree = 111.2 * Math.cos(Math.toRadians(lat));
+        double x = (lons[i] - lon) * kmPerLonDegree;
+        double y = (lats[i] - lat) * 111.2;
+        return Math.sqrt(x * x + y * y);
+    }
+
+    String zip(int i) {
+        return zips[i];
     }
 
     int nearest(double lat, double lon) {
         int row = row(lat);
         int col = col(lon);
+        // One cosine per query, not per candidate: across a few cells the latitude barely changes.
+        double kmPerLonDegree = 111.2 * Math.cos(Math.toRadians(lat));
         int best = -1;
         double bestSq = Double.MAX_VALUE;
         for (int ring = 0; ring <= MAX_RING; ring++) {
@@ -148,7 +158,9 @@ final class ZctaIndex {
                     int cell = cell(r, c);
                     for (int k = cellStart[cell]; k < cellStart[cell + 1]; k++) {
                         int p = cellPoints[k];
-                        double d = squaredKm(lat, lon, lats[p], lons[p]);
+                        double x = (lons[p] - lon) * kmPerLonDegree;
+                        double y = (lats[p] - lat) * 111.2;
+                        double d = x * x + y * y;
                         if (d < bestSq) {
                             bestSq = d;
                             best = p;
@@ -158,13 +170,6 @@ final class ZctaIndex {
             }
         }
         return best;
-    }
-
-    /** Equirectangular distance: exact enough at the few-kilometre scale the generator works on. */
-    static double squaredKm(double lat1, double lon1, double lat2, double lon2) {
-        double x = (lon2 - lon1) * Math.cos(Math.toRadians((lat1 + lat2) / 2)) * 111.2;
-        double y = (lat2 - lat1) * 111.2;
-        return x * x + y * y;
     }
 
     private static int row(double lat) {

@@ -40,8 +40,8 @@ class ZctaIndexTest {
     private double bruteForceKm(double lat, double lon) {
         double best = Double.MAX_VALUE;
         for (int i = 0; i < index.size(); i++) {
-            best = Math.min(best, index.distanceSquaredTo(i, lat, lon));
+            best = Math.min(best, index.distanceKm(i, lat, lon));
         }
-        return Math.sqrt(best);
+        return best;
     }
 }
