@@ -1,0 +1,359 @@
+package io.hexproperty.database.seed;
+
+import io.hexproperty.domain.Listing;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads generated listings (and one cover photo each) into an empty PostgreSQL schema, fast.
+ *
+ * <p>Why it is shaped this way: the cost of a bulk load is in the server, per row (parsing, the
+ * generated tsvector, heap and index upkeep, WAL). So the search indexes and the media foreign key
+ * are dropped first and built once at the end ({@link DeferredStructure}); rows go through COPY, the
+ * cheapest way in; several streams (connections) each generate a chunk of listings and stream it
+ * into its own COPY in batches, so the server parses one batch while the generator builds the
+ * next, and the streams keep all cores busy. Each chunk commits on its own with
+ * synchronous_commit off: a crash loses at most the last chunks, which a re-seed replaces anyway.
+ * Indexes are rebuilt in parallel, dearest first, then the tables are vacuumed and analyzed so the
+ * planner has statistics and index-only scans have a visibility map from the first query.
+ *
+ * <p>If a load fails after the indexes were dropped, they are re-created before the error is
+ * thrown, so the schema matches the migrations again (holding whatever rows were committed).
+ */
+public final class Seeder {
+    private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
+
+    /** Rows per write into a COPY stream: big enough to amortize the call, small enough to overlap. */
+    private static final int BATCH_ROWS = 500;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final SeedOptions options;
+
+    public Seeder(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, SeedOptions.defaults());
+    }
+
+    public Seeder(String jdbcUrl, String user, String password, SeedOptions options) {
+        this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        this.user = user;
+        this.password = password;
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** True when the listings table holds at least one row (so a server seeds only on its first start). */
+    public static boolean isSeeded(String jdbcUrl, String user, String password) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            return hasListings(c);
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot tell whether " + redact(jdbcUrl)
+                    + " is seeded (are the migrations applied?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Generates {@code count} listings of {@code seed} ({@link ListingGenerator}, dated as of the
+     * options' clock) and loads them. The listings table must be empty.
+     */
+    public SeedReport seed(long count, long seed, SeedProgress progress) {
+        Objects.requireNonNull(progress, "progress");
+        if (count < 0 || count > ListingGenerator.MAX_INDEX + 1) {
+            throw new IllegalArgumentException("count must be between 0 and " + (ListingGenerator.MAX_INDEX + 1)
+                    + ", was " + count);
+        }
+        long start = System.nanoTime();
+        progress.onProgress(SeedPhase.PREPARE, 0, 2);
+        ListingGenerator generator = ListingGenerator.create(seed, options.clock().instant());
+        return load(count, generator::listing, progress, start);
+    }
+
+    /** Loads listings {@code 0..count-1} of {@code source}; package-private so tests can load hand-made rows. */
+    SeedReport load(long count, LongFunction<Listing> source, SeedProgress progress, long start) {
+        SerialProgress serial = new SerialProgress(progress);
+        serial.report(SeedPhase.PREPARE, 1, 2);
+        List<DeferredStructure> deferred;
+        try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            if (hasListings(c)) {
+                throw new SeedException(SeedPhase.PREPARE, 0, "the listings table of " + redact(jdbcUrl)
+                        + " is not empty; seeding loads only into an empty table (check Seeder.isSeeded first)", null);
+            }
+            deferred = DeferredStructure.read(c);
+            for (DeferredStructure d : deferred) {
+                st.execute(d.drop());
+            }
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, e.getMessage(), e);
+        }
+        serial.report(SeedPhase.PREPARE, 2, 2);
+        long prepared = System.nanoTime();
+
+        CopyOutcome copied = null;
+        boolean rebuilt = false;
+        try {
+            copied = copy(count, source, serial);
+            long loaded = System.nanoTime();
+            rebuild(deferred, serial, count);
+            rebuilt = true;
+            long indexed = System.nanoTime();
+            analyze(serial, count);
+            long analyzed = System.nanoTime();
+            SeedReport report = new SeedReport(count, copied.media, options.streams(), deferred.size(),
+                    Duration.ofNanos(prepared - start), Duration.ofNanos(loaded - prepared),
+                    Duration.ofNanos(copied.generateNanos), Duration.ofNanos(copied.copyNanos),
+                    Duration.ofNanos(indexed - loaded), Duration.ofNanos(analyzed - indexed),
+                    Duration.ofNanos(analyzed - start));
+            LOG.info("{}", report.summary());
+            return report;
+        } finally {
+            if (!rebuilt) {
+                restoreAfterFailure(deferred);
+            }
+        }
+    }
+
+    private record CopyOutcome(long media, long generateNanos, long copyNanos) {}
+
+    private CopyOutcome copy(long count, LongFunction<Listing> source, SerialProgress progress) {
+        long chunkRows = options.chunkRows();
+        long chunks = (count + chunkRows - 1) / chunkRows;
+        int streams = (int) Math.max(1, Math.min(options.streams(), chunks));
+        AtomicLong nextChunk = new AtomicLong();
+        AtomicLong rowsDone = new AtomicLong();
+        AtomicLong media = new AtomicLong();
+        AtomicLong generateNanos = new AtomicLong();
+        AtomicLong copyNanos = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        progress.report(SeedPhase.COPY, 0, count);
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(streams, Thread.ofPlatform().name("seed-copy-", 0).daemon().factory())) {
+            for (int s = 0; s < streams; s++) {
+                futures.add(pool.submit(() -> {
+                    try (Connection c = connect(jdbcUrl, user, password)) {
+                        execute(c, "SET synchronous_commit = off");
+                        CopyManager copier = c.unwrap(PGConnection.class).getCopyAPI();
+                        StringBuilder rows = new StringBuilder(BATCH_ROWS * 400);
+                        StringBuilder photos = new StringBuilder((int) Math.min(chunkRows, 100_000) * 110);
+                        for (long chunk; !failed.get() && (chunk = nextChunk.getAndIncrement()) < chunks; ) {
+                            long from = chunk * chunkRows;
+                            long to = Math.min(count, from + chunkRows);
+                            photos.setLength(0);
+                            long chunkMedia = 0;
+                            CopyIn in = copier.copyIn(CopyRows.COPY_LISTINGS);
+                            try {
+                                for (long i = from; i < to; ) {
+                                    long t0 = System.nanoTime();
+                                    rows.setLength(0);
+                                    for (long end = Math.min(to, i + BATCH_ROWS); i < end; i++) {
+                                        Listing listing = source.apply(i);
+                                        CopyRows.appendListing(rows, listing);
+                                        if (CopyRows.appendCoverPhoto(photos, listing)) {
+                                            chunkMedia++;
+                                        }
+                                    }
+                                    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                                    long t1 = System.nanoTime();
+                                    in.writeToCopy(bytes, 0, bytes.length);
+                                    generateNanos.addAndGet(t1 - t0);
+                                    copyNanos.addAndGet(System.nanoTime() - t1);
+                                }
+                                long t2 = System.nanoTime();
+                                in.endCopy();
+                                if (chunkMedia > 0) {
+                                    byte[] bytes = photos.toString().getBytes(StandardCharsets.UTF_8);
+                                    CopyIn mediaIn = copier.copyIn(CopyRows.COPY_MEDIA);
+                                    try {
+                                        mediaIn.writeToCopy(bytes, 0, bytes.length);
+                                        mediaIn.endCopy();
+                                    } finally {
+                                        if (mediaIn.isActive()) {
+                                            mediaIn.cancelCopy();
+                                        }
+                                    }
+                                }
+                                copyNanos.addAndGet(System.nanoTime() - t2);
+                            } finally {
+                                if (in.isActive()) {
+                                    in.cancelCopy();
+                                }
+                            }
+                            media.addAndGet(chunkMedia);
+                            progress.report(SeedPhase.COPY, rowsDone.addAndGet(to - from), count);
+                        }
+                        return null;
+                    } catch (Exception | Error e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                }));
+            }
+        }
+        Throwable first = firstFailure(futures);
+        if (first != null) {
+            throw new SeedException(SeedPhase.COPY, rowsDone.get(), "a COPY stream failed: " + first.getMessage(), first);
+        }
+        return new CopyOutcome(media.get(), generateNanos.get(), copyNanos.get());
+    }
+
+    private void rebuild(List<DeferredStructure> deferred, SerialProgress progress, long rows) {
+        List<String> indexes = deferred.stream().filter(d -> !d.constraint()).map(DeferredStructure::create).toList();
+        List<String> constraints = deferred.stream().filter(DeferredStructure::constraint).map(DeferredStructure::create).toList();
+        int total = deferred.size();
+        progress.report(SeedPhase.INDEX, 0, total);
+        AtomicLong done = new AtomicLong();
+        Runnable step = () -> progress.report(SeedPhase.INDEX, done.incrementAndGet(), total);
+        runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true);
+        runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true);
+    }
+
+    private void analyze(SerialProgress progress, long rows) {
+        List<String> statements = List.of("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) media");
+        progress.report(SeedPhase.ANALYZE, 0, statements.size());
+        AtomicLong done = new AtomicLong();
+        runParallel(SeedPhase.ANALYZE, rows, statements, options.streams(),
+                () -> progress.report(SeedPhase.ANALYZE, done.incrementAndGet(), statements.size()), false);
+    }
+
+    /** Runs independent statements on up to {@code parallelism} connections, in list order. */
+    private void runParallel(SeedPhase phase, long rows, List<String> statements, int parallelism, Runnable afterEach,
+            boolean maintenance) {
+        if (statements.isEmpty()) {
+            return;
+        }
+        int workers = Math.min(parallelism, statements.size());
+        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(statements);
+        List<Future<?>> futures = new ArrayList<>();
+        String threadName = "seed-" + phase.name().toLowerCase(Locale.ROOT) + "-";
+        try (ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(threadName, 0).daemon().factory())) {
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    try (Connection c = connect(jdbcUrl, user, password)) {
+                        if (maintenance) {
+                            execute(c, "SET maintenance_work_mem = '" + options.maintenanceWorkMem() + "'");
+                            if (workers > 1) {
+                                // Builds already run side by side; parallel workers per build would only oversubscribe the cores.
+                                execute(c, "SET max_parallel_maintenance_workers = 0");
+                            }
+                        }
+                        for (String sql; (sql = queue.poll()) != null; ) {
+                            try {
+                                execute(c, sql);
+                            } catch (SQLException e) {
+                                throw new SQLException(e.getMessage() + " (while running: " + sql + ")", e.getSQLState(), e);
+                            }
+                            afterEach.run();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        Throwable first = firstFailure(futures);
+        if (first != null) {
+            throw new SeedException(phase, rows, first.getMessage(), first);
+        }
+    }
+
+    private void restoreAfterFailure(List<DeferredStructure> deferred) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            Set<String> present = new HashSet<>();
+            DeferredStructure.read(c).forEach(d -> present.add(d.name()));
+            for (DeferredStructure d : deferred) {
+                if (present.contains(d.name())) {
+                    continue;
+                }
+                try {
+                    execute(c, d.create());
+                } catch (SQLException e) {
+                    LOG.warn("could not re-create {} after a failed seed ({}); re-create it with: {}", d.name(),
+                            e.getMessage(), d.create());
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not reconnect to re-create {} indexes and constraints after a failed seed: {}",
+                    deferred.size(), e.getMessage());
+        }
+    }
+
+    private static Throwable firstFailure(List<Future<?>> futures) {
+        Throwable first = null;
+        for (Future<?> f : futures) {
+            if (f.state() == Future.State.FAILED) {
+                Throwable t = f.exceptionNow();
+                if (first == null) {
+                    first = t;
+                } else {
+                    first.addSuppressed(t);
+                }
+            }
+        }
+        return first;
+    }
+
+    private static boolean hasListings(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM listings)")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", "hexproperty-seed");
+        return DriverManager.getConnection(url, props);
+    }
+
+    /** JDBC URLs may carry a password parameter; messages must not. */
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /** Serializes progress callbacks from the streams, as {@link SeedProgress} promises. */
+    private static final class SerialProgress {
+        private final SeedProgress delegate;
+
+        SerialProgress(SeedProgress delegate) {
+            this.delegate = delegate;
+        }
+
+        synchronized void report(SeedPhase phase, long done, long total) {
+            delegate.onProgress(phase, done, total);
+        }
+    }
+}
