@@ -107,12 +107,14 @@ final class Platform implements AutoCloseable {
     private void bindHttp() throws Exception {
         long drain = config.drainTimeout().toMillis();
         try {
-            // The first server picks the port (which may be 0 = any free one); the rest share it.
-            HttpVerticle first = new HttpVerticle(config.host(), config.port(), gate, drain);
+            // Port 0 means "any free port"; Vert.x shares a random port between servers only when it is
+            // asked for with a negative number, so every instance binds the same one.
+            int requested = config.port() == 0 ? -1 : config.port();
+            HttpVerticle first = new HttpVerticle(config.host(), requested, gate, drain);
             deployments.add(vertx.deployVerticle(first).await(30, TimeUnit.SECONDS));
             port = first.actualPort();
             for (int i = 1; i < config.eventLoops(); i++) {
-                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), port, gate, drain),
+                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, gate, drain),
                         new DeploymentOptions()).await(30, TimeUnit.SECONDS));
             }
         } catch (Exception e) {

@@ -45,7 +45,7 @@ class BadInputTest {
                 Arguments.of("minArea=-3", 400, "minArea"), Arguments.of("bbox=1,2,3", 400, "bbox"),
                 Arguments.of("bbox=10,10,0,0", 400, "bbox"), Arguments.of("bbox=0,0,181,1", 400, "bbox"),
                 Arguments.of("bbox=a,b,c,d", 400, "bbox"), Arguments.of("h3=notacell", 400, "h3"),
-                Arguments.of("h3=8928308280fffff", 400, "h3"),
+                Arguments.of("h3=85283473fffffff", 400, "h3"),
                 Arguments.of("cursor=bm90LWEtY3Vyc29y", 400, "cursor"), Arguments.of("cursor=%27%3B--", 400, "cursor"),
                 Arguments.of("sort=random", 400, "sort"), Arguments.of("status=Sold", 400, "status"),
                 Arguments.of("type=Castle", 400, "type"), Arguments.of("state=Texas", 400, "state"),
@@ -173,9 +173,17 @@ class BadInputTest {
         assertThat(put.statusCode()).isBetween(400, 499);
     }
 
+    /** Rows in the listings and outbox tables, read straight from PostgreSQL. */
     private long count() {
-        return ApiIntegrationTest.items(p.get("/api/v1/listings?limit=1&city=Austin&state=TX&q=Elm")).size()
-                + ApiIntegrationTest.json(p.get("/api/v1/listings?limit=100&city=Austin&state=TX")).getJsonArray("items").size();
+        var db = p.platform.database();
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             var rs = c.createStatement().executeQuery(
+                     "SELECT (SELECT count(*) FROM listings) + (SELECT count(*) FROM listing_changes)")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertProblem(HttpResponse<String> r, int status, String parameter) {

@@ -36,6 +36,8 @@ final class TestPlatform {
         if (instance == null) {
             try {
                 Path root = Files.createTempDirectory("hexproperty-it");
+                // The embedded server runs as 'nobody' when tests run as root: it must reach the directory.
+                Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 Path dataDir = root.resolve("pg");
                 ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
                         LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"));

@@ -122,7 +122,10 @@ public final class HttpApi {
     }
 
     private void write(Router router, HttpMethod method, String path, BodyHandler body, Handler<RoutingContext> handler) {
-        route(router, method, path).handler(HttpApi::requireJson).handler(body).handler(handler);
+        // Content type and declared length are checked before the body is read (separate routes, since
+        // Vert.x wants a BodyHandler first on its route).
+        route(router, method, path).handler(HttpApi::requireJson);
+        router.route(method, path).handler(body).handler(handler);
     }
 
     private static void requireJson(RoutingContext ctx) {
@@ -142,7 +145,10 @@ public final class HttpApi {
     }
 
     private static void tooLarge(RoutingContext ctx) {
-        ctx.response().putHeader("Connection", "close");
+        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // The unread rest of the body would otherwise be parsed as the next request.
+            ctx.response().putHeader("Connection", "close");
+        }
         new Problem(413, "payload-too-large", "Payload too large",
                 "request body exceeds " + MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
     }
