@@ -45,7 +45,10 @@ public final class TierMetrics {
         this.misses = Counter.builder("cache.gets").tags(tags).tag("result", "miss").register(registry);
         this.staleServed = Counter.builder("cache.stale.served").tags(tags)
                 .description("answers served from a stale value because the loader failed").register(registry);
+        // explicit buckets on top of the percentile histogram: ages that matter for a TTL of minutes
         this.servedAge = Timer.builder("cache.served.age").tags(tags).publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15))
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
                 .description("age of served values: now - loadedAt").register(registry);
     }
