@@ -51,6 +51,7 @@ public interface ReadThrough<K, V> {
         final Function<K, CompletionStage<Optional<CachedValue<V>>>> loader;
         BiFunction<K, V, Set<String>> tags = (k, v) -> Set.of();
         double refreshAheadBeta = 1.0;
+        int staleLoadRetries = 2;
         DoubleSupplier uniform = () -> ThreadLocalRandom.current().nextDouble();
         Clock clock = Clock.systemUTC();
         TierMetrics metrics;
@@ -78,6 +79,18 @@ public interface ReadThrough<K, V> {
             return this;
         }
 
+        /**
+         * How many times a load that returned a version below one this node already knows (a lagging
+         * replica or L2) is retried before the get fails with {@link StaleLoadException}. Default 2.
+         */
+        public Builder<K, V> staleLoadRetries(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("staleLoadRetries must be >= 0, was " + value);
+            }
+            this.staleLoadRetries = value;
+            return this;
+        }
+
         /** Thread-safe uniform doubles in [0, 1) for XFetch; injected by tests. Default: ThreadLocalRandom. */
         public Builder<K, V> uniform(DoubleSupplier value) {
             this.uniform = Objects.requireNonNull(value, "uniform");
@@ -98,7 +111,7 @@ public interface ReadThrough<K, V> {
 
         public ReadThrough<K, V> build() {
             TierMetrics m = metrics != null ? metrics : TierMetrics.noop(tier.config().name(), "memory");
-            return new SingleFlightReadThrough<>(tier, loader, tags, refreshAheadBeta, uniform, clock, m);
+            return new SingleFlightReadThrough<>(tier, loader, tags, refreshAheadBeta, staleLoadRetries, uniform, clock, m);
         }
     }
 }

@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * ({@code tier.invalidatedSince}); otherwise it replaces the flight with a new one, so a read that
  * starts after an invalidation never receives a value read before it. The tier refuses to install a
  * result the invalidation made stale (tombstone check at install), and the readers that joined before
- * the invalidation get the value they were concurrent with.
+ * the invalidation get the value they were concurrent with. A source can also answer with a version
+ * below one the node knew before the flight began (a lagging replica, an L2 that has not seen the
+ * change yet); every reader of that flight started after the change, so the load is retried and, if it
+ * stays stale, the get fails with {@link StaleLoadException} rather than move readers back in time.
  *
  * <p>Refresh-ahead is XFetch (Vattani et al., "Optimal Probabilistic Cache Stampede Prevention"): a
  * hit refreshes early when {@code now - delta * beta * ln(rand) >= expiry}, delta being the last load
@@ -48,14 +51,16 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
     private final Function<K, CompletionStage<Optional<CachedValue<V>>>> loader;
     private final BiFunction<K, V, Set<String>> tags;
     private final double beta;
+    private final int staleLoadRetries;
     private final DoubleSupplier uniform;
     private final Clock clock;
     private final TierMetrics metrics;
     private final ConcurrentHashMap<K, Flight<V>> inFlight = new ConcurrentHashMap<>();
 
     SingleFlightReadThrough(MemoryTier<K, V> tier, Function<K, CompletionStage<Optional<CachedValue<V>>>> loader,
-                            BiFunction<K, V, Set<String>> tags, double beta, DoubleSupplier uniform, Clock clock,
-                            TierMetrics metrics) {
+                            BiFunction<K, V, Set<String>> tags, double beta, int staleLoadRetries,
+                            DoubleSupplier uniform, Clock clock, TierMetrics metrics) {
+        this.staleLoadRetries = staleLoadRetries;
         this.tier = tier;
         this.loader = loader;
         this.tags = tags;
@@ -65,7 +70,8 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
         this.metrics = metrics;
     }
 
-    private record Flight<V>(LoadTicket ticket, CompletableFuture<Optional<CachedValue<V>>> result) {}
+    /** {@code floor}: the version a result must reach; below it, the load read from before a known change. */
+    private record Flight<V>(LoadTicket ticket, long floor, CompletableFuture<Optional<CachedValue<V>>> result) {}
 
     @Override
     public CompletionStage<Optional<CachedValue<V>>> get(K key) {
@@ -130,16 +136,17 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
             if (current != null && !tier.invalidatedSince(key, current.ticket())) {
                 return current;
             }
-            Flight<V> mine = new Flight<>(tier.beginLoad(), new CompletableFuture<>());
+            LoadTicket ticket = tier.beginLoad();
+            Flight<V> mine = new Flight<>(ticket, tier.minimumVersion(key), new CompletableFuture<>());
             boolean won = current == null ? inFlight.putIfAbsent(key, mine) == null : inFlight.replace(key, current, mine);
             if (won) {
-                load(key, mine);
+                load(key, mine, ticket, 1);
                 return mine;
             }
         }
     }
 
-    private void load(K key, Flight<V> flight) {
+    private void load(K key, Flight<V> flight, LoadTicket ticket, int attempt) {
         CompletionStage<Optional<CachedValue<V>>> stage;
         try {
             stage = loader.apply(key);
@@ -147,28 +154,42 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
             stage = CompletableFuture.failedFuture(e);
         }
         stage.whenComplete((loaded, error) -> {
-            long nanos = tier.ticker().read() - flight.ticket().startNanos();
+            long nanos = tier.ticker().read() - ticket.startNanos();
+            if (error == null && loaded.isPresent() && loaded.get().version() < flight.floor()) {
+                // older than a change this node had seen before the flight began (lagging replica or L2):
+                // every reader of this flight started after that change, so none may get it
+                metrics.load("stale", nanos);
+                if (attempt <= staleLoadRetries) {
+                    load(key, flight, tier.beginLoad(), attempt + 1);
+                } else {
+                    finish(key, flight, null, new StaleLoadException(key, loaded.get().version(), flight.floor(), attempt));
+                }
+                return;
+            }
             try {
                 if (error != null) {
                     metrics.load("failure", nanos);
                 } else if (loaded.isPresent()) {
                     metrics.load("success", nanos);
                     CachedValue<V> value = loaded.get();
-                    tier.install(key, value, tags.apply(key, value.value()), flight.ticket());
+                    tier.install(key, value, tags.apply(key, value.value()), ticket);
                 } else {
                     metrics.load("absent", nanos);
                 }
             } catch (RuntimeException e) {
                 error = e;
-            } finally {
-                inFlight.remove(key, flight);
             }
-            if (error != null) {
-                flight.result().completeExceptionally(error);
-            } else {
-                flight.result().complete(loaded);
-            }
+            finish(key, flight, loaded, error);
         });
+    }
+
+    private void finish(K key, Flight<V> flight, Optional<CachedValue<V>> loaded, Throwable error) {
+        inFlight.remove(key, flight);
+        if (error != null) {
+            flight.result().completeExceptionally(error);
+        } else {
+            flight.result().complete(loaded);
+        }
     }
 
     private void recordAge(CachedValue<V> value) {

@@ -227,4 +227,25 @@ class SingleFlightReadThroughTest {
         assertThat(age.count()).isEqualTo(2);
         assertThat(age.max(TimeUnit.SECONDS)).isEqualTo(5.0);
     }
+
+    @Test
+    void aLoadBelowAKnownVersionIsRetriedAndNeverServed() {
+        AtomicInteger attempt = new AtomicInteger();
+        ReadThrough<String, String> cache = readThrough(key -> CompletableFuture.completedFuture(Optional.of(
+                attempt.getAndIncrement() == 0 ? v("lagging", 4) : v("current", 5))));
+        tier.invalidate("a", 5); // processed before the read starts; the first answer comes from a lagging replica
+        assertThat(cache.get("a").toCompletableFuture().join()).contains(v("current", 5));
+        assertThat(loaderCalls).hasValue(2);
+        assertThat(count("cache.loads", "result", "stale")).isEqualTo(1);
+    }
+
+    @Test
+    void aLoadThatStaysStaleFailsWithTheVersionsInvolved() {
+        ReadThrough<String, String> cache = readThrough(key -> CompletableFuture.completedFuture(Optional.of(v("lagging", 4))));
+        tier.invalidate("a", 6);
+        assertThatThrownBy(() -> cache.get("a").toCompletableFuture().join())
+                .hasCauseInstanceOf(StaleLoadException.class)
+                .hasMessageContaining("load of a returned version 4 below known version 6 after 3 attempts");
+        assertThat(loaderCalls).hasValue(3);
+    }
 }

@@ -184,6 +184,17 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
     }
 
     @Override
+    public long minimumVersion(K key) {
+        Tombstone tombstone = tombstones.get(key);
+        long floor = tombstone == null ? -1 : tombstone.minVersion();
+        Entry<V> e = map.get(key);
+        if (e != null && e.loadStamp() >= allStamp.get()) {
+            floor = Math.max(floor, e.value().version());
+        }
+        return floor;
+    }
+
+    @Override
     public void invalidate(K key, long version) {
         long stamp = stamps.incrementAndGet();
         map.compute(key, (k, old) -> {

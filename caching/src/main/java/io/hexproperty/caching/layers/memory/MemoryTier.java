@@ -61,6 +61,12 @@ public interface MemoryTier<K, V> extends Invalidator<K> {
      */
     boolean invalidatedSince(K key, LoadTicket ticket);
 
+    /**
+     * The lowest version a load of the key may return without being stale: the highest of the key's
+     * tombstone version and its cached version (fresh or stale), or -1 when neither exists.
+     */
+    long minimumVersion(K key);
+
     /** The n most frequently used entries, hottest first (Caffeine's eviction policy order). */
     Map<K, Entry<V>> hottest(int n);
 
