@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ class JournaledWriteBehindCrashTest {
                 WriteBehindCrashChild.class.getName(), journal.toString(), sinkDir.toString(), String.valueOf(THREADS))
                 .redirectError(dir.resolve("child.err").toFile())
                 .start();
+        // watchdog, so a child that never gets going cannot hang the build; the kill check below then fails
+        CompletableFuture.delayedExecutor(3, TimeUnit.MINUTES).execute(() -> child.toHandle().destroyForcibly());
         Map<String, Long> acked = new HashMap<>();
         long ackCount = 0;
         boolean killed = false;
