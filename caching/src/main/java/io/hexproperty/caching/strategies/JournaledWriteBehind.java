@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +72,9 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicBoolean sizeFlushRequested = new AtomicBoolean();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Runs periodic flushes and every sink call, so a slow sink never holds up the journal thread. */
     private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> periodic;
     private final Thread writer;
     private volatile boolean closed;
     /** Set by the journal thread when it has exited; commands queued after that are failed by their sender. */
@@ -103,7 +106,8 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
         }
         journal.writer.start();
         long period = config.flushInterval().toNanos();
-        journal.scheduler.scheduleWithFixedDelay(journal::scheduledFlush, period, period, TimeUnit.NANOSECONDS);
+        journal.periodic = journal.scheduler.scheduleWithFixedDelay(journal::scheduledFlush, period, period,
+                TimeUnit.NANOSECONDS);
         if (!journal.sealed.isEmpty()) {
             journal.scheduler.execute(journal::scheduledFlush);
         }
@@ -183,7 +187,7 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
             }
             CompletableFuture<Void> next = flushTail.handle((x, e) -> null)
                     .thenCompose(x -> sealedNow)
-                    .thenCompose(x -> drainSealed());
+                    .thenComposeAsync(x -> drainSealed(), scheduler);
             flushTail = next;
             return next;
         } finally {
@@ -201,7 +205,7 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
         if (closed) {
             return;
         }
-        scheduler.shutdownNow();
+        periodic.cancel(false);
         try {
             flush().toCompletableFuture().get(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
@@ -218,6 +222,8 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.warn("write-behind journal {}: journal thread did not stop cleanly: {}", config.journalId(), e.toString());
+        } finally {
+            scheduler.shutdownNow();
         }
     }
 

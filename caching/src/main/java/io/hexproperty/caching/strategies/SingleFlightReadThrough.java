@@ -150,37 +150,52 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
         CompletionStage<Optional<CachedValue<V>>> stage;
         try {
             stage = loader.apply(key);
+            if (stage == null) {
+                throw new NullPointerException("loader returned a null stage for " + key);
+            }
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
         stage.whenComplete((loaded, error) -> {
-            long nanos = tier.ticker().read() - ticket.startNanos();
-            if (error == null && loaded.isPresent() && loaded.get().version() < flight.floor()) {
-                // older than a change this node had seen before the flight began (lagging replica or L2):
-                // every reader of this flight started after that change, so none may get it
-                metrics.load("stale", nanos);
-                if (attempt <= staleLoadRetries) {
-                    load(key, flight, tier.beginLoad(), attempt + 1);
-                } else {
-                    finish(key, flight, null, new StaleLoadException(key, loaded.get().version(), flight.floor(), attempt));
-                }
-                return;
-            }
             try {
-                if (error != null) {
-                    metrics.load("failure", nanos);
-                } else if (loaded.isPresent()) {
-                    metrics.load("success", nanos);
-                    CachedValue<V> value = loaded.get();
-                    tier.install(key, value, tags.apply(key, value.value()), ticket);
-                } else {
-                    metrics.load("absent", nanos);
-                }
+                settle(key, flight, ticket, attempt, loaded, error);
             } catch (RuntimeException e) {
-                error = e;
+                finish(key, flight, null, e); // a flight must always end, or its key would stay stuck
             }
-            finish(key, flight, loaded, error);
         });
+    }
+
+    private void settle(K key, Flight<V> flight, LoadTicket ticket, int attempt, Optional<CachedValue<V>> loaded,
+                        Throwable error) {
+        long nanos = tier.ticker().read() - ticket.startNanos();
+        if (error == null && loaded == null) {
+            error = new NullPointerException("loader returned a null Optional for " + key);
+        }
+        if (error != null) {
+            metrics.load("failure", nanos);
+            finish(key, flight, null, error);
+            return;
+        }
+        if (loaded.isEmpty()) {
+            metrics.load("absent", nanos);
+            finish(key, flight, loaded, null);
+            return;
+        }
+        CachedValue<V> value = loaded.get();
+        if (value.version() < flight.floor()) {
+            // older than a change this node had seen before the flight began (lagging replica or L2):
+            // every reader of this flight started after that change, so none may get it
+            metrics.load("stale", nanos);
+            if (attempt <= staleLoadRetries) {
+                load(key, flight, tier.beginLoad(), attempt + 1);
+            } else {
+                finish(key, flight, null, new StaleLoadException(key, value.version(), flight.floor(), attempt));
+            }
+            return;
+        }
+        metrics.load("success", nanos);
+        tier.install(key, value, tags.apply(key, value.value()), ticket);
+        finish(key, flight, loaded, null);
     }
 
     private void finish(K key, Flight<V> flight, Optional<CachedValue<V>> loaded, Throwable error) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -196,5 +197,30 @@ class JournaledWriteBehindTest {
         assertThatThrownBy(() -> WriteBehindConfig.defaults(dir, "a:b")).hasMessageContaining("without ':'");
         assertThatThrownBy(() -> WriteBehindConfig.defaults(dir, "a").withFlush(Duration.ZERO, 1))
                 .hasMessageContaining("flushInterval must be > 0");
+    }
+
+    @Test
+    void aSinkThatBlocksDoesNotHoldUpAcknowledgements() throws Exception {
+        CountDownLatch sinkEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WriteBehindSink<String> blocking = batch -> {
+            sinkEntered.countDown();
+            try {
+                release.await(); // a sink doing synchronous I/O
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(null);
+        };
+        try (WriteBehind<String> counters = WriteStrategy.writeBehind(config(), KeyCodec.utf8(), blocking)) {
+            join(counters.increment("f"));
+            CompletionStage<Void> flushing = counters.flush();
+            assertThat(sinkEntered.await(30, TimeUnit.SECONDS)).isTrue();
+            join(counters.increment("f")); // acknowledged while the sink is still busy
+            assertThat(counters.pendingIncrements()).isEqualTo(2);
+            release.countDown();
+            join(flushing);
+            assertThat(counters.pendingIncrements()).isEqualTo(1);
+        }
     }
 }

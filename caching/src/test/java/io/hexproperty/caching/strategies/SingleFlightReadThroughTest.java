@@ -248,4 +248,33 @@ class SingleFlightReadThroughTest {
                 .hasMessageContaining("load of a returned version 4 below known version 6 after 3 attempts");
         assertThat(loaderCalls).hasValue(3);
     }
+
+    @Test
+    void aLoaderAnsweringNullFailsTheGetInsteadOfHangingTheKey() {
+        AtomicInteger attempt = new AtomicInteger();
+        ReadThrough<String, String> cache = readThrough(key -> switch (attempt.getAndIncrement()) {
+            case 0 -> null;
+            case 1 -> CompletableFuture.completedFuture(null);
+            default -> CompletableFuture.completedFuture(Optional.of(v("a1", 1)));
+        });
+        assertThatThrownBy(() -> cache.get("a").toCompletableFuture().join()).hasRootCauseMessage("loader returned a null stage for a");
+        assertThatThrownBy(() -> cache.get("a").toCompletableFuture().join()).hasRootCauseMessage("loader returned a null Optional for a");
+        assertThat(cache.get("a").toCompletableFuture().join()).contains(v("a1", 1));
+    }
+
+    @Test
+    void aTagFunctionThatThrowsFailsTheGetAndFreesTheKey() {
+        AtomicInteger attempt = new AtomicInteger();
+        ReadThrough<String, String> cache = ReadThrough.<String, String>builder(tier,
+                        key -> CompletableFuture.completedFuture(Optional.of(v("a1", 1))))
+                .tags((key, value) -> {
+                    if (attempt.getAndIncrement() == 0) {
+                        throw new IllegalStateException("no city for " + key);
+                    }
+                    return Set.of();
+                })
+                .build();
+        assertThatThrownBy(() -> cache.get("a").toCompletableFuture().join()).hasRootCauseMessage("no city for a");
+        assertThat(cache.get("a").toCompletableFuture().join()).contains(v("a1", 1));
+    }
 }

@@ -134,7 +134,7 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
         if (now - ticket.startNanos() > windowNanos) {
             outcome = InstallOutcome.REFUSED_SLOW_LOAD;
         } else if (ticket.stamp() < allStamp.get() || ticket.stamp() < floorStamp.get()) {
-            outcome = InstallOutcome.REFUSED_TOMBSTONE;
+            outcome = InstallOutcome.REFUSED_TOMBSTONE; // fast path; both are checked again below
         } else {
             Set<String> tagSet = Set.copyOf(tags);
             InstallOutcome[] result = new InstallOutcome[1];
@@ -151,7 +151,9 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
                 }
                 Entry<V> fresh = newEntry(value, tagSet, now, now - ticket.startNanos(), ticket.stamp());
                 index(k, fresh);
-                if (taggedSince(tagSet, ticket.stamp())) {
+                // the floor is read after the tombstone lookups: a tombstone evicted by size raises the
+                // floor (in the eviction listener) before it disappears, so one of the two reads sees it
+                if (taggedSince(tagSet, ticket.stamp()) || ticket.stamp() < floorStamp.get()) {
                     unindex(k, fresh, Set.of());
                     if (current != null) {
                         index(k, current); // fresh overwrote current's installId on shared tags
