@@ -3,6 +3,8 @@ package io.hexproperty.caching.layers.disk;
 import io.hexproperty.caching.layers.memory.MemoryTier;
 import java.time.Clock;
 import java.time.Duration;
+import io.hexproperty.caching.CachedValue;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -36,6 +38,8 @@ public final class WarmStart<K> implements AutoCloseable {
     private final Clock clock;
     private final LongSupplier watermark;
     private final ReentrantLock saving = new ReentrantLock();
+    /** What is on disk (version and loadedAt per key), so a save rewrites only entries that changed. */
+    private final Map<K, CachedValue<byte[]>> onDisk = new HashMap<>();
     private ScheduledExecutorService scheduler;
 
     private WarmStart(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config, Clock clock,
@@ -67,6 +71,7 @@ public final class WarmStart<K> implements AutoCloseable {
                 disk.remove(stored.key());
             } else if (memory.install(stored.key(), stored.value(), stored.tags()).installed()) {
                 installed++;
+                remember(stored.key(), stored.value());
             } else {
                 refused++;
             }
@@ -85,12 +90,27 @@ public final class WarmStart<K> implements AutoCloseable {
             Map<K, MemoryTier.Entry<byte[]>> hottest = memory.hottest(config.hottest());
             Set<K> kept = new LinkedHashSet<>();
             for (var e : hottest.entrySet()) {
-                disk.put(e.getKey(), e.getValue().value(), e.getValue().tags());
+                CachedValue<byte[]> value = e.getValue().value();
+                CachedValue<byte[]> saved = onDisk.get(e.getKey());
+                if (saved == null || saved.version() != value.version() || !saved.loadedAt().equals(value.loadedAt())) {
+                    disk.put(e.getKey(), value, e.getValue().tags());
+                    remember(e.getKey(), value);
+                }
                 kept.add(e.getKey());
             }
             disk.retainOnly(kept);
+            onDisk.keySet().retainAll(kept);
             disk.saveWatermark(mark);
             return kept.size();
+        } finally {
+            saving.unlock();
+        }
+    }
+
+    private void remember(K key, CachedValue<byte[]> value) {
+        saving.lock();
+        try {
+            onDisk.put(key, value);
         } finally {
             saving.unlock();
         }

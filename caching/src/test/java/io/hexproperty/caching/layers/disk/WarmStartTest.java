@@ -93,4 +93,20 @@ class WarmStartTest {
         assertThat(disk.get("L-1")).isPresent();
         assertThat(disk.watermark()).hasValue(5);
     }
+
+    @Test
+    void aSaveRewritesOnlyTheEntriesThatChanged() {
+        MemoryTier<String, byte[]> l1 = memory();
+        l1.install("same", value("s", 1, now), Set.of());
+        l1.install("changing", value("c1", 1, now), Set.of());
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        DiskTier<String> disk = DiskTier.open(DiskTierConfig.defaults(dir), KeyCodec.utf8(),
+                TierMetrics.of(registry, "l1", "disk"));
+        WarmStart<String> warm = WarmStart.of(l1, disk, WarmStartConfig.defaults(), clock, () -> 1L);
+        assertThat(warm.save()).isEqualTo(2);
+        l1.install("changing", value("c2", 2, now), Set.of());
+        assertThat(warm.save()).isEqualTo(2);
+        assertThat(registry.get("cache.disk.writes").counter().count()).as("2 + only the changed one").isEqualTo(3);
+        assertThat(new String(disk.get("changing").orElseThrow().value().value(), StandardCharsets.UTF_8)).isEqualTo("c2");
+    }
 }
