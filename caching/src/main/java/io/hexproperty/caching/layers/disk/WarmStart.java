@@ -1,0 +1,142 @@
+package io.hexproperty.caching.layers.disk;
+
+import io.hexproperty.caching.layers.memory.MemoryTier;
+import java.time.Clock;
+import java.time.Duration;
+import io.hexproperty.caching.CachedValue;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves L1's hottest entries to the disk tier (periodically and at shutdown) and re-warms L1 from it at
+ * start, so a restarted node does not send its whole working set to the database at once.
+ *
+ * <p>A saved entry may be stale by the time it is restored (changes made while the node was down). The
+ * save records the change-feed watermark read <em>before</em> the snapshot; {@link #restore()} returns
+ * it, and the caller replays the feed from there (versioned invalidations make the replay idempotent)
+ * or, if the feed cannot reach back that far, calls {@code invalidateAll()}. Entries older than
+ * {@code maxAge} are not restored at all. Restored values go through the tier's normal install, so
+ * tombstones and newer versions win.
+ */
+public final class WarmStart<K> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmStart.class);
+
+    private final MemoryTier<K, byte[]> memory;
+    private final DiskTier<K> disk;
+    private final WarmStartConfig config;
+    private final Clock clock;
+    private final LongSupplier watermark;
+    private final ReentrantLock saving = new ReentrantLock();
+    /** What is on disk (version and loadedAt per key), so a save rewrites only entries that changed. */
+    private final Map<K, CachedValue<byte[]>> onDisk = new HashMap<>();
+    private ScheduledExecutorService scheduler;
+
+    private WarmStart(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config, Clock clock,
+                      LongSupplier watermark) {
+        this.memory = memory;
+        this.disk = disk;
+        this.config = config;
+        this.clock = clock;
+        this.watermark = watermark;
+    }
+
+    /** @param watermark the last change-feed sequence applied to {@code memory} */
+    public static <K> WarmStart<K> of(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config,
+                                      Clock clock, LongSupplier watermark) {
+        return new WarmStart<>(memory, disk, config, clock, watermark);
+    }
+
+    public record Restored(int installed, int tooOld, int refused, OptionalLong watermark) {}
+
+    /** Installs every intact saved entry younger than maxAge into L1 (blocking file I/O). */
+    public Restored restore() {
+        int installed = 0;
+        int tooOld = 0;
+        int refused = 0;
+        var oldest = clock.instant().minus(config.maxAge());
+        for (DiskTier.Stored<K> stored : disk.loadAll()) {
+            if (stored.value().loadedAt().isBefore(oldest)) {
+                tooOld++;
+                disk.remove(stored.key());
+            } else if (memory.install(stored.key(), stored.value(), stored.tags()).installed()) {
+                installed++;
+                remember(stored.key(), stored.value());
+            } else {
+                refused++;
+            }
+        }
+        OptionalLong mark = disk.watermark();
+        log.info("warm start: {} entries restored to L1, {} too old, {} refused, change-feed watermark {}",
+                installed, tooOld, refused, mark.isPresent() ? mark.getAsLong() : "unknown");
+        return new Restored(installed, tooOld, refused, mark);
+    }
+
+    /** Writes L1's hottest entries and drops the rest from disk; returns how many were written. */
+    public int save() {
+        saving.lock();
+        try {
+            long mark = watermark.getAsLong();
+            Map<K, MemoryTier.Entry<byte[]>> hottest = memory.hottest(config.hottest());
+            Set<K> kept = new LinkedHashSet<>();
+            for (var e : hottest.entrySet()) {
+                CachedValue<byte[]> value = e.getValue().value();
+                CachedValue<byte[]> saved = onDisk.get(e.getKey());
+                if (saved == null || saved.version() != value.version() || !saved.loadedAt().equals(value.loadedAt())) {
+                    disk.put(e.getKey(), value, e.getValue().tags());
+                    remember(e.getKey(), value);
+                }
+                kept.add(e.getKey());
+            }
+            disk.retainOnly(kept);
+            onDisk.keySet().retainAll(kept);
+            disk.saveWatermark(mark);
+            return kept.size();
+        } finally {
+            saving.unlock();
+        }
+    }
+
+    private void remember(K key, CachedValue<byte[]> value) {
+        saving.lock();
+        try {
+            onDisk.put(key, value);
+        } finally {
+            saving.unlock();
+        }
+    }
+
+    /** Starts periodic saves on a daemon thread. */
+    public WarmStart<K> start() {
+        Duration every = config.saveInterval();
+        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("warm-start-save").factory());
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                save();
+            } catch (RuntimeException e) {
+                log.warn("warm start: periodic save failed, next in {}: {}", every, e.toString());
+            }
+        }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+        return this;
+    }
+
+    /** Stops periodic saves and saves once more. */
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        int saved = save();
+        log.info("warm start: saved {} hottest entries at shutdown", saved);
+    }
+}

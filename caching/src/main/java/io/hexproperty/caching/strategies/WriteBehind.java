@@ -1,0 +1,25 @@
+package io.hexproperty.caching.strategies;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Write-behind counters (listing view counts, search analytics). {@link #write} completes once the
+ * increment is in the journal: from then on it survives a kill -9 and is flushed exactly once to a sink
+ * that deduplicates batch ids. See {@link JournaledWriteBehind} for the design.
+ */
+public interface WriteBehind<K> extends WriteStrategy<K, Long, Void>, AutoCloseable {
+
+    default CompletionStage<Void> increment(K key) {
+        return write(key, 1L);
+    }
+
+    /** Seals the current journal segment and sends every unflushed segment to the sink, oldest first. */
+    CompletionStage<Void> flush();
+
+    /** Acknowledged increments not yet confirmed by the sink. */
+    long pendingIncrements();
+
+    /** Flushes (bounded by {@code closeTimeout}), then stops; what could not be flushed stays journaled. */
+    @Override
+    void close();
+}
