@@ -10,7 +10,14 @@ import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
+import io.hexproperty.database.PgChangeFeed;
+import io.hexproperty.domain.ListingChange;
+import io.hexproperty.domain.port.out.ChangeFeed;
 import io.hexproperty.http.HttpApi;
+import io.hexproperty.http.ResponseCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.hexproperty.metrics.MetricsRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -28,6 +35,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import io.hexproperty.domain.port.in.ListingQueries;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +57,21 @@ final class Platform implements AutoCloseable {
     private Vertx vertx;
     private Databases.Handle database;
     private Pool pool;
+    private PgChangeFeed feed;
     private int port;
     private volatile boolean closed;
 
+    private final UnaryOperator<ListingQueries> reads;
+
     Platform(ServeConfig config, PrintStream console) {
+        this(config, console, UnaryOperator.identity());
+    }
+
+    /** {@code reads} decorates what the caches load from (tests inject delays there). */
+    Platform(ServeConfig config, PrintStream console, UnaryOperator<ListingQueries> reads) {
         this.config = config;
         this.console = console;
+        this.reads = reads;
     }
 
     /** Starts everything; returns when the API is ready. */
@@ -89,11 +107,50 @@ final class Platform implements AutoCloseable {
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
-        HttpApi api = new HttpApi(service, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready), registry, metrics::scrape, clock);
+        ResponseCache cache = config.cache() ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock)
+                : ResponseCache.disabled(reads.apply(service), clock);
+        startChangeFeed(cache, registry);
+        HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
+                registry, metrics::scrape, clock);
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
         return this;
+    }
+
+    /**
+     * Every committed change reaches this node's caches through the outbox feed: listings are
+     * invalidated by version, pages by the tags of the change's place. A lost feed connection flushes.
+     */
+    private void startChangeFeed(ResponseCache cache, MeterRegistry registry) throws Exception {
+        ChangeFeedInvalidator invalidator = new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), -1);
+        Timer lag = Timer.builder("cache.invalidation.lag")
+                .description("Commit of a listing change to its invalidation on this node")
+                .publishPercentileHistogram().register(registry);
+        Counter lost = Counter.builder("cache.invalidation.flushes").description("Full flushes after a lost or gapped feed")
+                .register(registry);
+        feed = new PgChangeFeed(vertx, pool, database.config(), java.time.Duration.ofSeconds(1));
+        feed.start(-1, new ChangeFeed.Listener() {
+            @Override
+            public void onChange(ListingChange change) {
+                invalidator.accept(change);
+                lag.record(java.time.Duration.between(change.committedAt(), java.time.Instant.now()));
+            }
+
+            @Override
+            public void onConnectionLost(String reason) {
+                invalidator.connectionLost();
+                lost.increment();
+            }
+        }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    long feedSequence() {
+        return feed.lastSequence();
+    }
+
+    MetricsRegistry metrics() {
+        return metrics;
     }
 
     int port() {
@@ -132,6 +189,9 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        if (feed != null) {
+            feed.close();
+        }
         if (vertx != null) {
             for (String id : deployments.reversed()) {
                 try {

@@ -47,12 +47,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a stop waits for in-flight requests (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--no-cache", description = "Serve every request from the database (benchmarks of the cache-off path).")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir));
+                demoTokenFile(db.dataDir), !noCache);
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

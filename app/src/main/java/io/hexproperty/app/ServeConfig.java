@@ -20,7 +20,8 @@ record ServeConfig(
         int eventLoops,
         int poolSize,
         Duration drainTimeout,
-        Path demoTokenFile) {
+        Path demoTokenFile,
+        boolean cache) {
 
     ServeConfig {
         if (port < 0 || port > 65535) {

@@ -40,7 +40,7 @@ final class TestPlatform {
                 Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 Path dataDir = root.resolve("pg");
                 ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
-                        LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"));
+                        LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true);
                 Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 instance = new TestPlatform(platform, dataDir, Files.readString(config.demoTokenFile()).strip());

@@ -20,13 +20,9 @@ public final class PgPools {
 
     private PgPools() {}
 
-    /**
-     * A pool of {@code config.poolSize()} connections spread over the Vert.x event loops, with
-     * prepared statements cached per connection. Connections open lazily: creating the pool does not
-     * touch the database (use {@link Readiness} to check it).
-     */
-    public static Pool create(Vertx vertx, DatabaseConfig config) {
-        PgConnectOptions connect = new PgConnectOptions()
+    /** How to reach the server of {@code config}, for pools and for dedicated connections (LISTEN). */
+    static PgConnectOptions connectOptions(DatabaseConfig config) {
+        return new PgConnectOptions()
                 .setHost(config.host())
                 .setPort(config.port())
                 .setDatabase(config.database())
@@ -35,6 +31,15 @@ public final class PgPools {
                 .setCachePreparedStatements(true)
                 .setPreparedStatementCacheMaxSize(PREPARED_STATEMENT_CACHE)
                 .setSslMode(SslMode.of(config.sslMode()));
+    }
+
+    /**
+     * A pool of {@code config.poolSize()} connections spread over the Vert.x event loops, with
+     * prepared statements cached per connection. Connections open lazily: creating the pool does not
+     * touch the database (use {@link Readiness} to check it).
+     */
+    public static Pool create(Vertx vertx, DatabaseConfig config) {
+        PgConnectOptions connect = connectOptions(config);
         PoolOptions pool = new PoolOptions()
                 .setName("hexproperty-pg")
                 .setMaxSize(config.poolSize())

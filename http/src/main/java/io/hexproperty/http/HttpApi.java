@@ -1,6 +1,5 @@
 package io.hexproperty.http;
 
-import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Agent;
 import io.hexproperty.domain.DomainException;
 import io.hexproperty.domain.Listing;
@@ -43,8 +42,17 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     public static final long MAX_BODY_BYTES = 64 * 1024;
+    // Browsers revalidate after 30 s (cheap: 304 from the version); shared caches keep 60 s and are
+    // purged on change; both may serve stale while revalidating, and for 5 min if the origin errors.
+    static final String DETAIL_CACHE_CONTROL =
+            "public, max-age=30, s-maxage=60, stale-while-revalidate=30, stale-if-error=300";
+    static final String DETAIL_CDN_CACHE_CONTROL = "max-age=300, stale-while-revalidate=60, stale-if-error=3600";
+    static final String SEARCH_CACHE_CONTROL =
+            "public, max-age=10, s-maxage=15, stale-while-revalidate=10, stale-if-error=120";
+    static final String SEARCH_CDN_CACHE_CONTROL = "max-age=30, stale-while-revalidate=10, stale-if-error=600";
 
     private final ListingQueries queries;
+    private final ResponseCache cache;
     private final ListingCommands commands;
     private final AgentStore agents;
     private final Supplier<CompletionStage<Boolean>> readiness;
@@ -54,21 +62,18 @@ public final class HttpApi {
     private final SearchParameters searchParameters;
     private final byte[] openApi;
 
-    public HttpApi(ListingQueries queries, ListingCommands commands, AgentStore agents,
+    public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
                    Clock clock) {
         this.queries = Objects.requireNonNull(queries);
+        this.cache = Objects.requireNonNull(cache);
         this.commands = Objects.requireNonNull(commands);
         this.agents = Objects.requireNonNull(agents);
         this.readiness = Objects.requireNonNull(readiness);
         this.scrape = Objects.requireNonNull(scrape);
         this.metrics = new HttpMetrics(registry);
         this.clock = Objects.requireNonNull(clock);
-        try {
-            this.searchParameters = new SearchParameters(H3Core.newInstance());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the H3 native library", e);
-        }
+        this.searchParameters = new SearchParameters(H3.core());
         this.openApi = resource("openapi.json");
     }
 
@@ -167,32 +172,71 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        reply(ctx, queries.find(key), found -> {
+        // The hot path: a fresh hit is answered right here on the event loop from pre-encoded bytes.
+        var hit = cache.listingIfFresh(key);
+        if (hit.isPresent()) {
+            sendListing(ctx, hit.get());
+            return;
+        }
+        reply(ctx, cache.listing(key), found -> {
             if (found.isEmpty()) {
                 notFound(ctx, key);
-                return;
+            } else {
+                sendListing(ctx, found.get());
             }
-            Listing listing = found.get();
-            String etag = ETags.of(listing.version());
-            HttpServerResponse res = ctx.response()
-                    .putHeader("ETag", etag)
-                    .putHeader("Cache-Control", "public, max-age=30, s-maxage=60, stale-while-revalidate=30, stale-if-error=300")
-                    .putHeader("Vary", "Accept-Encoding");
-            if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), etag)) {
-                res.setStatusCode(304).end();
-                return;
-            }
-            res.putHeader("Content-Type", "application/json").end(ListingJson.encode(listing));
         });
+    }
+
+    private static void sendListing(RoutingContext ctx, Encoded listing) {
+        HttpServerResponse res = ctx.response()
+                .putHeader("ETag", listing.etag())
+                .putHeader("Last-Modified", listing.lastModified())
+                .putHeader("Cache-Control", DETAIL_CACHE_CONTROL)
+                .putHeader("CDN-Cache-Control", DETAIL_CDN_CACHE_CONTROL)
+                .putHeader("Surrogate-Key", listing.surrogateKeys())
+                .putHeader("Cache-Tag", listing.surrogateKeys().replace(' ', ','))
+                .putHeader("Vary", "Accept-Encoding");
+        if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), listing.etag())) {
+            res.setStatusCode(304).end();
+            return;
+        }
+        sendBody(ctx, res, listing);
+    }
+
+    /** Writes the precompressed body when the client takes gzip, else the identity bytes. */
+    private static void sendBody(RoutingContext ctx, HttpServerResponse res, Encoded body) {
+        res.putHeader("Content-Type", "application/json");
+        if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
+            res.putHeader("Content-Encoding", "gzip").end(body.gzip());
+        } else {
+            res.putHeader("Content-Encoding", "identity").end(body.identity());
+        }
+    }
+
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] tokens = part.strip().split(";");
+            if (tokens[0].strip().equalsIgnoreCase("gzip")) {
+                return tokens.length < 2 || !tokens[1].replace(" ", "").matches("q=0(\\.0*)?");
+            }
+        }
+        return false;
     }
 
     private void search(RoutingContext ctx) {
         var query = searchParameters.parse(ctx.queryParams());
-        reply(ctx, queries.search(query), page -> ctx.response()
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "public, max-age=10, s-maxage=15, stale-while-revalidate=10")
-                .putHeader("Vary", "Accept-Encoding")
-                .end(ListingJson.encode(page)));
+        reply(ctx, cache.search(query), page -> {
+            HttpServerResponse res = ctx.response()
+                    .putHeader("Cache-Control", SEARCH_CACHE_CONTROL)
+                    .putHeader("CDN-Cache-Control", SEARCH_CDN_CACHE_CONTROL)
+                    .putHeader("Surrogate-Key", page.surrogateKeys())
+                    .putHeader("Cache-Tag", page.surrogateKeys().replace(' ', ','))
+                    .putHeader("Vary", "Accept-Encoding");
+            sendBody(ctx, res, page);
+        });
     }
 
     private void createListing(RoutingContext ctx) {
@@ -203,7 +247,7 @@ public final class HttpApi {
                     .putHeader("ETag", ETags.of(created.version()))
                     .putHeader("Cache-Control", "no-store")
                     .putHeader("Content-Type", "application/json")
-                    .end(ListingJson.encode(created)));
+                    .end(cache.written(created).identity()));
         });
     }
 
@@ -219,7 +263,7 @@ public final class HttpApi {
                     .putHeader("ETag", ETags.of(updated.version()))
                     .putHeader("Cache-Control", "no-store")
                     .putHeader("Content-Type", "application/json")
-                    .end(ListingJson.encode(updated)));
+                    .end(cache.written(updated).identity()));
         });
     }
 
@@ -230,6 +274,7 @@ public final class HttpApi {
         }
         authenticated(ctx, agent -> reply(ctx, commands.delete(agent, key), deleted -> {
             if (deleted) {
+                cache.deleted(key);
                 ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
             } else {
                 notFound(ctx, key);

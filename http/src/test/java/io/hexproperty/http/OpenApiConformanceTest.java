@@ -35,7 +35,7 @@ class OpenApiConformanceTest {
         vertx = Vertx.vertx();
         InMemoryListingStore listings = new InMemoryListingStore(Clock.systemUTC());
         ListingService service = new ListingService(listings, new InMemoryInquiryStore(listings, Clock.systemUTC()));
-        HttpApi api = new HttpApi(service, service, new InMemoryAgentStore(),
+        HttpApi api = new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
                 () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC());
         routed = new TreeSet<>();
         for (Route route : api.router(vertx).getRoutes()) {

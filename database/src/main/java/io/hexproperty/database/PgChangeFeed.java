@@ -1,0 +1,211 @@
+package io.hexproperty.database;
+
+import io.hexproperty.domain.ListingChange;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.port.out.ChangeFeed;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listing change feed over PostgreSQL: the outbox table {@code listing_changes} is the ordered,
+ * durable record; {@code LISTEN listing_changes} on a dedicated connection is only the wake-up.
+ *
+ * <p>Design: every wake-up (a notification, the (re)connect itself, a periodic poll as a safety net)
+ * runs one catch-up loop that reads rows with {@code seq > last} in order, in batches, and hands them
+ * to the listener. Catch-ups are serialised on one Vert.x context, so delivery is in order and each
+ * row is delivered once. When the LISTEN connection drops, notifications may have been missed while
+ * it was down, so the listener is told ({@code onConnectionLost}: consumers flush) and the feed
+ * reconnects with backoff and catches up from the last sequence. If the rows it needs were pruned
+ * (the oldest row is past {@code last + 1}), the listener is told the same way and the feed jumps
+ * to the present.
+ */
+public final class PgChangeFeed implements ChangeFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(PgChangeFeed.class);
+    static final String CHANNEL = "listing_changes";
+    private static final int BATCH = 500;
+    private static final String FETCH = "SELECT seq, listing_key, version, kind, city, state_or_province, h3_r7,"
+            + " committed_at FROM listing_changes WHERE seq > $1 ORDER BY seq LIMIT " + BATCH;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final DatabaseConfig config;
+    private final Duration pollInterval;
+    private final AtomicLong last = new AtomicLong(-1);
+    private Context context;
+    private Listener listener;
+    private PgConnection connection;
+    private boolean fetching;
+    private boolean again;
+    private boolean closed;
+    private long pollTimer = -1;
+    private long backoffMillis = 100;
+
+    /**
+     * @param pool         reads the outbox (any connection of the primary)
+     * @param config       the dedicated LISTEN connection is opened from it
+     * @param pollInterval a catch-up also runs this often without a notification (safety net)
+     */
+    public PgChangeFeed(Vertx vertx, Pool pool, DatabaseConfig config, Duration pollInterval) {
+        this.vertx = Objects.requireNonNull(vertx);
+        this.pool = Objects.requireNonNull(pool);
+        this.config = Objects.requireNonNull(config);
+        this.pollInterval = Objects.requireNonNull(pollInterval);
+    }
+
+    @Override
+    public CompletionStage<Void> start(long afterSequence, Listener listener) {
+        this.listener = Objects.requireNonNull(listener);
+        this.context = vertx.getOrCreateContext();
+        Promise<Void> started = Promise.promise();
+        context.runOnContext(v -> {
+            Future<Long> from = afterSequence >= 0 ? Future.succeededFuture(afterSequence)
+                    : pool.query("SELECT coalesce(max(seq), 0) FROM listing_changes").execute()
+                            .map(rows -> rows.iterator().next().getLong(0));
+            from.compose(seq -> {
+                last.set(seq);
+                return connect();
+            }).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
+                    started.complete();
+                } else {
+                    started.fail(new IllegalStateException("change feed cannot start: " + ar.cause().getMessage(), ar.cause()));
+                }
+            });
+        });
+        return started.future().toCompletionStage();
+    }
+
+    private Future<Void> connect() {
+        return PgConnection.connect(vertx, PgPools.connectOptions(config)).compose(conn -> {
+            conn.notificationHandler(n -> {
+                if (CHANNEL.equals(n.getChannel())) {
+                    catchUp();
+                }
+            });
+            conn.closeHandler(v -> context.runOnContext(x -> lost("LISTEN connection closed")));
+            return conn.query("LISTEN " + CHANNEL).execute().map(r -> {
+                connection = conn;
+                backoffMillis = 100;
+                catchUp();
+                return (Void) null;
+            }).onFailure(e -> conn.close());
+        });
+    }
+
+    private void lost(String reason) {
+        connection = null;
+        if (closed) {
+            return;
+        }
+        LOG.warn("change feed: {} after sequence {}; flushing and reconnecting", reason, last.get());
+        listener.onConnectionLost(reason);
+        reconnectLater();
+    }
+
+    private void reconnectLater() {
+        long delay = backoffMillis;
+        backoffMillis = Math.min(5_000, backoffMillis * 2);
+        vertx.setTimer(delay, id -> {
+            if (!closed && connection == null) {
+                connect().onFailure(e -> {
+                    LOG.warn("change feed: reconnect failed ({}); retrying in {} ms", e.getMessage(), backoffMillis);
+                    reconnectLater();
+                });
+            }
+        });
+    }
+
+    /** Runs on the feed's context. Coalesces wake-ups that arrive during a catch-up into one more round. */
+    private void catchUp() {
+        if (context != null && Vertx.currentContext() != context) {
+            context.runOnContext(v -> catchUp());
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (fetching) {
+            again = true;
+            return;
+        }
+        fetching = true;
+        again = false;
+        fetchFrom(last.get());
+    }
+
+    private void fetchFrom(long after) {
+        pool.preparedQuery(FETCH).execute(Tuple.of(after)).onComplete(ar -> {
+            if (ar.failed()) {
+                fetching = false;
+                LOG.debug("change feed: catch-up failed: {}", ar.cause().getMessage());
+                return;
+            }
+            RowSet<Row> rows = ar.result();
+            long expected = after + 1;
+            boolean first = true;
+            for (Row row : rows) {
+                long seq = row.getLong("seq");
+                if (first && seq != expected && after > 0) {
+                    // The rows between were pruned: whatever consumers derived may be stale.
+                    listener.onConnectionLost("change history pruned: needed " + expected + ", oldest is " + seq);
+                }
+                first = false;
+                deliver(row);
+                last.set(seq);
+            }
+            if (rows.size() == BATCH || again) {
+                again = false;
+                fetchFrom(last.get());
+            } else {
+                fetching = false;
+            }
+        });
+    }
+
+    private void deliver(Row row) {
+        ListingChange change = new ListingChange(row.getLong("seq"), ListingKey.of(row.getString("listing_key")),
+                row.getLong("version"), ListingChange.Kind.valueOf(row.getString("kind")), row.getString("city"),
+                row.getString("state_or_province"), row.getLong("h3_r7"),
+                row.getOffsetDateTime("committed_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant());
+        try {
+            listener.onChange(change);
+        } catch (RuntimeException e) {
+            LOG.error("change feed listener failed on sequence {}", change.sequence(), e);
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        return last.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (context != null) {
+            context.runOnContext(v -> {
+                if (pollTimer >= 0) {
+                    vertx.cancelTimer(pollTimer);
+                }
+                if (connection != null) {
+                    connection.close();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.hexproperty.http;
+
+import com.uber.h3core.H3Core;
+import io.hexproperty.caching.CachedValue;
+import io.hexproperty.caching.TierMetrics;
+import io.hexproperty.caching.invalidation.CacheTag;
+import io.hexproperty.caching.invalidation.Invalidator;
+import io.hexproperty.caching.layers.memory.MemoryTier;
+import io.hexproperty.caching.layers.memory.MemoryTierConfig;
+import io.hexproperty.caching.strategies.ReadThrough;
+import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.SearchQuery;
+import io.hexproperty.domain.port.in.ListingQueries;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The application-memory tier of HTTP responses: encoded listing details keyed by ListingKey, and
+ * encoded search pages keyed by the normalized query. Detail entries carry the listing version (the
+ * change feed invalidates them by version); page entries carry tags naming the place or H3 cell
+ * they cover (the change feed invalidates those tags), so no scan is ever needed.
+ *
+ * <p>{@link #disabled} is the same API with no caching at all, for benchmarks with the cache off.
+ */
+public final class ResponseCache {
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private final ListingQueries queries;
+    private final ReadThrough<ListingKey, Encoded> listings;
+    private final ReadThrough<SearchQuery, Encoded> pages;
+    private final H3Core h3;
+    private final Clock clock;
+
+    private ResponseCache(ListingQueries queries, ReadThrough<ListingKey, Encoded> listings,
+                          ReadThrough<SearchQuery, Encoded> pages, H3Core h3, Clock clock) {
+        this.queries = queries;
+        this.listings = listings;
+        this.pages = pages;
+        this.h3 = h3;
+        this.clock = clock;
+    }
+
+    /** Settings of the two tiers; defaults in {@link #defaults()}. */
+    public record Settings(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl) {
+        public Settings {
+            if (listingEntries < 1 || pageEntries < 1) {
+                throw new IllegalArgumentException("cache sizes must be >= 1");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30));
+        }
+    }
+
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
+        H3Core h3 = H3.core();
+        TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
+        MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
+                .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1), listingMetrics);
+        TierMetrics pageMetrics = TierMetrics.of(registry, "search", "memory");
+        MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
+                .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1), pageMetrics);
+        ResponseCache[] self = new ResponseCache[1];
+        ReadThrough<ListingKey, Encoded> listings = ReadThrough.<ListingKey, Encoded>builder(listingTier,
+                        key -> queries.find(key).thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant()))))
+                .metrics(listingMetrics).clock(clock).build();
+        ReadThrough<SearchQuery, Encoded> pages = ReadThrough.<SearchQuery, Encoded>builder(pageTier,
+                        query -> queries.search(query).thenApply(page -> Optional.of(new CachedValue<>(self[0].encode(query, page), 1L, clock.instant()))))
+                .tags((query, page) -> self[0].tagsOf(query))
+                .metrics(pageMetrics).clock(clock).build();
+        self[0] = new ResponseCache(queries, listings, pages, h3, clock);
+        return self[0];
+    }
+
+    public static ResponseCache disabled(ListingQueries queries, Clock clock) {
+        return new ResponseCache(queries, null, null, H3.core(), clock);
+    }
+
+    boolean enabled() {
+        return listings != null;
+    }
+
+    /** A fresh cached detail, answered without any asynchronous step. */
+    Optional<Encoded> listingIfFresh(ListingKey key) {
+        return listings == null ? Optional.empty() : listings.getIfFresh(key).map(CachedValue::value);
+    }
+
+    CompletionStage<Optional<Encoded>> listing(ListingKey key) {
+        if (listings == null) {
+            return queries.find(key).thenApply(found -> found.map(this::encode));
+        }
+        return listings.get(key).thenApply(v -> v.map(CachedValue::value));
+    }
+
+    CompletionStage<Encoded> search(SearchQuery query) {
+        if (pages == null) {
+            return queries.search(query).thenApply(page -> encode(query, page));
+        }
+        return pages.get(query).thenApply(v -> v.orElseThrow().value());
+    }
+
+    /** Write-through on the writer's node: the new version is served at once (read-your-writes). */
+    Encoded written(Listing listing) {
+        Encoded encoded = encode(listing);
+        if (listings != null) {
+            listings.tier().install(listing.listingKey(),
+                    new CachedValue<>(encoded, listing.version(), clock.instant()), Set.of());
+        }
+        return encoded;
+    }
+
+    void deleted(ListingKey key) {
+        if (listings != null) {
+            listings.tier().invalidate(key);
+        }
+    }
+
+    /** The caches the change feed invalidates: listings by version, pages by tag. */
+    public Invalidator<ListingKey> listingInvalidator() {
+        return listings == null ? NoInvalidator.instance() : listings.tier();
+    }
+
+    public List<Invalidator<?>> pageInvalidators() {
+        return pages == null ? List.of() : List.of(pages.tier());
+    }
+
+    /** Manual invalidation (admin endpoint, CLI). */
+    public void invalidateKey(ListingKey key) {
+        listingInvalidator().invalidate(key);
+        pageInvalidators().forEach(p -> p.invalidateTag(CacheTag.listing(key)));
+    }
+
+    public void invalidateTag(String tag) {
+        listingInvalidator().invalidateTag(tag);
+        pageInvalidators().forEach(p -> p.invalidateTag(tag));
+    }
+
+    public void invalidateAll() {
+        listingInvalidator().invalidateAll();
+        pageInvalidators().forEach(Invalidator::invalidateAll);
+    }
+
+    Encoded encode(Listing l) {
+        String keys = String.join(" ", CacheTag.listing(l.listingKey()),
+                CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
+        return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
+                keys, l.version());
+    }
+
+    Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
+        return Encoded.of(ListingJson.encode(page), null, null, String.join(" ", tagsOf(query)), 1);
+    }
+
+    /**
+     * The narrowest scope whose changes can alter this page: a city, a state, an H3 cell, or any
+     * listing. Membership of a page changes only through listings of its scope, because a listing's
+     * place never changes (ADR 0002).
+     */
+    Set<String> tagsOf(SearchQuery q) {
+        Set<String> tags = new LinkedHashSet<>();
+        if (q.city().isPresent() && q.state().isPresent()) {
+            tags.add(CacheTag.city(q.city().get(), q.state().get()));
+        } else if (q.h3Cell().isPresent()) {
+            long cell = q.h3Cell().getAsLong();
+            tags.add(CacheTag.h3(q.h3Resolution() == 7 ? cell : h3.cellToParent(cell, 7)));
+        } else if (q.state().isPresent()) {
+            tags.add(CacheTag.state(q.state().get()));
+        } else {
+            tags.add(CacheTag.anyListing());
+        }
+        return tags;
+    }
+}
