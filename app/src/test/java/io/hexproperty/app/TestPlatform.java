@@ -51,6 +51,23 @@ final class TestPlatform {
         return instance;
     }
 
+    /**
+     * Another node (its own caches, change feed and HTTP port) on this platform's database, with
+     * {@code reads} decorating what its caches load from.
+     */
+    Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads) {
+        try {
+            Path root = Files.createTempDirectory("hexproperty-node");
+            ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
+                    "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true);
+            Platform node = new Platform(config, new PrintStream(System.out, true), reads).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+            return node;
+        } catch (Exception e) {
+            throw new IllegalStateException("second node did not start", e);
+        }
+    }
+
     HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), headers);
     }
