@@ -130,7 +130,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 db.close();
                 throw e;
             }
-            Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            if (!user.diesWithJvm()) {
+                // Without a parent-death signal only a hook keeps the server from outliving us.
+                Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            }
             LOG.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {}, running as {}) in {} ms", PG_MAJOR,
                     actualPort, dir, user.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return db;
@@ -182,7 +185,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * Stops the server with a fast shutdown (open sessions are rolled back, data is checkpointed)
-     * and waits for it to exit. Idempotent and safe to call from a shutdown hook.
+     * and waits for it to exit. Idempotent and safe to call from a shutdown hook: call it there after
+     * the HTTP server has drained. Java runs shutdown hooks concurrently, so this class registers no
+     * hook of its own where it does not need one: if the JVM exits without calling this, the server
+     * still gets SIGINT (its parent-death signal) and shuts down cleanly by itself. Only where that
+     * signal is unavailable (no util-linux setpriv) does {@link #start} register a stopping hook.
      */
     @Override
     public void close() {

@@ -66,6 +66,13 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void serverRunsInASessionOfItsOwnSoATerminalCtrlCReachesOnlyTheJvm() throws IOException {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(session(db.postgresPid())).isEqualTo(db.postgresPid()).isNotEqualTo(session(ProcessHandle.current().pid()));
+        }
+    }
+
+    @Test
     void unwritableDataDirectoryFailsWithOneClearLine() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
         Path target = file.resolve("pg");
@@ -179,6 +186,13 @@ class EmbeddedDatabaseTest {
             }
         }
         throw new AssertionError("child JVM exited before its database was ready (exit " + child.exitValue() + ")");
+    }
+
+    /** The session id from /proc/<pid>/stat (fields after the command name: state, ppid, pgrp, session). */
+    private static long session(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[3]);
     }
 
     private static boolean isRunning(long pid) {
