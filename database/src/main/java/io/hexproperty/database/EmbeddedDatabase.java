@@ -293,7 +293,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         user.own(pgdata);
         if (!user.canWrite(pgdata)) {
             throw new DatabaseStartException("PostgreSQL runs as user '" + user.name() + "' and cannot write "
-                    + pgdata + " (a parent directory is closed to that user); choose a data directory it can reach");
+                    + pgdata + " (permissions, ACLs or mount options deny it); choose another data directory");
         }
         List<String> args = List.of("-D", pgdata.toString(), "-A", "trust", "-U", USER, "-E", "UTF8",
                 "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--lc-messages=C");
@@ -317,7 +317,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * still running on this directory while we hold the lock is an orphan of a killed JVM that had no
      * parent-death signal: it is stopped (fast shutdown) before a new one starts.
      */
-    private static void recoverStalePostmaster(Path pgdata) throws IOException {
+    static void recoverStalePostmaster(Path pgdata) throws IOException {
         Path pidFile = pgdata.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;

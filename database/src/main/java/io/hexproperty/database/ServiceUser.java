@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * credentials change.
  */
 final class ServiceUser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceUser.class);
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final String UNPRIVILEGED = "nobody";
@@ -109,16 +110,24 @@ final class ServiceUser {
     }
 
     /**
-     * Lets this user pass through {@code dir} (the data directory that holds the cluster), which a
-     * temporary or freshly created directory may not allow. Parents above it are the caller's.
+     * Lets this user reach {@code dir}, the directory that holds the cluster. Only when running as
+     * root: then the JVM's own directories (a 0700 temporary directory, a checkout under /root) are
+     * typically closed to {@code nobody}, so {@code dir} and each ancestor without it get the search
+     * bit for others (o+x: pass through, not list). Ancestors are logged, being outside our tree.
      */
     void allowTraversal(Path dir) throws IOException {
         if (!switched) {
             return;
         }
-        var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(dir));
-        if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-            Files.setPosixFilePermissions(dir, perms);
+        for (Path p = dir; p != null; p = p.getParent()) {
+            var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(p));
+            if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(p, perms);
+                if (!p.equals(dir)) {
+                    LOG.warn("granted search permission (o+x) on {} so that PostgreSQL, running as '{}' because it"
+                            + " refuses root, can reach its data directory {}", p, name, dir);
+                }
+            }
         }
     }
 

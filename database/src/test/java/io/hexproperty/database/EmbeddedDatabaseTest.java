@@ -44,6 +44,32 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void dataDirectoryMayLieInsideAPrivateDirectory() throws Exception {
+        // @TempDir is 0700; when the JVM is root the server runs as nobody and must still reach it.
+        Path nested = dir.resolve("private/pg");
+        Files.createDirectories(dir.resolve("private"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(nested, 0)) {
+            assertThat(queryOne(db, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void anOrphanedPostmasterOnTheDirectoryIsStoppedBeforeANewStart() throws Exception {
+        // An orphan: a server still running on the directory while nobody holds it (a JVM that died
+        // where no parent-death signal exists). Here: a server whose owner has not closed it.
+        EmbeddedDatabase orphan = EmbeddedDatabase.start(dir, 0);
+        long pid = orphan.postgresPid();
+
+        EmbeddedDatabase.recoverStalePostmaster(dir.resolve("pgdata"));
+
+        assertThat(isRunning(pid)).isFalse();
+        assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
+        orphan.close();
+    }
+
+    @Test
     void closeIsIdempotent() {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
         long pid = db.postgresPid();
