@@ -62,7 +62,7 @@ class EmbeddedDatabaseTest {
         EmbeddedDatabase orphan = EmbeddedDatabase.start(dir, 0);
         long pid = orphan.postgresPid();
 
-        EmbeddedDatabase.recoverStalePostmaster(dir.resolve("pgdata"));
+        ClusterDirectory.recoverStalePostmaster(dir.resolve("pgdata"));
 
         assertThat(isRunning(pid)).isFalse();
         assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
