@@ -53,7 +53,9 @@ final class ServiceUser {
         List<String> prefix = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             // Its own session: Ctrl-C in the terminal reaches only the JVM, which stops the server
-            // after draining its own work instead of losing the database mid-drain.
+            // after draining its own work instead of losing the database mid-drain. A child of the
+            // JVM is never a process-group leader, so setsid execs in place (no fork): the pid we
+            // hold stays the server's.
             prefix.add(SETSID.toString());
         }
         if (root) {
