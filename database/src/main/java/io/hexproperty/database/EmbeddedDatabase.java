@@ -3,30 +3,18 @@ package io.hexproperty.database;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String PG_MAJOR = "17";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     /**
      * Server settings, passed on the command line so that a changed default applies to existing
@@ -74,23 +63,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     static final Map<String, String> SETTINGS = settings();
 
-    private final Path dataDir;
+    private final ClusterDirectory directory;
     private final int port;
-    private final Process process;
-    private final CompletableFuture<Integer> exit;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final Postmaster postmaster;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedDatabase(Path dataDir, int port, Process process, CompletableFuture<Integer> exit,
-                             FileChannel lockChannel, FileLock lock) {
-        this.dataDir = dataDir;
+    private EmbeddedDatabase(ClusterDirectory directory, int port, Postmaster postmaster) {
+        this.directory = directory;
         this.port = port;
-        this.process = process;
-        this.exit = exit;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.postmaster = postmaster;
         this.shutdownHook = new Thread(this::close, "embedded-postgres-stop");
     }
 
@@ -106,23 +88,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         Path dir = dataDir.toAbsolutePath().normalize();
         long started = System.nanoTime();
-        prepareDirectory(dir);
         ServiceUser user = ServiceUser.detect();
-        PostgresBinaries binaries = PostgresBinaries.unpacked();
-        FileChannel channel = null;
-        FileLock lock = null;
+        ClusterDirectory directory;
         try {
-            channel = FileChannel.open(dir.resolve("hexproperty.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = tryLock(channel, dir);
-            Path pgdata = dir.resolve("pgdata");
-            user.allowTraversal(dir);
-            initIfNeeded(pgdata, binaries, user);
-            recoverStalePostmaster(pgdata);
+            directory = ClusterDirectory.open(dir, user);
+        } catch (IOException e) {
+            throw new DatabaseStartException("cannot use database directory " + dir + ": " + e.getMessage()
+                    + "; choose a writable data directory or fix its permissions", e);
+        }
+        try {
+            PostgresBinaries binaries = PostgresBinaries.unpacked();
+            directory.initIfNeeded(binaries, user);
+            directory.recoverStalePostmaster();
             int actualPort = port == 0 ? freePort() : port;
-            Process process;
-            CompletableFuture<Integer> exit = new CompletableFuture<>();
-            process = launch(binaries, user, pgdata, actualPort, dir.resolve("postgres.log"), exit);
-            EmbeddedDatabase db = new EmbeddedDatabase(dir, actualPort, process, exit, channel, lock);
+            Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, SETTINGS, directory.log());
+            EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster);
             try {
                 db.awaitReady();
                 db.prepareDatabase(binaries.hasPgStatStatements());
@@ -130,15 +110,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 db.close();
                 throw e;
             }
-            Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            if (!user.diesWithJvm()) {
+                // Without a parent-death signal only a hook keeps the server from outliving us.
+                Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            }
             LOG.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {}, running as {}) in {} ms", PG_MAJOR,
                     actualPort, dir, user.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return db;
         } catch (IOException e) {
-            release(channel, lock);
+            directory.release();
             throw new DatabaseStartException("cannot start embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            release(channel, lock);
+            directory.release();
             throw e;
         }
     }
@@ -167,12 +150,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public Path dataDirectory() {
-        return dataDir;
+        return directory.root();
     }
 
     /** The postmaster's process id, for diagnostics. */
     public long postgresPid() {
-        return process.pid();
+        return postmaster.pid();
     }
 
     /** A pool configuration for this server with the default pool settings. */
@@ -182,7 +165,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * Stops the server with a fast shutdown (open sessions are rolled back, data is checkpointed)
-     * and waits for it to exit. Idempotent and safe to call from a shutdown hook.
+     * and waits for it to exit. Idempotent and safe to call from a shutdown hook: call it there after
+     * the HTTP server has drained. Java runs shutdown hooks concurrently, so this class registers no
+     * hook of its own where it does not need one: if the JVM exits without calling this, the server
+     * still gets SIGINT (its parent-death signal) and shuts down cleanly by itself. Only where that
+     * signal is unavailable (no util-linux setpriv) does {@link #start} register a stopping hook.
      */
     @Override
     public void close() {
@@ -190,19 +177,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         try {
-            if (process.isAlive()) {
-                signal(process.pid(), "INT");
-                if (!awaitExit(STOP_TIMEOUT)) {
-                    LOG.warn("PostgreSQL did not stop within {}; sending SIGQUIT (immediate shutdown)", STOP_TIMEOUT);
-                    signal(process.pid(), "QUIT");
-                    if (!awaitExit(Duration.ofSeconds(5))) {
-                        process.destroyForcibly();
-                    }
-                }
-            }
+            postmaster.stop(STOP_TIMEOUT);
             LOG.info("embedded PostgreSQL on port {} stopped", port);
         } finally {
-            release(lockChannel, lock);
+            directory.release();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException | SecurityException e) {
@@ -211,194 +189,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private boolean awaitExit(Duration timeout) {
-        try {
-            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        }
-    }
-
-    private static void prepareDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (FileSystemException e) {
-            String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw new DatabaseStartException("cannot create database directory " + dir + " (" + reason + " at "
-                    + e.getFile() + "); choose a writable data directory or fix its permissions", e);
-        } catch (IOException e) {
-            throw new DatabaseStartException("cannot create database directory " + dir + " (" + e.getMessage()
-                    + "); choose a writable data directory or fix its permissions", e);
-        }
-        Path probe = dir.resolve(".write-probe");
-        try {
-            Files.deleteIfExists(probe);
-            Files.createFile(probe);
-            Files.delete(probe);
-        } catch (IOException e) {
-            String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
-            throw new DatabaseStartException("database directory " + dir + " is not writable (" + reason
-                    + "); choose a writable data directory or fix its permissions", e);
-        }
-    }
-
-    private static FileLock tryLock(FileChannel channel, Path dir) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new DatabaseStartException("database directory " + dir + " is in use by another running HexProperty"
-                    + " process; stop it or choose another data directory");
-        }
-        return lock;
-    }
-
-    private static void initIfNeeded(Path pgdata, PostgresBinaries binaries, ServiceUser user) throws IOException {
-        Path versionFile = pgdata.resolve("PG_VERSION");
-        if (Files.isRegularFile(versionFile)) {
-            String version = Files.readString(versionFile, StandardCharsets.US_ASCII).strip();
-            if (!version.equals(PG_MAJOR)) {
-                throw new DatabaseStartException("database directory " + pgdata + " was created by PostgreSQL " + version
-                        + " but this build runs PostgreSQL " + PG_MAJOR + "; move it away or choose another data directory");
-            }
-            user.own(pgdata);
-            return;
-        }
-        if (Files.isDirectory(pgdata)) {
-            try (var entries = Files.list(pgdata)) {
-                if (entries.findAny().isPresent()) {
-                    throw new DatabaseStartException("database directory " + pgdata + " is not empty but holds no"
-                            + " PostgreSQL cluster (no PG_VERSION); move it away or choose another data directory");
-                }
-            }
-        }
-        Files.createDirectories(pgdata);
-        Files.setPosixFilePermissions(pgdata, PosixFilePermissions.fromString("rwx------"));
-        user.own(pgdata);
-        if (!user.canWrite(pgdata)) {
-            throw new DatabaseStartException("PostgreSQL runs as user '" + user.name() + "' and cannot write "
-                    + pgdata + " (a parent directory is closed to that user); choose a data directory it can reach");
-        }
-        List<String> args = List.of("-D", pgdata.toString(), "-A", "trust", "-U", USER, "-E", "UTF8",
-                "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--lc-messages=C");
-        Process initdb = new ProcessBuilder(user.command(binaries.bin("initdb"), args)).redirectErrorStream(true).start();
-        String output = new String(initdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (initdb.waitFor() != 0) {
-                throw new DatabaseStartException("initdb failed in " + pgdata + ": " + lastLine(output, "error"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseStartException("interrupted while creating the database cluster in " + pgdata);
-        }
-        LOG.info("created PostgreSQL {} cluster in {}", PG_MAJOR, pgdata);
-    }
-
-    /**
-     * A postmaster.pid left behind means the last run did not stop cleanly. PostgreSQL removes the
-     * file itself when its pid is dead, but refuses to start when that pid now belongs to another
-     * process (pid reuse, common in containers), so the stale file is removed here. A postmaster
-     * still running on this directory while we hold the lock is an orphan of a killed JVM that had no
-     * parent-death signal: it is stopped (fast shutdown) before a new one starts.
-     */
-    private static void recoverStalePostmaster(Path pgdata) throws IOException {
-        Path pidFile = pgdata.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-        long pid;
-        try {
-            pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
-        } catch (NumberFormatException e) {
-            pid = -1;
-        }
-        Optional<ProcessHandle> handle = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
-        boolean postmaster = handle.filter(ProcessHandle::isAlive)
-                .flatMap(h -> h.info().command())
-                .filter(c -> c.endsWith("/postgres"))
-                .isPresent();
-        if (postmaster) {
-            LOG.warn("stopping orphaned PostgreSQL (pid {}) left running on {} by an earlier run", pid, pgdata);
-            signal(pid, "INT");
-            try {
-                handle.get().onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                signal(pid, "QUIT");
-                handle.get().onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DatabaseStartException("interrupted while stopping an orphaned PostgreSQL (pid " + pid + ")");
-            } catch (ExecutionException e) {
-                // onExit never fails; treated as exited.
-            }
-        } else {
-            LOG.info("removing stale {} (pid {} is not a running postgres) left by an unclean stop", pidFile, pid);
-        }
-        Files.deleteIfExists(pidFile);
-    }
-
-    private static Process launch(PostgresBinaries binaries, ServiceUser user, Path pgdata, int port, Path log,
-                                  CompletableFuture<Integer> exit) {
-        List<String> args = new ArrayList<>(List.of("-D", pgdata.toString(), "-p", Integer.toString(port)));
-        Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
-        if (binaries.hasPgStatStatements()) {
-            settings.put("shared_preload_libraries", "pg_stat_statements");
-        }
-        settings.forEach((k, v) -> {
-            args.add("-c");
-            args.add(k + "=" + v);
-        });
-        ProcessBuilder builder = new ProcessBuilder(user.command(binaries.bin("postgres"), args))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        CompletableFuture<Process> spawned = new CompletableFuture<>();
-        // The parent-death signal fires when the *thread* that forked the server ends, so the fork
-        // happens on a thread that lives exactly as long as the server.
-        Thread supervisor = new Thread(() -> {
-            Process p;
-            try {
-                p = builder.start();
-            } catch (IOException | RuntimeException e) {
-                spawned.completeExceptionally(e);
-                return;
-            }
-            spawned.complete(p);
-            while (true) {
-                try {
-                    exit.complete(p.waitFor());
-                    return;
-                } catch (InterruptedException e) {
-                    // Keep supervising: leaving early would deliver the parent-death signal.
-                }
-            }
-        }, "embedded-postgres-" + port);
-        supervisor.setDaemon(true);
-        supervisor.start();
-        try {
-            return spawned.get();
-        } catch (ExecutionException e) {
-            throw new DatabaseStartException("cannot launch " + binaries.bin("postgres") + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseStartException("interrupted while launching PostgreSQL");
-        }
-    }
-
     private void awaitReady() {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
-            if (exit.isDone()) {
+            if (postmaster.exited()) {
                 throw new DatabaseStartException(startFailure());
             }
             try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
@@ -407,30 +202,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (SQLException e) {
                 last = e;
             }
-            try {
-                exit.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // Not exited: poll again.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            postmaster.awaitExit(POLL);
+            if (Thread.currentThread().isInterrupted()) {
                 throw new DatabaseStartException("interrupted while waiting for PostgreSQL to start");
             }
         }
         throw new DatabaseStartException("PostgreSQL did not accept connections within " + STARTUP_TIMEOUT.toSeconds()
-                + " s (last error: " + (last == null ? "none" : last.getMessage()) + "); see " + dataDir.resolve("postgres.log"));
+                + " s (last error: " + (last == null ? "none" : last.getMessage()) + "); see " + directory.log());
     }
 
     private String startFailure() {
         String log;
         try {
-            log = Files.readString(dataDir.resolve("postgres.log"), StandardCharsets.UTF_8);
+            log = Files.readString(directory.log(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             log = "";
         }
         if (log.contains("Address already in use") || log.contains("could not create any TCP/IP sockets")) {
             return "port " + port + " is already in use; choose another database port (0 picks a free one)";
         }
-        return "PostgreSQL exited during start-up: " + lastLine(log, "FATAL") + " (see " + dataDir.resolve("postgres.log") + ")";
+        return "PostgreSQL exited during start-up: " + ClusterDirectory.lastLine(log, "FATAL") + " (see " + directory.log() + ")";
     }
 
     private void prepareDatabase(boolean pgStatStatements) {
@@ -459,49 +250,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
     }
 
-    private static void signal(long pid, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            kill.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            LOG.warn("cannot send SIG{} to PostgreSQL pid {}: {}", signal, pid, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static void release(FileChannel channel, FileLock lock) {
-        try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            LOG.debug("closing the data directory lock failed", e);
-        }
-    }
-
-    private static String lastLine(String output, String marker) {
-        String found = null;
-        String lastNonBlank = "no output";
-        for (String line : output.split("\n")) {
-            if (!line.isBlank()) {
-                lastNonBlank = line.strip();
-            }
-            if (line.contains(marker)) {
-                found = line.strip();
-            }
-        }
-        return found != null ? found : lastNonBlank;
     }
 
     private static Map<String, String> settings() {

@@ -87,6 +87,7 @@ public final class PgListingStore implements ListingStore {
 
     @Override
     public CompletionStage<Listing> create(ListingDraft draft, String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         return port(insert(draft, agentKey, 1));
     }
 
@@ -109,6 +110,7 @@ public final class PgListingStore implements ListingStore {
     @Override
     public CompletionStage<Listing> update(ListingKey key, ListingPatch patch, OptionalLong expectedVersion,
                                           String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         return port(pool.withTransaction(conn -> lockOwned(conn, key, agentKey).compose(current -> {
             if (current.isEmpty()) {
                 return Future.failedFuture(new ListingNotFoundException(key));
@@ -141,6 +143,7 @@ public final class PgListingStore implements ListingStore {
 
     @Override
     public CompletionStage<Boolean> delete(ListingKey key, String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         return port(pool.withTransaction(conn -> lockOwned(conn, key, agentKey).compose(current -> {
             if (current.isEmpty()) {
                 return Future.succeededFuture(false);

@@ -30,12 +30,18 @@ public final class PgPools {
                 .setPassword(config.password())
                 .setCachePreparedStatements(true)
                 .setPreparedStatementCacheMaxSize(PREPARED_STATEMENT_CACHE)
-                .setSslMode(SslMode.of(config.sslMode()));
+                .setSslMode(SslMode.of(config.sslMode()))
+                .addProperty("application_name", "hexproperty")
+                // Cached statements would otherwise switch to a generic plan after five runs, and a
+                // generic plan cannot see how selective a city or price range is: on 500k listings
+                // a city-only search of a big city took 796 ms generic vs 23 ms custom. Planning
+                // these statements costs about 0.1 ms.
+                .addProperty("plan_cache_mode", "force_custom_plan");
     }
 
     /**
      * A pool of {@code config.poolSize()} connections spread over the Vert.x event loops, with
-     * prepared statements cached per connection. Connections open lazily: creating the pool does not
+     * prepared statements cached per connection and planned for their actual values. Connections open lazily: creating the pool does not
      * touch the database (use {@link Readiness} to check it).
      */
     public static Pool create(Vertx vertx, DatabaseConfig config) {

@@ -4,8 +4,6 @@ import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,7 +53,7 @@ final class PostgresBinaries {
         }
         Path root = Path.of(System.getProperty("java.io.tmpdir"));
         Path home = root.resolve("hexproperty-pg-" + digest(archive));
-        if (Files.isRegularFile(home.resolve(".complete"))) {
+        if (complete(home)) {
             return new PostgresBinaries(home);
         }
         Path staging = null;
@@ -64,12 +62,16 @@ final class PostgresBinaries {
             unpack(archive, staging);
             Files.createFile(staging.resolve(".complete"));
             setMode(staging, "rwxr-xr-x");
+            if (Files.exists(home) && !complete(home)) {
+                // A tree damaged by a tmp cleaner or an older crash: replace it.
+                deleteQuietly(home);
+            }
             try {
                 Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
                 staging = null;
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (IOException e) {
                 // Another JVM finished first; its tree is identical (same digest).
-                if (!Files.isRegularFile(home.resolve(".complete"))) {
+                if (!complete(home)) {
                     throw e;
                 }
             }
@@ -82,6 +84,11 @@ final class PostgresBinaries {
                 deleteQuietly(staging);
             }
         }
+    }
+
+    private static boolean complete(Path home) {
+        return Files.isRegularFile(home.resolve(".complete")) && Files.isExecutable(home.resolve("bin/postgres"))
+                && Files.isExecutable(home.resolve("bin/initdb"));
     }
 
     Path bin(String program) {

@@ -20,6 +20,9 @@ import java.util.stream.Stream;
  * {@code setpriv}, and the data directory is handed to that user. Otherwise it runs as the JVM's
  * own user.
  *
+ * <p>The server runs in a session of its own ({@code setsid}), so a terminal's Ctrl-C reaches the
+ * JVM alone and the JVM decides when the database stops.
+ *
  * <p>Either way, when {@code setpriv} exists the server gets a parent-death signal (SIGINT, i.e.
  * PostgreSQL's fast shutdown) bound to the thread that spawned it: if the JVM dies, even by
  * {@code kill -9}, the server shuts itself down instead of living on as an orphan. The second
@@ -27,23 +30,34 @@ import java.util.stream.Stream;
  * credentials change.
  */
 final class ServiceUser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceUser.class);
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final String UNPRIVILEGED = "nobody";
 
     private final String name;
     private final List<String> prefix;
     private final boolean switched;
+    private final boolean diesWithJvm;
 
-    private ServiceUser(String name, List<String> prefix, boolean switched) {
+    private ServiceUser(String name, List<String> prefix, boolean switched, boolean diesWithJvm) {
         this.name = name;
         this.prefix = List.copyOf(prefix);
         this.switched = switched;
+        this.diesWithJvm = diesWithJvm;
     }
 
     static ServiceUser detect() {
         boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
         boolean setpriv = Files.isExecutable(SETPRIV);
         List<String> prefix = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // Its own session: Ctrl-C in the terminal reaches only the JVM, which stops the server
+            // after draining its own work instead of losing the database mid-drain. A child of the
+            // JVM is never a process-group leader, so setsid execs in place (no fork): the pid we
+            // hold stays the server's.
+            prefix.add(SETSID.toString());
+        }
         if (root) {
             if (!setpriv) {
                 throw new DatabaseStartException("PostgreSQL refuses to run as root and " + SETPRIV
@@ -56,11 +70,16 @@ final class ServiceUser {
         if (setpriv) {
             prefix.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "INT", "--"));
         }
-        return new ServiceUser(root ? UNPRIVILEGED : System.getProperty("user.name"), prefix, root);
+        return new ServiceUser(root ? UNPRIVILEGED : System.getProperty("user.name"), prefix, root, setpriv);
     }
 
     String name() {
         return name;
+    }
+
+    /** Whether the server gets a parent-death signal, i.e. cannot outlive the JVM. */
+    boolean diesWithJvm() {
+        return diesWithJvm;
     }
 
     /** The command line that runs {@code program} as this user (with the parent-death signal). */
@@ -93,16 +112,24 @@ final class ServiceUser {
     }
 
     /**
-     * Lets this user pass through {@code dir} (the data directory that holds the cluster), which a
-     * temporary or freshly created directory may not allow. Parents above it are the caller's.
+     * Lets this user reach {@code dir}, the directory that holds the cluster. Only when running as
+     * root: then the JVM's own directories (a 0700 temporary directory, a checkout under /root) are
+     * typically closed to {@code nobody}, so {@code dir} and each ancestor without it get the search
+     * bit for others (o+x: pass through, not list). Ancestors are logged, being outside our tree.
      */
     void allowTraversal(Path dir) throws IOException {
         if (!switched) {
             return;
         }
-        var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(dir));
-        if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-            Files.setPosixFilePermissions(dir, perms);
+        for (Path p = dir; p != null; p = p.getParent()) {
+            var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(p));
+            if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(p, perms);
+                if (!p.equals(dir)) {
+                    LOG.warn("granted search permission (o+x) on {} so that PostgreSQL, running as '{}' because it"
+                            + " refuses root, can reach its data directory {}", p, name, dir);
+                }
+            }
         }
     }
 

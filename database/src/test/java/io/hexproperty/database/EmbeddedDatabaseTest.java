@@ -44,6 +44,32 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void dataDirectoryMayLieInsideAPrivateDirectory() throws Exception {
+        // @TempDir is 0700; when the JVM is root the server runs as nobody and must still reach it.
+        Path nested = dir.resolve("private/pg");
+        Files.createDirectories(dir.resolve("private"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(nested, 0)) {
+            assertThat(queryOne(db, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void anOrphanedPostmasterOnTheDirectoryIsStoppedBeforeANewStart() throws Exception {
+        // An orphan: a server still running on the directory while nobody holds it (a JVM that died
+        // where no parent-death signal exists). Here: a server whose owner has not closed it.
+        EmbeddedDatabase orphan = EmbeddedDatabase.start(dir, 0);
+        long pid = orphan.postgresPid();
+
+        ClusterDirectory.recoverStalePostmaster(dir.resolve("pgdata"));
+
+        assertThat(isRunning(pid)).isFalse();
+        assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
+        orphan.close();
+    }
+
+    @Test
     void closeIsIdempotent() {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
         long pid = db.postgresPid();
@@ -62,6 +88,13 @@ class EmbeddedDatabaseTest {
             // zonky's binaries ship contrib; the store's queries become visible to operators.
             assertThat(queryOne(db, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'")).isEqualTo("1");
             assertThat(queryOne(db, "SELECT lower('ÄÖÜ São')")).isEqualTo("äöü são");
+        }
+    }
+
+    @Test
+    void serverRunsInASessionOfItsOwnSoATerminalCtrlCReachesOnlyTheJvm() throws IOException {
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+            assertThat(session(db.postgresPid())).isEqualTo(db.postgresPid()).isNotEqualTo(session(ProcessHandle.current().pid()));
         }
     }
 
@@ -179,6 +212,13 @@ class EmbeddedDatabaseTest {
             }
         }
         throw new AssertionError("child JVM exited before its database was ready (exit " + child.exitValue() + ")");
+    }
+
+    /** The session id from /proc/<pid>/stat (fields after the command name: state, ppid, pgrp, session). */
+    private static long session(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[3]);
     }
 
     private static boolean isRunning(long pid) {

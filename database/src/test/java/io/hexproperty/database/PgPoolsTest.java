@@ -29,6 +29,15 @@ class PgPoolsTest {
     }
 
     @Test
+    void connectionsPlanEachSearchForItsValuesAndNameTheApplication() {
+        var rows = await(TestPostgres.pool().query("SELECT current_setting('plan_cache_mode'), current_setting('application_name')")
+                .execute().toCompletionStage());
+        var row = rows.iterator().next();
+        assertThat(row.getString(0)).isEqualTo("force_custom_plan");
+        assertThat(row.getString(1)).isEqualTo("hexproperty");
+    }
+
+    @Test
     void notReadyWhenNothingListensAndTheReasonSaysSo() throws IOException {
         Pool pool = PgPools.create(TestPostgres.vertx(), DatabaseConfig.of("postgresql://postgres@127.0.0.1:" + closedPort() + "/x"));
         try {

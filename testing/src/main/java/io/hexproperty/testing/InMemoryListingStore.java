@@ -80,6 +80,7 @@ public final class InMemoryListingStore implements ListingStore {
 
     @Override
     public synchronized CompletionStage<Listing> create(ListingDraft draft, String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         try {
             ListingKey key;
             do {
@@ -98,6 +99,7 @@ public final class InMemoryListingStore implements ListingStore {
     @Override
     public synchronized CompletionStage<Listing> update(ListingKey key, ListingPatch patch, OptionalLong expectedVersion,
                                                        String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         try {
             Listing current = owned(key, agentKey);
             if (current == null) {
@@ -116,6 +118,7 @@ public final class InMemoryListingStore implements ListingStore {
 
     @Override
     public synchronized CompletionStage<Boolean> delete(ListingKey key, String agentKey) {
+        Objects.requireNonNull(agentKey, "agentKey");
         try {
             if (owned(key, agentKey) == null) {
                 return CompletableFuture.completedFuture(false);
