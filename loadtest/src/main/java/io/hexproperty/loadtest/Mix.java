@@ -55,7 +55,7 @@ public record Mix(Map<RequestKind, Double> weights) {
     weights = Collections.unmodifiableMap(copy);
   }
 
-  /** Reads a mix file, or an inline spec such as {@code target=1} when no such file exists. */
+  /** Reads a mix file, or an inline spec ({@code target=1}, {@code {"listing": 1}}) when no such file exists. */
   public static Mix read(String fileOrInline) {
     Path p = Path.of(fileOrInline);
     String text;
@@ -65,6 +65,8 @@ public record Mix(Map<RequestKind, Double> weights) {
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read mix file " + p.toAbsolutePath() + ": " + e.getMessage(), e);
       }
+    } else if (fileOrInline.strip().startsWith("{")) {
+      text = fileOrInline;
     } else if (fileOrInline.contains("=")) {
       text = fileOrInline.replace(',', '\n');
     } else {
