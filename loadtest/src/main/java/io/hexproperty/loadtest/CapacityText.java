@@ -11,9 +11,11 @@ final class CapacityText {
   static void print(CapacityReport cap, PrintStream out) {
     out.println("capacity   points (N = mean in flight sampled, X = throughput, Little N' = X * W):");
     for (CapacityReport.Step s : cap.steps()) {
-      out.printf(Locale.ROOT, "           %6.0f-%-6.0fs N %8.2f  X %9.1f/s  W %9.2fms  N' %8.2f  (%+.1f%%)%n",
+      // Little's law holds in steady state; a large gap means the queue was still growing there.
+      out.printf(Locale.ROOT, "           %6.0f-%-6.0fs N %8.2f  X %9.1f/s  W %9.2fms  N' %8.2f  (%+.1f%%)%s%n",
           s.start(), s.end(), s.concurrency(), s.throughput(), s.residenceSeconds() * 1000, s.littleConcurrency(),
-          s.concurrency() == 0 ? 0 : (s.littleConcurrency() - s.concurrency()) / s.concurrency() * 100);
+          s.concurrency() == 0 ? 0 : (s.littleConcurrency() - s.concurrency()) / s.concurrency() * 100,
+          s.littleDeviation() > 0.10 ? "  not steady: queue growing" : "");
     }
     out.printf(Locale.ROOT, "           Little's law: mean deviation %.1f%% between sampled N and X*W%n",
         cap.littleMeanDeviation() * 100);

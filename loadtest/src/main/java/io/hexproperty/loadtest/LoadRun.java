@@ -32,11 +32,14 @@ import java.util.stream.Collectors;
  */
 public final class LoadRun {
 
+  private static final int WARM_UP = 16;
+
   private final LoadtestConfig config;
   private final PrintStream out;
   private final Clock clock;
   private final LongSupplier nanoTime;
   private volatile OpenModelEngine engine;
+  private double stoppedAt = Double.POSITIVE_INFINITY;
 
   public LoadRun(LoadtestConfig config, PrintStream out) {
     this(config, out, Clock.systemUTC(), System::nanoTime);
@@ -114,6 +117,7 @@ public final class LoadRun {
         DurationFormat.format(schedule.duration()), schedule, mix);
     notes.forEach(n -> out.println("note: " + n));
 
+    warmUp(client, target);
     OpenModelEngine eng = new OpenModelEngine(vertx, client, target, schedule, workload, es(), config.token(), meters, nanoTime);
     this.engine = eng;
     String stopReason = null;
@@ -127,6 +131,8 @@ public final class LoadRun {
       long t0 = eng.start();
       long drainDeadline = Long.MAX_VALUE;
       boolean stopped = false;
+      boolean stopping = false;
+      stoppedAt = Double.POSITIVE_INFINITY;
       for (int k = 1; ; k++) {
         long due = t0 + k * 1_000_000_000L;
         for (long w = due - nanoTime.getAsLong(); w > 0; w = due - nanoTime.getAsLong()) {
@@ -152,7 +158,9 @@ public final class LoadRun {
           probe.sample(end);
         }
         out.println(progress(end, interval, intended, eng.inFlight(), breached));
-        if (!stopped && !breached.isEmpty() && (config.abortOnBreach() || plan.stopOnBreach())) {
+        if (!stopping && !breached.isEmpty() && (config.abortOnBreach() || plan.stopOnBreach())) {
+          stopping = true;
+          stoppedAt = end;
           stopReason = "SLO breached in the " + monitor.windowSeconds() + "s window ending at " + (int) end + "s: "
               + breached.stream().map(Threshold::text).collect(Collectors.joining(", "));
           breakpointRate = monitor.window().completedRate();
@@ -181,11 +189,32 @@ public final class LoadRun {
       notes.add("target metrics: " + probe.metricsProblem());
     }
     List<CounterSeries.Row> rows = series.rows();
-    CapacityReport capacity = plan.profile() == Profile.BREAKPOINT ? CapacityReport.of(rows, plan) : null;
+    // Capacity points come from the load phase only: the drain after a stop is not a load level.
+    double cut = stoppedAt;
+    CapacityReport capacity = plan.profile() == Profile.BREAKPOINT
+        ? CapacityReport.of(rows.stream().filter(row -> row.end <= cut + 1e-9).toList(), plan) : null;
     return new RunResult(config, mix.toString(), List.copyOf(notes), startedAt, wall, stopReason, total,
         meters.kindTotals(), meters.statusCounts(), meters.timeouts.sum(), meters.connectionErrors.sum(),
         meters.lastError(), meters.bytesReceived.sum(), rows, behind, monitor.tracks(),
         new RunResult.Cpu(genCpu, wall, cores, targetCpu), probe.trends(), spike, breakpointRate, capacity, hlogPath);
+  }
+
+  /**
+   * Opens connections and loads the client's code paths before the clock starts, with a few
+   * unrecorded GETs of the target URL, so the first second measures the target rather than the
+   * generator's class loading and connection setup.
+   */
+  private void warmUp(HttpClientAgent client, TargetUrl target) {
+    int n = Math.min(WARM_UP, es().connections());
+    List<io.vertx.core.Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(client.request(new io.vertx.core.http.RequestOptions().setHost(target.host()).setPort(target.port())
+              .setSsl(target.tls()).setURI(target.pathAndQuery()).setConnectTimeout(es().timeout().toMillis())
+              .setIdleTimeout(es().timeout().toMillis()))
+          .compose(req -> req.send().compose(resp -> resp.end())));
+    }
+    io.vertx.core.Future.join(all).toCompletionStage().toCompletableFuture()
+        .orTimeout(es().timeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
   }
 
   private EngineSettings es() {

@@ -141,6 +141,10 @@ final class PiecewiseLinearSchedule implements ArrivalSchedule {
 
   @Override
   public String toString() {
-    return "ramping(start=" + startRate + "/s, stages=" + stages + ")";
+    StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%.1f/s", startRate));
+    for (Stage s : stages) {
+      b.append(String.format(java.util.Locale.ROOT, " -> %.1f/s over %s", s.targetRate(), DurationFormat.format(s.duration())));
+    }
+    return b.toString();
   }
 }
