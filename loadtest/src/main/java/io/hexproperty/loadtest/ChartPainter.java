@@ -20,7 +20,7 @@ final class ChartPainter {
     double w = WIDTH - LEFT - RIGHT;
     double h = HEIGHT - TOP - BOTTOM;
     c.rect(0, 0, WIDTH, HEIGHT, "#ffffff");
-    c.text(LEFT, 26, chart.title(), 16, Canvas.Anchor.START, INK, true);
+    c.text(LEFT, 20, chart.title(), 16, Canvas.Anchor.START, INK, true);
     double xmin = Double.POSITIVE_INFINITY;
     double xmax = Double.NEGATIVE_INFINITY;
     double ymax = 0;
@@ -77,7 +77,7 @@ final class ChartPainter {
     c.line(LEFT, TOP + h, LEFT + w, TOP + h, INK, 1, false);
     c.line(LEFT, TOP, LEFT, TOP + h, INK, 1, false);
     c.text(LEFT + w / 2, HEIGHT - 12, chart.xLabel(), 12, Canvas.Anchor.MIDDLE, INK, false);
-    c.text(14, TOP - 12, chart.yLabel(), 12, Canvas.Anchor.START, INK, false);
+    c.text(8, TOP - 8, chart.yLabel(), 12, Canvas.Anchor.START, INK, false);
 
     for (Chart.Line l : chart.lines()) {
       int n = l.x().length;
@@ -102,10 +102,10 @@ final class ChartPainter {
     double lx = LEFT + w;
     for (int i = chart.lines().size() - 1; i >= 0; i--) {
       Chart.Line l = chart.lines().get(i);
-      double tw = 7.5 * l.name().length() + 22;
+      double tw = 7.2 * l.name().length() + 34;
       lx -= tw;
-      c.rect(lx, 16, 12, 12, l.color());
-      c.text(lx + 16, 26, l.name(), 12, Canvas.Anchor.START, INK, false);
+      c.rect(lx, 10, 12, 12, l.color());
+      c.text(lx + 16, 20, l.name(), 12, Canvas.Anchor.START, INK, false);
     }
   }
 

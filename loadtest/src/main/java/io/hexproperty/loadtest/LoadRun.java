@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  */
 public final class LoadRun {
 
+  static final String INTERRUPTED = "interrupted";
+  static final String STOPPED_ON_REQUEST = "stopped on request";
   private static final int WARM_UP = 16;
 
   private final LoadtestConfig config;
@@ -142,12 +144,13 @@ public final class LoadRun {
         double end = k;
         meters.drain(interval);
         interval.seconds = 1;
-        double intended = stopped ? interval.sent + interval.dropped : schedule.intendedBetween(start, end);
+        // Once a stop is asked for, the schedule no longer applies: what was due is what was issued.
+        double intended = stopping || stopped || eng.stopRequested() ? interval.sent + interval.dropped : schedule.intendedBetween(start, end);
         interval.intended = Math.round(intended);
         total.add(interval);
         series.add(interval, start, end, intended);
         hlog.write(interval, start, end);
-        if (!stopped && intended - interval.sent > Math.max(1, 0.01 * intended)) {
+        if (!stopped && !stopping && intended - interval.sent > Math.max(1, 0.01 * intended)) {
           behind++;
         }
         List<Threshold> breached = monitor.onInterval(interval, end);
@@ -167,6 +170,11 @@ public final class LoadRun {
           out.println("stopping: " + stopReason);
           eng.stop();
         }
+        if (!stopping && eng.stopRequested()) {
+          stopping = true;
+          stoppedAt = end;
+          stopReason = STOPPED_ON_REQUEST;
+        }
         if (!stopped && eng.scheduleDone()) {
           stopped = true;
           drainDeadline = nanoTime.getAsLong() + es().timeout().toNanos() + 1_000_000_000L;
@@ -179,7 +187,7 @@ public final class LoadRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       eng.stop();
-      stopReason = "interrupted";
+      stopReason = INTERRUPTED;
     }
     double wall = (nanoTime.getAsLong() - wall0) / 1e9;
     double genCpu = (os.getProcessCpuTime() - cpu0) / 1e9;

@@ -147,6 +147,9 @@ public final class LoadtestCommand implements Callable<Integer> {
       stdout.println("loadtest could not run: " + e.getMessage());
       return EXIT_FAILED;
     }
+    if (outcome.result().stopReason() != null && outcome.result().stopReason().equals(LoadRun.INTERRUPTED)) {
+      return EXIT_FAILED;
+    }
     if (outcome.result().thresholdsBreached()) {
       return EXIT_THRESHOLDS;
     }
@@ -162,18 +165,31 @@ public final class LoadtestCommand implements Callable<Integer> {
   /** Runs one test and writes every output; the programmatic entry point. */
   static Outcome run(LoadtestConfig config, PrintStream out, Path compareWith, double tolerance) {
     LoadRun run = new LoadRun(config, out);
-    Thread hook = new Thread(run::stop, "loadtest-stop");
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    // Ctrl-C stops the schedule, and the JVM waits (bounded) for the drain and the report files.
+    Thread hook = new Thread(() -> {
+      run.stop();
+      try {
+        written.await(config.engine().timeout().toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "loadtest-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    RunResult result;
     try {
-      result = run.execute();
+      return writeOutputs(run.execute(), config, out, compareWith, tolerance);
     } finally {
+      written.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException ignored) {
-        // the JVM is already shutting down; the hook has done its job
+        // the JVM is already shutting down; the hook is what let us finish
       }
     }
+  }
+
+  private static Outcome writeOutputs(RunResult result, LoadtestConfig config, PrintStream out, Path compareWith,
+                                      double tolerance) {
     JsonObject json = ResultJson.of(result);
     Comparison comparison = null;
     if (compareWith != null) {

@@ -114,6 +114,10 @@ final class OpenModelEngine {
     stopRequested = true;
   }
 
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
   boolean scheduleDone() {
     return scheduleDone;
   }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stepped breakpoint run against a server of known capacity (4 workers x 20 ms = 200/s): the
@@ -20,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BreakpointCapacityTest {
 
   @Test
-  void stopsWhenTheSloBreaksAndFitsCapacity(@TempDir Path dir) throws Exception {
+  void stopsWhenTheSloBreaksAndFitsCapacity() throws Exception {
+    // Kept under target/ so the report can be looked at after the build.
+    Path dir = Path.of("target", "breakpoint-report");
     try (StubServer stub = new StubServer(0, null, new StubServer.Capacity(4, 20))) {
       Profile.Plan plan = Profile.BREAKPOINT.plan(30, Duration.ofSeconds(18), 5, 300, 6);
       LoadtestConfig config = LoadtestConfig.of(stub.url() + "/", plan, dir)

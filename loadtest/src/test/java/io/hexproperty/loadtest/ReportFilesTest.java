@@ -40,6 +40,7 @@ class ReportFilesTest {
 
   @Test
   void smokeRunWritesWellFormedReportFilesAndUsesTheLiveCatalogue() throws Exception {
+    // Kept under target/ so the report can be looked at after the build.
     Path dir = Path.of("target", "smoke-report");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int code = run(new PrintStream(bytes, true, StandardCharsets.UTF_8), "--profile", "smoke", "--target", stub.url(),
