@@ -90,7 +90,8 @@ final class Meters {
 
   void failed(RequestKind kind, long latencyNanos, long serviceNanos, Throwable cause) {
     String text = String.valueOf(cause);
-    if (text.contains("imeout") || text.contains("TimeoutException")) {
+    // Vert.x signals connect and idle timeouts with subclasses of TimeoutException.
+    if (cause instanceof java.util.concurrent.TimeoutException) {
       timeouts.increment();
     } else {
       connectionErrors.increment();
