@@ -129,8 +129,9 @@ public final class LoadRun {
     long cpu0 = os.getProcessCpuTime();
     Instant startedAt = clock.instant();
     long wall0 = nanoTime.getAsLong();
+    long t0 = 0;
     try (HlogOutput hlog = new HlogOutput(hlogPath, startedAt)) {
-      long t0 = eng.start();
+      t0 = eng.start();
       long drainDeadline = Long.MAX_VALUE;
       boolean stopped = false;
       boolean stopping = false;
@@ -184,6 +185,18 @@ public final class LoadRun {
         }
       }
       eng.join(1000);
+      // A request that completed between the last drain and the in-flight check above is
+      // recorded but in no interval yet: flush it as a final, partial interval.
+      meters.drain(interval);
+      if (interval.sent + interval.completed + interval.dropped > 0) {
+        double start = Math.floor((nanoTime.getAsLong() - t0) / 1e9 - 1e-9);
+        start = Math.max(start, series.rows().isEmpty() ? 0 : series.rows().getLast().end);
+        interval.seconds = 1;
+        interval.intended = interval.sent + interval.dropped;
+        total.add(interval);
+        series.add(interval, start, start + 1, interval.intended);
+        hlog.write(interval, start, start + 1);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       eng.stop();

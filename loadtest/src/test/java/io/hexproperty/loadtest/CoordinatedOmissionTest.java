@@ -55,6 +55,8 @@ class CoordinatedOmissionTest {
       assertThat(result.total().sent).as(report).isEqualTo(RATE * RUN.toSeconds());
       assertThat(result.total().dropped).isZero();
       assertThat(result.total().completed).isEqualTo(result.total().sent);
+      // Pooled keep-alive: 4000 requests over at most the pool's 64 connections (+1 closed loop).
+      assertThat(stub.connections.get()).as(report).isLessThanOrEqualTo(EngineSettings.defaults().connections() + 1);
       // Two stalls of 1 s in 20 s: ~10% of requests wait, the corrected tail shows it.
       assertThat(open.getValueAtPercentile(99.9)).as(report).isGreaterThanOrEqualTo(500_000);
       assertThat(open.getValueAtPercentile(95)).as(report).isGreaterThanOrEqualTo(100_000);

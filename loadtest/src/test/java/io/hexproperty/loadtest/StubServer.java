@@ -33,6 +33,7 @@ final class StubServer implements AutoCloseable {
   final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
+  final AtomicLong connections = new AtomicLong();
   private final int listings;
   private final Stall stall;
   private final Capacity capacity;
@@ -45,7 +46,8 @@ final class StubServer implements AutoCloseable {
     this.listings = listings;
     this.stall = stall;
     this.capacity = capacity;
-    server = vertx.createHttpServer().requestHandler(this::handle);
+    server = vertx.createHttpServer().requestHandler(this::handle)
+        .connectionHandler(c -> connections.incrementAndGet());
     await(server.listen(0, "127.0.0.1"));
   }
 
