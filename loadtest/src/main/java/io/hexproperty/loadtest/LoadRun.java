@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * keeps is bounded (a window of intervals, a capped counter series, running trends), so a soak
  * of days needs the same memory as a smoke test; the raw per-second histograms live in the log.
  */
-public final class LoadRun {
+final class LoadRun {
 
   static final String INTERRUPTED = "interrupted";
   static final String STOPPED_ON_REQUEST = "stopped on request";
@@ -43,7 +43,7 @@ public final class LoadRun {
   private volatile OpenModelEngine engine;
   private double stoppedAt = Double.POSITIVE_INFINITY;
 
-  public LoadRun(LoadtestConfig config, PrintStream out) {
+  LoadRun(LoadtestConfig config, PrintStream out) {
     this(config, out, Clock.systemUTC(), System::nanoTime);
   }
 
@@ -55,7 +55,7 @@ public final class LoadRun {
   }
 
   /** Asks a running test to stop scheduling (e.g. from a shutdown hook); it then drains and reports. */
-  public void stop() {
+  void stop() {
     OpenModelEngine e = engine;
     if (e != null) {
       e.stop();
