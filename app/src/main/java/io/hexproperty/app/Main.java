@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hexproperty", mixinStandardHelpOptions = true, version = "HexProperty 0.1.0",
         description = "The HexProperty listings platform.%n"
                 + "Run the platform: ./hexproperty serve   Run the tests: ./hexproperty test",
-        subcommands = {ServeCommand.class, SeedCommand.class, AgentCommand.class, TestCommand.class})
+        subcommands = {ServeCommand.class, SeedCommand.class, AgentCommand.class,
+                io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -179,6 +179,16 @@ class ApiIntegrationTest {
     }
 
     @Test
+    void anyAgentManagesFeedListingsWithoutAnAgent() {
+        JsonObject seeded = items(p.get("/api/v1/listings?limit=1&sort=price_desc")).getFirst();
+        assertThat(seeded.getValue("ListAgentKey")).isNull();
+        HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + seeded.getString("ListingKey"),
+                "{\"PhotosCount\":7}", "Authorization", auth(), "Content-Type", "application/json");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(json(patched).getInteger("PhotosCount")).isEqualTo(7);
+    }
+
+    @Test
     void inquiriesAreStoredForExistingListingsOnly() {
         String key = items(p.get("/api/v1/listings?limit=1")).getFirst().getString("ListingKey");
         HttpResponse<String> ok = p.send("POST", "/api/v1/inquiries", new JsonObject().put("ListingKey", key)

@@ -158,7 +158,7 @@ public final class PgListingStore implements ListingStore {
     private static Future<Optional<Listing>> lockOwned(SqlClient conn, ListingKey key, String agentKey) {
         return conn.preparedQuery(LOCK).execute(Tuple.of(key.value())).compose(rows -> {
             Optional<Listing> current = first(rows).map(ListingRows::listing);
-            if (current.isPresent() && !Objects.equals(current.get().agentKey(), agentKey)) {
+            if (current.isPresent() && !current.get().managedBy(agentKey)) {
                 return Future.failedFuture(new NotOwnerException(key, agentKey));
             }
             return Future.succeededFuture(current);

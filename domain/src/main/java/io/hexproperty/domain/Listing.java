@@ -59,6 +59,14 @@ public record Listing(
         }
     }
 
+    /**
+     * Whether the agent may change or delete this listing: its own listings, and listings that came
+     * from a feed import without a listing agent (ADR 0002).
+     */
+    public boolean managedBy(String agent) {
+        return agentKey == null || agentKey.equals(agent);
+    }
+
     public Listing withVersion(long newVersion, Instant modified) {
         return new Listing(listingKey, listingId, standardStatus, listPrice, propertyType, bedroomsTotal,
                 bathroomsTotalInteger, livingArea, address, location, h3r7, h3r9, listingContractDate,

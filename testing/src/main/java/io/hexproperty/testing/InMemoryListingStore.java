@@ -132,7 +132,7 @@ public final class InMemoryListingStore implements ListingStore {
 
     private Listing owned(ListingKey key, String agentKey) {
         Listing current = listings.get(key);
-        if (current != null && !Objects.equals(current.agentKey(), agentKey)) {
+        if (current != null && !current.managedBy(agentKey)) {
             throw new NotOwnerException(key, agentKey);
         }
         return current;
