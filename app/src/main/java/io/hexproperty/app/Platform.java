@@ -111,7 +111,7 @@ final class Platform implements AutoCloseable {
                 : ResponseCache.disabled(reads.apply(service), clock);
         startChangeFeed(cache, registry);
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
-                registry, metrics::scrape, clock);
+                registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);

@@ -47,6 +47,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a stop waits for in-flight requests (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--admin-token", defaultValue = "${env:HEXPROPERTY_ADMIN_TOKEN}",
+            description = "Token of the /admin endpoints (at least 16 characters). Default: generated once and kept in "
+                    + "var/admin-token. Env: HEXPROPERTY_ADMIN_TOKEN.")
+    String adminToken;
+
     @Option(names = "--no-cache", description = "Serve every request from the database (benchmarks of the cache-off path).")
     boolean noCache;
 
@@ -55,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache);
+                demoTokenFile(db.dataDir), !noCache, adminToken);
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -21,7 +21,8 @@ record ServeConfig(
         int poolSize,
         Duration drainTimeout,
         Path demoTokenFile,
-        boolean cache) {
+        boolean cache,
+        String adminToken) {
 
     ServeConfig {
         if (port < 0 || port > 65535) {
@@ -36,6 +37,11 @@ record ServeConfig(
         if (poolSize < 1 || poolSize > 1000) {
             throw new IllegalArgumentException("--pool-size must be between 1 and 1000, got " + poolSize);
         }
+    }
+
+    /** Where the generated admin token is kept (next to the demo agent token). */
+    Path adminTokenFile() {
+        return demoTokenFile.resolveSibling("admin-token");
     }
 
     boolean externalDatabase() {

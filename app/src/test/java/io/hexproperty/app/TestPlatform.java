@@ -40,7 +40,7 @@ final class TestPlatform {
                 Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 Path dataDir = root.resolve("pg");
                 ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
-                        LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true);
+                        LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null);
                 Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 instance = new TestPlatform(platform, dataDir, Files.readString(config.demoTokenFile()).strip());
@@ -59,7 +59,7 @@ final class TestPlatform {
         try {
             Path root = Files.createTempDirectory("hexproperty-node");
             ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
-                    "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true);
+                    "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null);
             Platform node = new Platform(config, new PrintStream(System.out, true), reads).start();
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             return node;

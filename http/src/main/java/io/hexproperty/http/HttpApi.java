@@ -61,10 +61,11 @@ public final class HttpApi {
     private final Clock clock;
     private final SearchParameters searchParameters;
     private final byte[] openApi;
+    private final AdminRoutes admin;
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
-                   Clock clock) {
+                   Clock clock, String adminToken) {
         this.queries = Objects.requireNonNull(queries);
         this.cache = Objects.requireNonNull(cache);
         this.commands = Objects.requireNonNull(commands);
@@ -75,6 +76,10 @@ public final class HttpApi {
         this.clock = Objects.requireNonNull(clock);
         this.searchParameters = new SearchParameters(H3.core());
         this.openApi = resource("openapi.json");
+        if (adminToken == null || adminToken.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be at least 16 characters");
+        }
+        this.admin = new AdminRoutes(adminToken, cache);
     }
 
     public Router router(Vertx vertx) {
@@ -100,6 +105,7 @@ public final class HttpApi {
         write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
         route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
         write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
+        write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
 
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");

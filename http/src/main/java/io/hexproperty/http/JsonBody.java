@@ -57,6 +57,17 @@ final class JsonBody {
         return s;
     }
 
+    Boolean flag(String name) {
+        Object v = value(name, false);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw BadRequestException.parameter(name, "must be true or false");
+        }
+        return b;
+    }
+
     Long whole(String name, boolean required, long min, long max) {
         Object v = value(name, required);
         if (v == null) {

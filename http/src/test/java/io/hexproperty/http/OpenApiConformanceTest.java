@@ -36,7 +36,7 @@ class OpenApiConformanceTest {
         InMemoryListingStore listings = new InMemoryListingStore(Clock.systemUTC());
         ListingService service = new ListingService(listings, new InMemoryInquiryStore(listings, Clock.systemUTC()));
         HttpApi api = new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
-                () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC());
+                () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC(), "test-admin-token-0123456789");
         routed = new TreeSet<>();
         for (Route route : api.router(vertx).getRoutes()) {
             if (route.getPath() == null || route.methods() == null || route.getPath().equals("/")) {

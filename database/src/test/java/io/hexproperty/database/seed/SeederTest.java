@@ -78,7 +78,9 @@ class SeederTest {
                 .isPositive();
 
         assertThat(events.getFirst()).isEqualTo("PREPARE 0/2");
-        assertThat(events).contains("COPY 2000/2000", "INDEX 11/11", "ANALYZE 2/2");
+        assertThat(events).contains("COPY 2000/2000", "ANALYZE 2/2");
+        // every deferred index and constraint of the migrations (their number grows with them) is rebuilt
+        assertThat(events).anyMatch(e -> e.matches("INDEX ([0-9]+)/\\1") && !e.equals("INDEX 0/0"));
         assertThat(events.getLast()).isEqualTo("ANALYZE 2/2");
         assertThat(events.stream().map(e -> e.split(" ")[0]).distinct().toList())
                 .containsExactly("PREPARE", "COPY", "INDEX", "ANALYZE");

@@ -1,0 +1,92 @@
+package io.hexproperty.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** HTTP caching on the real platform: pre-encoded hits, gzip, CDN headers, write-through, manual invalidation. */
+class HttpCachingTest {
+    private static TestPlatform p;
+
+    @BeforeAll
+    static void start() {
+        p = TestPlatform.get();
+    }
+
+    private static double gets(String result) {
+        return p.platform.metrics().registry().find("cache.gets").tag("cache", "listings").tag("result", result)
+                .counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    @Test
+    void aSecondReadIsAHitWithTheSameBytesAndCdnHeaders() throws Exception {
+        String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=3&sort=price_asc")).getLast().getString("ListingKey");
+        double hits = gets("hit");
+        HttpResponse<String> first = p.get("/api/v1/listings/" + key);
+        HttpResponse<String> second = p.get("/api/v1/listings/" + key);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(gets("hit")).isGreaterThan(hits);
+        assertThat(second.headers().firstValue("Surrogate-Key").orElseThrow()).contains("listing:" + key).contains("city:");
+        assertThat(second.headers().firstValue("Cache-Tag").orElseThrow()).contains("listing:" + key);
+        assertThat(second.headers().firstValue("CDN-Cache-Control").orElseThrow()).contains("max-age");
+        assertThat(second.headers().firstValue("Cache-Control").orElseThrow())
+                .contains("public", "max-age=", "s-maxage=", "stale-while-revalidate=", "stale-if-error=");
+        assertThat(second.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(second.headers().firstValue("Vary").orElseThrow()).isEqualTo("Accept-Encoding");
+
+        HttpResponse<byte[]> gzipped = p.http.send(HttpRequest.newBuilder(URI.create(p.baseUrl + "/api/v1/listings/" + key))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(first.body());
+        }
+    }
+
+    @Test
+    void theWritersNodeServesTheNewVersionAtOnce() {
+        String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=5&sort=price_desc")).getLast().getString("ListingKey");
+        long before = new JsonObject(p.get("/api/v1/listings/" + key).body()).getLong("version");
+        HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":3}",
+                "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+        assertThat(patched.statusCode()).isEqualTo(200);
+        JsonObject after = new JsonObject(p.get("/api/v1/listings/" + key).body());
+        assertThat(after.getLong("version")).isEqualTo(before + 1);
+        assertThat(after.getInteger("PhotosCount")).isEqualTo(3);
+    }
+
+    @Test
+    void searchPagesCarryTheirScopeAsSurrogateKey() {
+        HttpResponse<String> r = p.get("/api/v1/listings?city=Dallas&state=TX&limit=2");
+        assertThat(r.headers().firstValue("Surrogate-Key").orElseThrow()).isEqualTo("city:dallas-tx");
+        assertThat(p.get("/api/v1/listings?minBeds=2&limit=2").headers().firstValue("Surrogate-Key").orElseThrow())
+                .isEqualTo("listings:any");
+    }
+
+    @Test
+    void adminInvalidationNeedsTheAdminTokenAndEmptiesTheCache() throws Exception {
+        String token = Files.readString(p.dataDir.resolveSibling("admin-token")).strip();
+        String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=4&sort=price_asc")).getLast().getString("ListingKey");
+        p.get("/api/v1/listings/" + key);
+        BadInputTest.assertProblem(p.send("POST", "/admin/cache/invalidate", "{\"all\":true}", "Content-Type", "application/json"),
+                401, "Authorization");
+        BadInputTest.assertProblem(p.send("POST", "/admin/cache/invalidate", "{\"key\":\"a\",\"all\":true}",
+                "Content-Type", "application/json", "Authorization", "Bearer " + token), 400, "body");
+        HttpResponse<String> ok = p.send("POST", "/admin/cache/invalidate", "{\"key\":\"" + key + "\"}",
+                "Content-Type", "application/json", "Authorization", "Bearer " + token);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        double misses = gets("miss");
+        assertThat(p.get("/api/v1/listings/" + key).statusCode()).isEqualTo(200);
+        assertThat(gets("miss")).isGreaterThan(misses);
+        assertThat(Main.run("cache", "purge", "--all", "--target", p.baseUrl, "--admin-token", token)).isZero();
+    }
+}
