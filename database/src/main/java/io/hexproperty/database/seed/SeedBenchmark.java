@@ -29,7 +29,7 @@ import org.flywaydb.core.Flyway;
  *
  * <pre>
  * java -cp "$CP" io.hexproperty.database.seed.SeedBenchmark [count] [--streams N] [--chunk N]
- *      [--seed S] [--pg name=value]...
+ *      [--seed S] [--maintenance-work-mem 256MB] [--pg name=value]...
  * </pre>
  * (see docs/benchmarks/seed.md for how to build {@code $CP}).
  */
@@ -46,6 +46,8 @@ public final class SeedBenchmark {
                 case "--streams" -> options = options.withStreams(Integer.parseInt(args[++i]));
                 case "--chunk" -> options = options.withChunkRows(Integer.parseInt(args[++i]));
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--maintenance-work-mem" -> options = new SeedOptions(options.streams(), options.chunkRows(),
+                        args[++i], options.clock());
                 case "--pg" -> {
                     String[] kv = args[++i].split("=", 2);
                     pgConfig.put(kv[0], kv[1]);

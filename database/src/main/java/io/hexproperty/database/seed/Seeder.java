@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,16 +119,17 @@ public final class Seeder {
         try {
             copied = copy(count, source, serial);
             long loaded = System.nanoTime();
-            rebuild(deferred, serial, count);
+            Map<String, Duration> timings = new ConcurrentHashMap<>();
+            rebuild(deferred, serial, count, timings);
             rebuilt = true;
             long indexed = System.nanoTime();
-            analyze(serial, count);
+            analyze(serial, count, timings);
             long analyzed = System.nanoTime();
             SeedReport report = new SeedReport(count, copied.media, options.streams(), deferred.size(),
                     Duration.ofNanos(prepared - start), Duration.ofNanos(loaded - prepared),
                     Duration.ofNanos(copied.generateNanos), Duration.ofNanos(copied.copyNanos),
                     Duration.ofNanos(indexed - loaded), Duration.ofNanos(analyzed - indexed),
-                    Duration.ofNanos(analyzed - start));
+                    Duration.ofNanos(analyzed - start), timings);
             LOG.info("{}", report.summary());
             return report;
         } finally {
@@ -219,33 +222,39 @@ public final class Seeder {
         return new CopyOutcome(media.get(), generateNanos.get(), copyNanos.get());
     }
 
-    private void rebuild(List<DeferredStructure> deferred, SerialProgress progress, long rows) {
-        List<String> indexes = deferred.stream().filter(d -> !d.constraint()).map(DeferredStructure::create).toList();
-        List<String> constraints = deferred.stream().filter(DeferredStructure::constraint).map(DeferredStructure::create).toList();
+    /** A statement of the index or analyze phase, with the name its time is reported under. */
+    private record Step(String name, String sql) {}
+
+    private void rebuild(List<DeferredStructure> deferred, SerialProgress progress, long rows,
+            Map<String, Duration> timings) {
+        List<Step> indexes = deferred.stream().filter(d -> !d.constraint()).map(d -> new Step(d.name(), d.create())).toList();
+        List<Step> constraints = deferred.stream().filter(DeferredStructure::constraint)
+                .map(d -> new Step(d.name(), d.create())).toList();
         int total = deferred.size();
         progress.report(SeedPhase.INDEX, 0, total);
         AtomicLong done = new AtomicLong();
         Runnable step = () -> progress.report(SeedPhase.INDEX, done.incrementAndGet(), total);
-        runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true);
-        runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true);
+        runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true, timings);
+        runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true, timings);
     }
 
-    private void analyze(SerialProgress progress, long rows) {
-        List<String> statements = List.of("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) media");
-        progress.report(SeedPhase.ANALYZE, 0, statements.size());
+    private void analyze(SerialProgress progress, long rows, Map<String, Duration> timings) {
+        List<Step> steps = List.of(new Step("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) listings"),
+                new Step("VACUUM (ANALYZE) media", "VACUUM (ANALYZE) media"));
+        progress.report(SeedPhase.ANALYZE, 0, steps.size());
         AtomicLong done = new AtomicLong();
-        runParallel(SeedPhase.ANALYZE, rows, statements, options.streams(),
-                () -> progress.report(SeedPhase.ANALYZE, done.incrementAndGet(), statements.size()), false);
+        runParallel(SeedPhase.ANALYZE, rows, steps, options.streams(),
+                () -> progress.report(SeedPhase.ANALYZE, done.incrementAndGet(), steps.size()), false, timings);
     }
 
-    /** Runs independent statements on up to {@code parallelism} connections, in list order. */
-    private void runParallel(SeedPhase phase, long rows, List<String> statements, int parallelism, Runnable afterEach,
-            boolean maintenance) {
-        if (statements.isEmpty()) {
+    /** Runs independent statements on up to {@code parallelism} connections, taking them in list order. */
+    private void runParallel(SeedPhase phase, long rows, List<Step> steps, int parallelism, Runnable afterEach,
+            boolean maintenance, Map<String, Duration> timings) {
+        if (steps.isEmpty()) {
             return;
         }
-        int workers = Math.min(parallelism, statements.size());
-        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(statements);
+        int workers = Math.min(parallelism, steps.size());
+        ConcurrentLinkedQueue<Step> queue = new ConcurrentLinkedQueue<>(steps);
         List<Future<?>> futures = new ArrayList<>();
         String threadName = "seed-" + phase.name().toLowerCase(Locale.ROOT) + "-";
         try (ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(threadName, 0).daemon().factory())) {
@@ -259,12 +268,15 @@ public final class Seeder {
                                 execute(c, "SET max_parallel_maintenance_workers = 0");
                             }
                         }
-                        for (String sql; (sql = queue.poll()) != null; ) {
+                        for (Step step; (step = queue.poll()) != null; ) {
+                            long t0 = System.nanoTime();
                             try {
-                                execute(c, sql);
+                                execute(c, step.sql());
                             } catch (SQLException e) {
-                                throw new SQLException(e.getMessage() + " (while running: " + sql + ")", e.getSQLState(), e);
+                                throw new SQLException(e.getMessage() + " (while running: " + step.sql() + ")",
+                                        e.getSQLState(), e);
                             }
+                            timings.put(step.name(), Duration.ofNanos(System.nanoTime() - t0));
                             afterEach.run();
                         }
                     }
