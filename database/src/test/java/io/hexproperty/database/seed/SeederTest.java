@@ -62,7 +62,7 @@ class SeederTest {
         assertThat(report.media()).isEqualTo(withPhotos).isLessThan(2_000);
         // Every index but the two primary keys, and the media foreign key.
         assertThat(report.indexes()).isEqualTo(indexesBefore.size() - 2 + 1);
-        assertThat(report.steps()).containsKeys("public.listings_text", "public.media.media_listing_key_fkey",
+        assertThat(report.steps()).containsKeys("public.listings_text", "media.media_listing_key_fkey",
                 "VACUUM (ANALYZE) listings").hasSize(report.indexes() + 2);
         assertThat(longValue(url, "SELECT count(*) FROM listings")).isEqualTo(2_000);
         assertThat(longValue(url, "SELECT count(*) FROM media")).isEqualTo(withPhotos);
