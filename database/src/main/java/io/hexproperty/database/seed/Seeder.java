@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * cheapest way in; several streams (connections) each generate a chunk of listings and stream it
  * into its own COPY in batches, so the server parses one batch while the generator builds the
  * next, and the streams keep all cores busy. Each chunk commits on its own with
- * synchronous_commit off: a crash loses at most the last chunks, which a re-seed replaces anyway.
- * Indexes are rebuilt in parallel, dearest first, then the tables are vacuumed and analyzed so the
- * planner has statistics and index-only scans have a visibility map from the first query.
+ * synchronous_commit off: nothing waits for a WAL flush, and a seed cut short by a crash has to be
+ * redone on an empty database whatever was flushed.
+ * Autovacuum is paused on the two tables meanwhile. Indexes are rebuilt in parallel, dearest
+ * first, then the tables are vacuumed and analyzed once, so the planner has statistics and
+ * index-only scans have a visibility map from the first query.
  *
  * <p>If a load fails after the indexes were dropped, they are re-created before the error is
  * thrown, so the schema matches the migrations again (holding whatever rows were committed).
@@ -99,12 +102,14 @@ public final class Seeder {
         SerialProgress serial = new SerialProgress(progress);
         serial.report(SeedPhase.PREPARE, 1, 2);
         List<DeferredStructure> deferred;
+        Map<String, String> autovacuum;
         try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
             if (hasListings(c)) {
                 throw new SeedException(SeedPhase.PREPARE, 0, "the listings table of " + redact(jdbcUrl)
                         + " is not empty; seeding loads only into an empty table (check Seeder.isSeeded first)", null);
             }
             deferred = DeferredStructure.read(c);
+            autovacuum = autovacuumSettings(c);
             for (DeferredStructure d : deferred) {
                 st.execute(d.drop());
             }
@@ -117,6 +122,7 @@ public final class Seeder {
         CopyOutcome copied = null;
         boolean rebuilt = false;
         try {
+            pauseAutovacuum(autovacuum.keySet());
             copied = copy(count, source, serial);
             long loaded = System.nanoTime();
             Map<String, Duration> timings = new ConcurrentHashMap<>();
@@ -136,6 +142,48 @@ public final class Seeder {
             if (!rebuilt) {
                 restoreAfterFailure(deferred);
             }
+            restoreAutovacuum(autovacuum);
+        }
+    }
+
+    /**
+     * Autovacuum would scan the tables while they fill (an insert-only load crosses its insert
+     * threshold again and again) and compete with the load for the cores; the seed vacuums once at
+     * the end instead. Returns each loaded table's own autovacuum_enabled setting (null when
+     * unset), to put back exactly as it was.
+     */
+    private static Map<String, String> autovacuumSettings(Connection c) throws SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT c.oid::regclass::text, (SELECT option_value FROM pg_options_to_table(c.reloptions)"
+                        + " WHERE option_name = 'autovacuum_enabled')"
+                        + " FROM pg_class c WHERE c.oid IN ('listings'::regclass, 'media'::regclass) ORDER BY 1")) {
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    private void pauseAutovacuum(Set<String> tables) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            for (String table : tables) {
+                execute(c, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+            }
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot pause autovacuum: " + e.getMessage(), e);
+        }
+    }
+
+    private void restoreAutovacuum(Map<String, String> settings) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                execute(c, e.getValue() == null
+                        ? "ALTER TABLE " + e.getKey() + " RESET (autovacuum_enabled)"
+                        : "ALTER TABLE " + e.getKey() + " SET (autovacuum_enabled = " + e.getValue() + ")");
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not restore the autovacuum settings {} after a seed: {}", settings, e.getMessage());
         }
     }
 

@@ -72,6 +72,8 @@ class SeederTest {
         assertThat(longValue(url, "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('listings', 'media')"
                 + " AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")).isEqualTo(2);
         assertThat(Seeder.isSeeded(url, "postgres", null)).isTrue();
+        assertThat(longValue(url, "SELECT count(*) FROM pg_class WHERE relname IN ('listings', 'media')"
+                + " AND reloptions IS NULL")).as("autovacuum settings put back").isEqualTo(2);
 
         assertThat(readBack(url, generator.listing(17).listingKey().value())).isEqualTo(generator.listing(17));
         assertThat(readBack(url, generator.listing(1_999).listingKey().value())).isEqualTo(generator.listing(1_999));
@@ -154,6 +156,8 @@ class SeederTest {
                 .hasMessageContaining("generator broke at 1500");
         assertThat(indexes(url)).isEqualTo(indexes);
         assertThat(longValue(url, "SELECT count(*) FROM listings") % 300).isZero();
+        assertThat(longValue(url, "SELECT count(*) FROM pg_class WHERE relname IN ('listings', 'media')"
+                + " AND reloptions IS NULL")).as("autovacuum settings put back").isEqualTo(2);
     }
 
     private static String freshDatabase() throws SQLException {
