@@ -103,18 +103,25 @@ public final class Seeder {
         serial.report(SeedPhase.PREPARE, 1, 2);
         List<DeferredStructure> deferred;
         Map<String, String> autovacuum;
-        try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
             if (hasListings(c)) {
                 throw new SeedException(SeedPhase.PREPARE, 0, "the listings table of " + redact(jdbcUrl)
                         + " is not empty; seeding loads only into an empty table (check Seeder.isSeeded first)", null);
             }
             deferred = DeferredStructure.read(c);
             autovacuum = autovacuumSettings(c);
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, e.getMessage(), e);
+        }
+        // One transaction: either all are dropped or, on failure, none.
+        try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
             for (DeferredStructure d : deferred) {
                 st.execute(d.drop());
             }
+            c.commit();
         } catch (SQLException e) {
-            throw new SeedException(SeedPhase.PREPARE, 0, e.getMessage(), e);
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot drop the search indexes: " + e.getMessage(), e);
         }
         serial.report(SeedPhase.PREPARE, 2, 2);
         long prepared = System.nanoTime();
