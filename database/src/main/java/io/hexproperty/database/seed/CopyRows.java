@@ -74,7 +74,16 @@ final class CopyRows {
         if (value == null) {
             return sb.append("\\N");
         }
-        for (int i = 0, n = value.length(); i < n; i++) {
+        int first = 0;
+        int n = value.length();
+        while (first < n && !special(value.charAt(first))) {
+            first++;
+        }
+        if (first == n) {
+            return sb.append(value); // the common case: one bulk copy instead of a char-by-char switch
+        }
+        sb.append(value, 0, first);
+        for (int i = first; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> sb.append("\\\\");
@@ -85,5 +94,9 @@ final class CopyRows {
             }
         }
         return sb;
+    }
+
+    private static boolean special(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r';
     }
 }

@@ -4,6 +4,7 @@ import io.hexproperty.domain.Listing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,7 +31,7 @@ import org.flywaydb.core.Flyway;
  *
  * <pre>
  * java -cp "$CP" io.hexproperty.database.seed.SeedBenchmark [count] [--streams N] [--chunk N]
- *      [--seed S] [--pg name=value]...
+ *      [--seed S] [--maintenance-work-mem 256MB] [--pg name=value]...
  * </pre>
  * (see docs/benchmarks/seed.md for how to build {@code $CP}).
  */
@@ -46,6 +48,8 @@ public final class SeedBenchmark {
                 case "--streams" -> options = options.withStreams(Integer.parseInt(args[++i]));
                 case "--chunk" -> options = options.withChunkRows(Integer.parseInt(args[++i]));
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--maintenance-work-mem" -> options = new SeedOptions(options.streams(), options.chunkRows(),
+                        args[++i], options.clock());
                 case "--pg" -> {
                     String[] kv = args[++i].split("=", 2);
                     pgConfig.put(kv[0], kv[1]);
@@ -73,9 +77,33 @@ public final class SeedBenchmark {
                 printServer(url);
                 System.out.printf(Locale.ROOT, "seeding %,d listings (seed %d, %d streams, chunks of %,d rows)%n",
                         count, seed, options.streams(), options.chunkRows());
-                SeedReport report = new Seeder(url, "postgres", null, options).seed(count, seed, SeedProgress.console());
+                double serverCpu0 = serverCpuSeconds(dataDir);
+                double jvmCpu0 = jvmCpuSeconds();
+                // CPU per phase, sampled when a phase starts: the console bar plus a sampler.
+                SeedProgress console = SeedProgress.console();
+                Map<SeedPhase, double[]> phaseStartCpu = new LinkedHashMap<>();
+                SeedProgress sampling = (phase, done, total) -> {
+                    phaseStartCpu.computeIfAbsent(phase, p -> new double[] {jvmCpuSeconds(), serverCpuSeconds(dataDir)});
+                    console.onProgress(phase, done, total);
+                };
+                SeedReport report = new Seeder(url, "postgres", null, options).seed(count, seed, sampling);
+                double jvmCpu = jvmCpuSeconds() - jvmCpu0;
+                double serverCpu = serverCpuSeconds(dataDir) - serverCpu0;
                 System.out.println(report.summary());
+                double[] end = {jvmCpu0 + jvmCpu, serverCpu0 + serverCpu};
+                List<Map.Entry<SeedPhase, double[]>> starts = List.copyOf(phaseStartCpu.entrySet());
+                for (int k = 0; k < starts.size(); k++) {
+                    double[] from = starts.get(k).getValue();
+                    double[] to = k + 1 < starts.size() ? starts.get(k + 1).getValue() : end;
+                    System.out.printf(Locale.ROOT, "  CPU %-8s JVM %6.1f s  PostgreSQL %6.1f s%n",
+                            starts.get(k).getKey().name().toLowerCase(Locale.ROOT), to[0] - from[0], to[1] - from[1]);
+                }
+                System.out.printf(Locale.ROOT, "CPU time of the seed: JVM %.1f s + PostgreSQL %.1f s = %.1f s"
+                        + " (on %d otherwise idle cores the wall time could not go below %.1f s)%n", jvmCpu, serverCpu,
+                        jvmCpu + serverCpu, Runtime.getRuntime().availableProcessors(),
+                        (jvmCpu + serverCpu) / Runtime.getRuntime().availableProcessors());
                 printSizes(url);
+                printAutovacuum(url);
             }
         } finally {
             deleteRecursively(dataDir);
@@ -105,6 +133,56 @@ public final class SeedBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "generator alone (1 thread): %,d listings in %.2f s = %,.0f listings/s,"
                 + " %.0f bytes/row of COPY text%n", n, seconds, n / seconds, (double) bytes / n);
+    }
+
+    private static double jvmCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * CPU time of the embedded server: the postmaster and its live children, plus the children it
+     * has reaped (cutime/cstime), from /proc. A contention-independent cost: on a shared machine
+     * wall time says more about the neighbours than about the seed.
+     */
+    private static double serverCpuSeconds(Path dataDir) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
+            long ticks = cpuTicks(postmaster, true);
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                    String[] f = statFields(p.resolve("stat"));
+                    if (f != null && Long.parseLong(f[1]) == postmaster) {
+                        ticks += cpuTicks(Long.parseLong(p.getFileName().toString()), true);
+                    }
+                }
+            }
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static long cpuTicks(long pid, boolean withChildren) {
+        String[] f = statFields(Path.of("/proc", Long.toString(pid), "stat"));
+        if (f == null) {
+            return 0;
+        }
+        // After "pid (comm)": state ppid ... utime(12) stime(13) cutime(14) cstime(15), counted from state = 0.
+        long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+    }
+
+    /** Fields of /proc/PID/stat after the command name (which may hold spaces), or null if the process is gone. */
+    private static String[] statFields(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            return s.substring(s.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String machine() {
@@ -143,6 +221,13 @@ public final class SeedBenchmark {
                 rs -> System.out.printf(Locale.ROOT, "listings: %,d rows, table %s, indexes %s (%d indexes);"
                         + " media: %,d rows, %s%n", rs.getLong(1), rs.getString(3), rs.getString(4), rs.getLong(6),
                         rs.getLong(2), rs.getString(5)));
+    }
+
+    private static void printAutovacuum(String url) throws SQLException {
+        query(url, "SELECT relname, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables"
+                        + " WHERE relname IN ('listings', 'media') ORDER BY relname",
+                rs -> System.out.printf(Locale.ROOT, "autovacuum during the seed on %s: %d vacuums, %d analyzes%n",
+                        rs.getString(1), rs.getLong(2), rs.getLong(3)));
     }
 
     private interface Row {

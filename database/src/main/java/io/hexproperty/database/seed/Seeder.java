@@ -10,11 +10,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * cheapest way in; several streams (connections) each generate a chunk of listings and stream it
  * into its own COPY in batches, so the server parses one batch while the generator builds the
  * next, and the streams keep all cores busy. Each chunk commits on its own with
- * synchronous_commit off: a crash loses at most the last chunks, which a re-seed replaces anyway.
- * Indexes are rebuilt in parallel, dearest first, then the tables are vacuumed and analyzed so the
- * planner has statistics and index-only scans have a visibility map from the first query.
+ * synchronous_commit off: nothing waits for a WAL flush, and a seed cut short by a crash has to be
+ * redone on an empty database whatever was flushed.
+ * Autovacuum is paused on the two tables meanwhile. Indexes are rebuilt in parallel, dearest
+ * first, then the tables are vacuumed and analyzed once, so the planner has statistics and
+ * index-only scans have a visibility map from the first query.
  *
  * <p>If a load fails after the indexes were dropped, they are re-created before the error is
  * thrown, so the schema matches the migrations again (holding whatever rows were committed).
@@ -97,17 +102,26 @@ public final class Seeder {
         SerialProgress serial = new SerialProgress(progress);
         serial.report(SeedPhase.PREPARE, 1, 2);
         List<DeferredStructure> deferred;
-        try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
+        Map<String, String> autovacuum;
+        try (Connection c = connect(jdbcUrl, user, password)) {
             if (hasListings(c)) {
                 throw new SeedException(SeedPhase.PREPARE, 0, "the listings table of " + redact(jdbcUrl)
                         + " is not empty; seeding loads only into an empty table (check Seeder.isSeeded first)", null);
             }
             deferred = DeferredStructure.read(c);
+            autovacuum = autovacuumSettings(c);
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, e.getMessage(), e);
+        }
+        // One transaction: either all are dropped or, on failure, none.
+        try (Connection c = connect(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
             for (DeferredStructure d : deferred) {
                 st.execute(d.drop());
             }
+            c.commit();
         } catch (SQLException e) {
-            throw new SeedException(SeedPhase.PREPARE, 0, e.getMessage(), e);
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot drop the search indexes: " + e.getMessage(), e);
         }
         serial.report(SeedPhase.PREPARE, 2, 2);
         long prepared = System.nanoTime();
@@ -115,24 +129,68 @@ public final class Seeder {
         CopyOutcome copied = null;
         boolean rebuilt = false;
         try {
+            pauseAutovacuum(autovacuum.keySet());
             copied = copy(count, source, serial);
             long loaded = System.nanoTime();
-            rebuild(deferred, serial, count);
+            Map<String, Duration> timings = new ConcurrentHashMap<>();
+            rebuild(deferred, serial, count, timings);
             rebuilt = true;
             long indexed = System.nanoTime();
-            analyze(serial, count);
+            analyze(serial, count, timings);
             long analyzed = System.nanoTime();
             SeedReport report = new SeedReport(count, copied.media, options.streams(), deferred.size(),
                     Duration.ofNanos(prepared - start), Duration.ofNanos(loaded - prepared),
                     Duration.ofNanos(copied.generateNanos), Duration.ofNanos(copied.copyNanos),
                     Duration.ofNanos(indexed - loaded), Duration.ofNanos(analyzed - indexed),
-                    Duration.ofNanos(analyzed - start));
+                    Duration.ofNanos(analyzed - start), timings);
             LOG.info("{}", report.summary());
             return report;
         } finally {
             if (!rebuilt) {
                 restoreAfterFailure(deferred);
             }
+            restoreAutovacuum(autovacuum);
+        }
+    }
+
+    /**
+     * Autovacuum would scan the tables while they fill (an insert-only load crosses its insert
+     * threshold again and again) and compete with the load for the cores; the seed vacuums once at
+     * the end instead. Returns each loaded table's own autovacuum_enabled setting (null when
+     * unset), to put back exactly as it was.
+     */
+    private static Map<String, String> autovacuumSettings(Connection c) throws SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT c.oid::regclass::text, (SELECT option_value FROM pg_options_to_table(c.reloptions)"
+                        + " WHERE option_name = 'autovacuum_enabled')"
+                        + " FROM pg_class c WHERE c.oid IN ('listings'::regclass, 'media'::regclass) ORDER BY 1")) {
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    private void pauseAutovacuum(Set<String> tables) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            for (String table : tables) {
+                execute(c, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+            }
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot pause autovacuum: " + e.getMessage(), e);
+        }
+    }
+
+    private void restoreAutovacuum(Map<String, String> settings) {
+        try (Connection c = connect(jdbcUrl, user, password)) {
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                execute(c, e.getValue() == null
+                        ? "ALTER TABLE " + e.getKey() + " RESET (autovacuum_enabled)"
+                        : "ALTER TABLE " + e.getKey() + " SET (autovacuum_enabled = " + e.getValue() + ")");
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not restore the autovacuum settings {} after a seed: {}", settings, e.getMessage());
         }
     }
 
@@ -219,33 +277,39 @@ public final class Seeder {
         return new CopyOutcome(media.get(), generateNanos.get(), copyNanos.get());
     }
 
-    private void rebuild(List<DeferredStructure> deferred, SerialProgress progress, long rows) {
-        List<String> indexes = deferred.stream().filter(d -> !d.constraint()).map(DeferredStructure::create).toList();
-        List<String> constraints = deferred.stream().filter(DeferredStructure::constraint).map(DeferredStructure::create).toList();
+    /** A statement of the index or analyze phase, with the name its time is reported under. */
+    private record Step(String name, String sql) {}
+
+    private void rebuild(List<DeferredStructure> deferred, SerialProgress progress, long rows,
+            Map<String, Duration> timings) {
+        List<Step> indexes = deferred.stream().filter(d -> !d.constraint()).map(d -> new Step(d.name(), d.create())).toList();
+        List<Step> constraints = deferred.stream().filter(DeferredStructure::constraint)
+                .map(d -> new Step(d.name(), d.create())).toList();
         int total = deferred.size();
         progress.report(SeedPhase.INDEX, 0, total);
         AtomicLong done = new AtomicLong();
         Runnable step = () -> progress.report(SeedPhase.INDEX, done.incrementAndGet(), total);
-        runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true);
-        runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true);
+        runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true, timings);
+        runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true, timings);
     }
 
-    private void analyze(SerialProgress progress, long rows) {
-        List<String> statements = List.of("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) media");
-        progress.report(SeedPhase.ANALYZE, 0, statements.size());
+    private void analyze(SerialProgress progress, long rows, Map<String, Duration> timings) {
+        List<Step> steps = List.of(new Step("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) listings"),
+                new Step("VACUUM (ANALYZE) media", "VACUUM (ANALYZE) media"));
+        progress.report(SeedPhase.ANALYZE, 0, steps.size());
         AtomicLong done = new AtomicLong();
-        runParallel(SeedPhase.ANALYZE, rows, statements, options.streams(),
-                () -> progress.report(SeedPhase.ANALYZE, done.incrementAndGet(), statements.size()), false);
+        runParallel(SeedPhase.ANALYZE, rows, steps, options.streams(),
+                () -> progress.report(SeedPhase.ANALYZE, done.incrementAndGet(), steps.size()), false, timings);
     }
 
-    /** Runs independent statements on up to {@code parallelism} connections, in list order. */
-    private void runParallel(SeedPhase phase, long rows, List<String> statements, int parallelism, Runnable afterEach,
-            boolean maintenance) {
-        if (statements.isEmpty()) {
+    /** Runs independent statements on up to {@code parallelism} connections, taking them in list order. */
+    private void runParallel(SeedPhase phase, long rows, List<Step> steps, int parallelism, Runnable afterEach,
+            boolean maintenance, Map<String, Duration> timings) {
+        if (steps.isEmpty()) {
             return;
         }
-        int workers = Math.min(parallelism, statements.size());
-        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(statements);
+        int workers = Math.min(parallelism, steps.size());
+        ConcurrentLinkedQueue<Step> queue = new ConcurrentLinkedQueue<>(steps);
         List<Future<?>> futures = new ArrayList<>();
         String threadName = "seed-" + phase.name().toLowerCase(Locale.ROOT) + "-";
         try (ExecutorService pool = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(threadName, 0).daemon().factory())) {
@@ -259,12 +323,15 @@ public final class Seeder {
                                 execute(c, "SET max_parallel_maintenance_workers = 0");
                             }
                         }
-                        for (String sql; (sql = queue.poll()) != null; ) {
+                        for (Step step; (step = queue.poll()) != null; ) {
+                            long t0 = System.nanoTime();
                             try {
-                                execute(c, sql);
+                                execute(c, step.sql());
                             } catch (SQLException e) {
-                                throw new SQLException(e.getMessage() + " (while running: " + sql + ")", e.getSQLState(), e);
+                                throw new SQLException(e.getMessage() + " (while running: " + step.sql() + ")",
+                                        e.getSQLState(), e);
                             }
+                            timings.put(step.name(), Duration.ofNanos(System.nanoTime() - t0));
                             afterEach.run();
                         }
                     }

@@ -21,6 +21,10 @@ class CopyRowsTest {
         CopyRows.text(sb, "a\\b\tc\nd\re \\N ' \" , é 🏠");
         assertThat(sb).hasToString("a\\\\b\\tc\\nd\\re \\\\N ' \" , é 🏠");
         sb.setLength(0);
+        CopyRows.text(sb, "no escapes at all");
+        CopyRows.text(sb, "trailing\\");
+        assertThat(sb).hasToString("no escapes at alltrailing\\\\");
+        sb.setLength(0);
         CopyRows.text(sb, null);
         assertThat(sb).hasToString("\\N");
     }

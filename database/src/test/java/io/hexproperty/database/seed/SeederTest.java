@@ -62,6 +62,8 @@ class SeederTest {
         assertThat(report.media()).isEqualTo(withPhotos).isLessThan(2_000);
         // Every index but the two primary keys, and the media foreign key.
         assertThat(report.indexes()).isEqualTo(indexesBefore.size() - 2 + 1);
+        assertThat(report.steps()).containsKeys("public.listings_text", "media.media_listing_key_fkey",
+                "VACUUM (ANALYZE) listings").hasSize(report.indexes() + 2);
         assertThat(longValue(url, "SELECT count(*) FROM listings")).isEqualTo(2_000);
         assertThat(longValue(url, "SELECT count(*) FROM media")).isEqualTo(withPhotos);
         assertThat(indexes(url)).isEqualTo(indexesBefore);
@@ -70,6 +72,8 @@ class SeederTest {
         assertThat(longValue(url, "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('listings', 'media')"
                 + " AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")).isEqualTo(2);
         assertThat(Seeder.isSeeded(url, "postgres", null)).isTrue();
+        assertThat(longValue(url, "SELECT count(*) FROM pg_class WHERE relname IN ('listings', 'media')"
+                + " AND reloptions IS NULL")).as("autovacuum settings put back").isEqualTo(2);
 
         assertThat(readBack(url, generator.listing(17).listingKey().value())).isEqualTo(generator.listing(17));
         assertThat(readBack(url, generator.listing(1_999).listingKey().value())).isEqualTo(generator.listing(1_999));
@@ -154,6 +158,8 @@ class SeederTest {
                 .hasMessageContaining("generator broke at 1500");
         assertThat(indexes(url)).isEqualTo(indexes);
         assertThat(longValue(url, "SELECT count(*) FROM listings") % 300).isZero();
+        assertThat(longValue(url, "SELECT count(*) FROM pg_class WHERE relname IN ('listings', 'media')"
+                + " AND reloptions IS NULL")).as("autovacuum settings put back").isEqualTo(2);
     }
 
     private static String freshDatabase() throws SQLException {
