@@ -4,15 +4,18 @@ import java.util.Objects;
 
 /** Where a listing is (RESO UnparsedAddress, City, StateOrProvince, PostalCode). */
 public record Address(String unparsedAddress, String city, String stateOrProvince, String postalCode) {
+    private static final java.util.regex.Pattern STATE = java.util.regex.Pattern.compile("[A-Z]{2}");
+    private static final java.util.regex.Pattern POSTAL = java.util.regex.Pattern.compile("[0-9]{5}");
+
     public Address {
         unparsedAddress = Text.require("UnparsedAddress", unparsedAddress, 200);
         city = Text.require("City", city, 100);
         Objects.requireNonNull(stateOrProvince, "stateOrProvince");
-        if (!stateOrProvince.matches("[A-Z]{2}")) {
+        if (!STATE.matcher(stateOrProvince).matches()) {
             throw new DomainException("StateOrProvince", "must be a two-letter upper-case code such as TX");
         }
         Objects.requireNonNull(postalCode, "postalCode");
-        if (!postalCode.matches("[0-9]{5}")) {
+        if (!POSTAL.matcher(postalCode).matches()) {
             throw new DomainException("PostalCode", "must be five digits");
         }
     }
