@@ -83,6 +83,11 @@ public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWi
                 errorLogInterval);
     }
 
+    public RedisTierConfig withMaxPoolWaiting(int waiting) {
+        return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, poolSize, waiting,
+                errorLogInterval);
+    }
+
     public RedisTierConfig withErrorLogInterval(Duration interval) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, poolSize, maxPoolWaiting,
                 interval);
