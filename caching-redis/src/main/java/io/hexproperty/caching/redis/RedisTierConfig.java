@@ -12,7 +12,7 @@ import java.util.Objects;
  * keyPrefix           "hx"     keys are {keyPrefix:key}:v (value), :t (tombstone), :l (lease)
  * tombstoneWindow     30 s     how long an invalidation refuses older versions (match L1's window)
  * commandTimeout      250 ms   a command slower than this is abandoned: a miss / a skipped write
- * cluster             false    Redis Cluster (slots discovered from the seed nodes)
+ * cluster             true when url lists several endpoints; Redis Cluster (slots discovered from the seeds)
  * poolSize            8        connections per node
  * maxPoolWaiting      1024     requests queued for a connection before they are refused (= skipped)
  * errorLogInterval    30 s     at most one warning per interval while Redis is failing; all are counted
@@ -49,7 +49,7 @@ public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWi
     }
 
     public static RedisTierConfig defaults(String url) {
-        return new RedisTierConfig(url, "hx", Duration.ofSeconds(30), Duration.ofMillis(250), false, 8, 1024,
+        return new RedisTierConfig(url, "hx", Duration.ofSeconds(30), Duration.ofMillis(250), endpoints(url).size() > 1, 8, 1024,
                 Duration.ofSeconds(30));
     }
 

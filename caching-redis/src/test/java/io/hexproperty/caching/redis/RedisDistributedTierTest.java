@@ -157,7 +157,7 @@ class RedisDistributedTierTest extends DistributedTierContract {
 
     @Test
     void killedConnectionsReconnectWithoutAnErrorReachingCallers() throws Exception {
-        DistributedTier<String, String> tier = tier();
+        DistributedTier<String, String> tier = fixture.open(config().withMaxPoolWaiting(100_000));
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             calls.add(tier.putIfNewer("k" + (i % 50), v("x", i), Duration.ofMinutes(1)).toCompletableFuture());

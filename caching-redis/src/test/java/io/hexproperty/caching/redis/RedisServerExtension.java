@@ -125,7 +125,12 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Runs redis-cli against the first node and returns its output. */
     public String cli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(cliBinary(), "-p", Integer.toString(port())));
+        return cliAt(port(), args);
+    }
+
+    /** Runs redis-cli against the node on {@code port} and returns its output. */
+    public String cliAt(int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(cliBinary(), "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
