@@ -16,10 +16,13 @@ import java.util.Objects;
  * poolSize            8        connections per node
  * maxPoolWaiting      1024     requests queued for a connection before they are refused (= skipped)
  * errorLogInterval    30 s     at most one warning per interval while Redis is failing; all are counted
+ * pendingInvalidations 10000  invalidations that failed, kept (max version per key) and replayed every
+ *                              second until Redis takes them; 0 = none kept (staleness bounded by TTL only)
  * </pre>
  */
 public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWindow, Duration commandTimeout,
-                              boolean cluster, int poolSize, int maxPoolWaiting, Duration errorLogInterval) {
+                              boolean cluster, int poolSize, int maxPoolWaiting, Duration errorLogInterval,
+                              int pendingInvalidations) {
 
     public RedisTierConfig {
         Objects.requireNonNull(url, "url");
@@ -43,6 +46,9 @@ public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWi
         if (maxPoolWaiting < 0) {
             throw new IllegalArgumentException("maxPoolWaiting must be >= 0, was " + maxPoolWaiting);
         }
+        if (pendingInvalidations < 0) {
+            throw new IllegalArgumentException("pendingInvalidations must be >= 0, was " + pendingInvalidations);
+        }
         if (!cluster && endpoints(url).size() > 1) {
             throw new IllegalArgumentException("several endpoints (" + url + ") need cluster=true");
         }
@@ -50,7 +56,7 @@ public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWi
 
     public static RedisTierConfig defaults(String url) {
         return new RedisTierConfig(url, "hx", Duration.ofSeconds(30), Duration.ofMillis(250), endpoints(url).size() > 1, 8, 1024,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 10_000);
     }
 
     /** The seed endpoints of {@link #url}, split on commas. */
@@ -60,37 +66,42 @@ public record RedisTierConfig(String url, String keyPrefix, Duration tombstoneWi
 
     public RedisTierConfig withKeyPrefix(String prefix) {
         return new RedisTierConfig(url, prefix, tombstoneWindow, commandTimeout, cluster, poolSize, maxPoolWaiting,
-                errorLogInterval);
+                errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withTombstoneWindow(Duration window) {
         return new RedisTierConfig(url, keyPrefix, window, commandTimeout, cluster, poolSize, maxPoolWaiting,
-                errorLogInterval);
+                errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withCommandTimeout(Duration timeout) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, timeout, cluster, poolSize, maxPoolWaiting,
-                errorLogInterval);
+                errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withCluster(boolean isCluster) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, isCluster, poolSize,
-                maxPoolWaiting, errorLogInterval);
+                maxPoolWaiting, errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withPoolSize(int size) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, size, maxPoolWaiting,
-                errorLogInterval);
+                errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withMaxPoolWaiting(int waiting) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, poolSize, waiting,
-                errorLogInterval);
+                errorLogInterval, pendingInvalidations);
     }
 
     public RedisTierConfig withErrorLogInterval(Duration interval) {
         return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, poolSize, maxPoolWaiting,
-                interval);
+                interval, pendingInvalidations);
+    }
+
+    public RedisTierConfig withPendingInvalidations(int pending) {
+        return new RedisTierConfig(url, keyPrefix, tombstoneWindow, commandTimeout, cluster, poolSize, maxPoolWaiting,
+                errorLogInterval, pending);
     }
 
     private static List<String> endpoints(String url) {

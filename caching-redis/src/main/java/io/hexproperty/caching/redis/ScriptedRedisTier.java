@@ -8,14 +8,29 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
-/** {@link RedisDistributedTier}: reads by HMGET, writes by the scripts of {@link LuaScript}. */
+/**
+ * {@link RedisDistributedTier}: reads by HMGET, writes by the scripts of {@link LuaScript}.
+ *
+ * <p>A skipped put costs a miss later; a skipped invalidation would leave an old version readable in
+ * Redis until its TTL. So failed invalidations are kept (highest version per key, bounded by
+ * {@code pendingInvalidations}) and replayed every second until Redis takes them, and meanwhile this
+ * node reads such a key as a miss. Other nodes are covered by their own change feed: their L1 holds the
+ * tombstone and refuses (retries) the older version L2 may still hand them.
+ */
 final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
+
+    private static final long REPLAY_INTERVAL_MILLIS = 1_000;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -24,6 +39,9 @@ final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
     private final ValueCodec<V> codec;
     private final long tombstoneMillis;
     private final RedisLease<K> lease;
+    private final ConcurrentMap<K, Long> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean replaying = new AtomicBoolean();
+    private final long replayTimer;
 
     ScriptedRedisTier(RedisEndpoint endpoint, KeyLayout<K> layout, ValueCodec<V> codec) {
         this.endpoint = endpoint;
@@ -31,10 +49,17 @@ final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
         this.codec = codec;
         this.tombstoneMillis = endpoint.config().tombstoneWindow().toMillis();
         this.lease = new TokenLease<>(endpoint, layout);
+        endpoint.metrics().gauge("cache.l2.invalidations.pending", pending::size);
+        this.replayTimer = endpoint.config().pendingInvalidations() == 0 ? -1
+                : endpoint.vertx().setPeriodic(REPLAY_INTERVAL_MILLIS, id -> replayPending());
     }
 
     @Override
     public CompletionStage<Optional<CachedValue<V>>> get(K key) {
+        if (!pending.isEmpty() && pending.containsKey(key)) {
+            endpoint.metrics().miss();
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
         return this.<Optional<CachedValue<V>>>degrade("get", Optional.empty(), () -> endpoint.send(
                 Request.cmd(Command.HMGET).arg(layout.value(key)).arg("ver").arg("at").arg("val")).thenApply(this::decode))
                 .thenApply(found -> {
@@ -71,9 +96,53 @@ final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
 
     @Override
     public CompletionStage<Void> invalidate(K key, long version) {
-        return degrade("invalidate", null, () -> endpoint.eval(LuaScript.INVALIDATE,
-                List.of(layout.value(key), layout.tombstone(key)), List.of(version, tombstoneMillis))
-                .thenApply(response -> (Void) null));
+        return sendInvalidation(key, version).handle((response, error) -> {
+            if (error != null) {
+                endpoint.failed("invalidate", error);
+                keepPending(key, version);
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Response> sendInvalidation(K key, long version) {
+        try {
+            return endpoint.eval(LuaScript.INVALIDATE, List.of(layout.value(key), layout.tombstone(key)),
+                    List.of(version, tombstoneMillis));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void keepPending(K key, long version) {
+        if (pending.size() < endpoint.config().pendingInvalidations() || pending.containsKey(key)) {
+            pending.merge(key, version, Math::max);
+        } else {
+            // nothing left but the TTL to bound how long L2 may hold the old version of this key
+            endpoint.metrics().counter("cache.l2.invalidations.dropped", "reason", "pending-full").increment();
+        }
+    }
+
+    /** One replay round at a time; a key leaves the map only if no newer invalidation failed meanwhile. */
+    private void replayPending() {
+        if (pending.isEmpty() || !replaying.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<?>> round = new ArrayList<>();
+        for (Map.Entry<K, Long> entry : pending.entrySet()) {
+            K key = entry.getKey();
+            long version = entry.getValue();
+            round.add(sendInvalidation(key, version).handle((response, error) -> {
+                if (error == null) {
+                    pending.remove(key, version);
+                }
+                return null;
+            }));
+            if (round.size() >= endpoint.config().maxPoolWaiting() / 2 + 1) {
+                break;   // leave room in the pool's queue for live traffic
+            }
+        }
+        CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> replaying.set(false));
     }
 
     @Override
@@ -81,8 +150,16 @@ final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
         return lease;
     }
 
+    /** Invalidations Redis has not taken yet (they are being replayed). */
+    int pendingInvalidations() {
+        return pending.size();
+    }
+
     @Override
     public Future<Void> close() {
+        if (replayTimer >= 0) {
+            endpoint.vertx().cancelTimer(replayTimer);
+        }
         return endpoint.close();
     }
 

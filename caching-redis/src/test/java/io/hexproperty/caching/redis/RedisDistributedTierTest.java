@@ -195,4 +195,26 @@ class RedisDistributedTierTest extends DistributedTierContract {
         await().atMost(Duration.ofSeconds(20)).until(() -> join(tier.putIfNewer("a", v("a9", 9), Duration.ofMinutes(1))).installed());
         assertThat(join(tier.get("a"))).contains(v("a9", 9));
     }
+
+    @Test
+    void aFailedInvalidationIsReplayedOnceRedisTakesWritesAgain() throws Exception {
+        RedisTierConfig config = config();
+        RedisDistributedTier<String, String> node1 = fixture.open(config);
+        RedisDistributedTier<String, String> node2 = fixture.open(config);
+        join(node1.putIfNewer("a", v("a1", 1), Duration.ofMinutes(5)));
+        // reads keep working, every write (and so every script) is refused: NOREPLICAS
+        assertThat(redis.cli("CONFIG", "SET", "min-replicas-to-write", "1")).isEqualTo("OK");
+        try {
+            assertThat(join(node1.invalidate("a", 5))).isNull();
+            assertThat(fixture.errors("invalidate")).isEqualTo(1);
+            assertThat(join(node1.get("a"))).as("the invalidating node does not read what it could not invalidate").isEmpty();
+            assertThat(join(node2.get("a"))).as("still in Redis: the invalidation did not reach it").contains(v("a1", 1));
+            assertThat(((ScriptedRedisTier<String, String>) node1).pendingInvalidations()).isEqualTo(1);
+        } finally {
+            redis.cli("CONFIG", "SET", "min-replicas-to-write", "0");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((ScriptedRedisTier<String, String>) node1).pendingInvalidations() == 0);
+        assertThat(join(node2.get("a"))).isEmpty();
+        assertThat(join(node2.putIfNewer("a", v("a4", 4), Duration.ofMinutes(1)))).isEqualTo(InstallOutcome.REFUSED_TOMBSTONE);
+    }
 }
