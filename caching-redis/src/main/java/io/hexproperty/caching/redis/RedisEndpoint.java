@@ -8,6 +8,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
@@ -47,7 +48,9 @@ final class RedisEndpoint {
         RedisOptions options = new RedisOptions()
                 .setType(config.cluster() ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
                 .setMaxPoolSize(config.poolSize())
-                .setMaxPoolWaiting(config.maxPoolWaiting());
+                .setMaxPoolWaiting(config.maxPoolWaiting())
+                // masters only: the version rules are applied there; see docs/caching-redis.md on replicas
+                .setUseReplicas(RedisReplicas.NEVER);
         config.endpoints().forEach(options::addConnectionString);
         return options;
     }
