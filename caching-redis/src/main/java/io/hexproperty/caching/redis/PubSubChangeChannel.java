@@ -69,8 +69,8 @@ final class PubSubChangeChannel implements RedisChangeChannel {
         private final Runnable onReconnect;
         private volatile boolean closed;
         private volatile RedisConnection connection;
-        private boolean everSubscribed;
-        private int attempt;
+        private volatile boolean everSubscribed;
+        private volatile int attempt;
 
         Subscriber(Consumer<ListingChange> onChange, Runnable onReconnect) {
             this.onChange = onChange;

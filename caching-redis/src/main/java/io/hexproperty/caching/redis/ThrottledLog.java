@@ -24,15 +24,17 @@ final class ThrottledLog {
         this.nextAt = new AtomicLong(ticker.read());
     }
 
-    void warn(String message, Throwable cause) {
+    /** True when this call wrote the line, false when it was only counted. */
+    boolean warn(String message, Throwable cause) {
         long now = ticker.read();
         long due = nextAt.get();
         if (now - due >= 0 && nextAt.compareAndSet(due, now + intervalNanos)) {
             long others = suppressed.getAndSet(0);
             log.warn("{} ({} similar failures since the last warning): {}", message, others, describe(cause));
-        } else {
-            suppressed.incrementAndGet();
+            return true;
         }
+        suppressed.incrementAndGet();
+        return false;
     }
 
     private static String describe(Throwable cause) {
