@@ -8,7 +8,9 @@ public enum InstallOutcome {
     /** A newer version is already cached; never overwrite newer with older. */
     REFUSED_OLDER,
     /** The load took longer than the tombstone window, so tombstones can no longer vouch for it. */
-    REFUSED_SLOW_LOAD;
+    REFUSED_SLOW_LOAD,
+    /** A shared tier (L2) was unreachable or too slow; nothing was stored and the caller carries on. */
+    SKIPPED;
 
     public boolean installed() {
         return this == INSTALLED;
@@ -21,6 +23,7 @@ public enum InstallOutcome {
             case REFUSED_TOMBSTONE -> "tombstone";
             case REFUSED_OLDER -> "older";
             case REFUSED_SLOW_LOAD -> "slow-load";
+            case SKIPPED -> "skipped";
         };
     }
 }
