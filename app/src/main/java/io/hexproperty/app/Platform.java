@@ -10,6 +10,7 @@ import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.caching.invalidation.CacheTag;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
 import io.hexproperty.domain.ListingChange;
@@ -58,6 +59,7 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private int port;
     private volatile boolean closed;
 
@@ -109,6 +111,9 @@ final class Platform implements AutoCloseable {
         MeterRegistry registry = metrics.registry();
         ResponseCache cache = config.cache() ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock)
                 : ResponseCache.disabled(reads.apply(service), clock);
+        // --- caching: CDN purge ---
+        purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
+        // --- end caching ---
         startChangeFeed(cache, registry);
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
                 registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
@@ -135,14 +140,31 @@ final class Platform implements AutoCloseable {
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
                 lag.record(java.time.Duration.between(change.committedAt(), java.time.Instant.now()));
+                purge.purge(surrogateKeys(change));
             }
 
             @Override
             public void onConnectionLost(String reason) {
                 invalidator.connectionLost();
                 lost.increment();
+                purge.purgeAll();
             }
         }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** What a change can make stale in a shared cache: its listing and every page scope it belongs to. */
+    static java.util.Set<String> surrogateKeys(ListingChange change) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        keys.add(CacheTag.listing(change.listingKey()));
+        if (change.city() != null && change.state() != null) {
+            keys.add(CacheTag.city(change.city(), change.state()));
+        }
+        if (change.state() != null) {
+            keys.add(CacheTag.state(change.state()));
+        }
+        keys.add(CacheTag.h3(change.h3r7()));
+        keys.add(CacheTag.anyListing());
+        return keys;
     }
 
     long feedSequence() {
@@ -192,6 +214,7 @@ final class Platform implements AutoCloseable {
         if (feed != null) {
             feed.close();
         }
+        purge.close();
         if (vertx != null) {
             for (String id : deployments.reversed()) {
                 try {
