@@ -20,7 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,6 +61,7 @@ public final class HttpApi {
     private final SearchParameters searchParameters;
     private final byte[] openApi;
     private final AdminRoutes admin;
+    private final StaticAssets assets = StaticAssets.webroot();
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -110,8 +110,7 @@ public final class HttpApi {
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
             ctx.next();
-        }).handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(true)
-                .setMaxAgeSeconds(300));
+        }).handler(assets::handle); // --- caching: fingerprinted, precompressed web page (StaticAssets) ---
 
         router.route().last().handler(ctx -> new Problem(404, "not-found", "Not found",
                 "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
