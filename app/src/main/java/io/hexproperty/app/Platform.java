@@ -10,7 +10,14 @@ import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.caching.KeyCodec;
+import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.invalidation.CacheTag;
+import io.hexproperty.caching.layers.disk.DiskTier;
+import io.hexproperty.caching.layers.disk.DiskTierConfig;
+import io.hexproperty.caching.layers.disk.WarmStart;
+import io.hexproperty.caching.layers.disk.WarmStartConfig;
+import io.hexproperty.domain.ListingKey;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
 import io.hexproperty.domain.ListingChange;
@@ -59,6 +66,7 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private WarmStart<ListingKey> warm;
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private int port;
     private volatile boolean closed;
@@ -114,7 +122,13 @@ final class Platform implements AutoCloseable {
         // --- caching: CDN purge ---
         purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
         // --- end caching ---
-        startChangeFeed(cache, registry);
+        // --- caching: warm start (restore before the feed starts; replay the feed from the saved watermark) ---
+        long resumeAfter = restoreWarmCache(cache, registry);
+        startChangeFeed(cache, registry, resumeAfter);
+        if (warm != null) {
+            warm.start();
+        }
+        // --- end caching ---
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
                 registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
         gate.open(api.router(vertx));
@@ -127,15 +141,15 @@ final class Platform implements AutoCloseable {
      * Every committed change reaches this node's caches through the outbox feed: listings are
      * invalidated by version, pages by the tags of the change's place. A lost feed connection flushes.
      */
-    private void startChangeFeed(ResponseCache cache, MeterRegistry registry) throws Exception {
-        ChangeFeedInvalidator invalidator = new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), -1);
+    private void startChangeFeed(ResponseCache cache, MeterRegistry registry, long resumeAfter) throws Exception {
+        ChangeFeedInvalidator invalidator = new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), resumeAfter);
         Timer lag = Timer.builder("cache.invalidation.lag")
                 .description("Commit of a listing change to its invalidation on this node")
                 .publishPercentileHistogram().register(registry);
         Counter lost = Counter.builder("cache.invalidation.flushes").description("Full flushes after a lost or gapped feed")
                 .register(registry);
         feed = new PgChangeFeed(vertx, pool, database.config(), java.time.Duration.ofSeconds(1));
-        feed.start(-1, new ChangeFeed.Listener() {
+        feed.start(resumeAfter, new ChangeFeed.Listener() {
             @Override
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
@@ -151,6 +165,39 @@ final class Platform implements AutoCloseable {
             }
         }).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+
+    // --- caching: warm start ---
+    /**
+     * Restores the listing details saved at the last stop (blocking file I/O, before the feed starts)
+     * and returns the sequence to resume the change feed after: the saved watermark when the outbox
+     * still holds every change since, else -1 after flushing what was restored (it may be stale).
+     */
+    private long restoreWarmCache(ResponseCache cache, MeterRegistry registry) throws Exception {
+        DiskTier<ListingKey> disk = DiskTier.open(DiskTierConfig.defaults(config.cacheRoot().resolve("listings")),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), TierMetrics.of(registry, "listings", "disk"));
+        warm = cache.warmStart(disk, WarmStartConfig.defaults(), () -> feed == null ? -1 : feed.lastSequence()).orElse(null);
+        if (warm == null) {
+            return -1;
+        }
+        WarmStart.Restored restored = warm.restore();
+        if (restored.installed() == 0) {
+            return -1;
+        }
+        long mark = restored.watermark().orElse(-1);
+        var range = pool.query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM listing_changes").execute()
+                .await(30, TimeUnit.SECONDS).iterator().next();
+        long oldest = range.getLong(0);
+        long newest = range.getLong(1);
+        if (mark >= 0 && mark <= newest && (oldest <= mark + 1 || newest == 0)) {
+            console.printf("hexproperty: warm start: %d listings restored, catching up changes after %d%n",
+                    restored.installed(), mark);
+            return mark;
+        }
+        LOG.info("warm start: outbox holds {}..{}, saved watermark {}: restored entries flushed", oldest, newest, mark);
+        cache.invalidateAll();
+        return -1;
+    }
+    // --- end caching ---
 
     /** What a change can make stale in a shared cache: its listing and every page scope it belongs to. */
     static java.util.Set<String> surrogateKeys(ListingChange change) {
@@ -211,6 +258,13 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        if (warm != null) {
+            try {
+                warm.close();
+            } catch (RuntimeException e) {
+                LOG.warn("warm start: save at close failed: {}", Errors.oneLine(e));
+            }
+        }
         if (feed != null) {
             feed.close();
         }
