@@ -11,6 +11,10 @@ import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
 import io.hexproperty.caching.KeyCodec;
+import io.hexproperty.caching.strategies.WriteBehind;
+import io.hexproperty.caching.strategies.WriteBehindConfig;
+import io.hexproperty.caching.strategies.WriteStrategy;
+import io.hexproperty.database.PgListingViews;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.invalidation.CacheTag;
 import io.hexproperty.caching.layers.disk.DiskTier;
@@ -67,6 +71,7 @@ final class Platform implements AutoCloseable {
     private Pool pool;
     private PgChangeFeed feed;
     private WarmStart<ListingKey> warm;
+    private WriteBehind<ListingKey> views;
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private int port;
     private volatile boolean closed;
@@ -131,6 +136,10 @@ final class Platform implements AutoCloseable {
         // --- end caching ---
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
                 registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
+        // --- caching: listing views, written behind ---
+        views = startViewCounter(registry);
+        api.onListingViewed(key -> views.increment(key));
+        // --- end caching ---
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
@@ -196,6 +205,46 @@ final class Platform implements AutoCloseable {
         LOG.info("warm start: outbox holds {}..{}, saved watermark {}: restored entries flushed", oldest, newest, mark);
         cache.invalidateAll();
         return -1;
+    }
+    // --- end caching ---
+
+    // --- caching: write-behind view counts ---
+    /**
+     * Listing views: each detail GET appends to a journal under var/journal/views (acknowledged on the
+     * journal thread, never on the request path); batches go to PostgreSQL once a second. The journal id
+     * is per node (kept beside the journal), so batch ids of nodes sharing a database never collide.
+     */
+    private WriteBehind<ListingKey> startViewCounter(MeterRegistry registry) throws IOException {
+        Path dir = config.journalRoot().resolve("views");
+        Files.createDirectories(dir);
+        Path idFile = config.journalRoot().resolve("views.journal-id");
+        if (!Files.exists(idFile)) {
+            Files.writeString(idFile, "views-" + java.util.UUID.randomUUID() + System.lineSeparator());
+        }
+        String journalId = Files.readString(idFile).strip();
+        PgListingViews store = new PgListingViews(pool);
+        Timer flush = Timer.builder("cache.writebehind.flush.duration").tag("journal", "views")
+                .description("Write-behind batch applied to the store, per batch").publishPercentileHistogram()
+                .register(registry);
+        WriteBehind<ListingKey> counter = WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), batch -> {
+                    long started = System.nanoTime();
+                    return store.apply(batch.id(), batch.deltas()).handle((applied, err) -> {
+                        String result = err != null ? "failed" : applied ? "applied" : "duplicate";
+                        flush.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        Counter.builder("cache.writebehind.batches").tag("journal", "views").tag("result", result)
+                                .register(registry).increment();
+                        if (err != null) {
+                            throw err instanceof java.util.concurrent.CompletionException ce ? ce
+                                    : new java.util.concurrent.CompletionException(err);
+                        }
+                        return (Void) null;
+                    });
+                });
+        io.micrometer.core.instrument.Gauge.builder("cache.writebehind.pending", counter, WriteBehind::pendingIncrements)
+                .tag("journal", "views").description("Acknowledged increments not yet confirmed by the store")
+                .register(registry);
+        return counter;
     }
     // --- end caching ---
 
@@ -276,6 +325,9 @@ final class Platform implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("HTTP server did not stop cleanly: {}", Errors.oneLine(e));
                 }
+            }
+            if (views != null) {
+                views.close(); // the final flush needs the pool
             }
             if (pool != null) {
                 try {

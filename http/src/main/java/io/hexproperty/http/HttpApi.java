@@ -62,6 +62,26 @@ public final class HttpApi {
     private final byte[] openApi;
     private final AdminRoutes admin;
     private final StaticAssets assets = StaticAssets.webroot();
+    // --- caching: listing views counted write-behind ---
+    private volatile java.util.function.Consumer<ListingKey> viewed = key -> { };
+
+    /**
+     * Called on the event loop after each listing detail response is sent (fire-and-forget: it must
+     * only enqueue, e.g. a write-behind increment). Set before {@link #router}.
+     */
+    public HttpApi onListingViewed(java.util.function.Consumer<ListingKey> viewed) {
+        this.viewed = Objects.requireNonNull(viewed);
+        return this;
+    }
+
+    private void countView(ListingKey key) {
+        try {
+            viewed.accept(key);
+        } catch (RuntimeException e) {
+            LOG.debug("view of {} not counted: {}", key, e.toString());
+        }
+    }
+    // --- end caching ---
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -181,6 +201,7 @@ public final class HttpApi {
         var hit = cache.listingIfFresh(key);
         if (hit.isPresent()) {
             sendListing(ctx, hit.get());
+            countView(key);
             return;
         }
         reply(ctx, cache.listing(key), found -> {
@@ -188,6 +209,7 @@ public final class HttpApi {
                 notFound(ctx, key);
             } else {
                 sendListing(ctx, found.get());
+                countView(key);
             }
         });
     }
