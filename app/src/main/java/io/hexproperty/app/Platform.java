@@ -10,6 +10,18 @@ import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.caching.KeyCodec;
+import io.hexproperty.caching.strategies.WriteBehind;
+import io.hexproperty.caching.strategies.WriteBehindConfig;
+import io.hexproperty.caching.strategies.WriteStrategy;
+import io.hexproperty.database.PgListingViews;
+import io.hexproperty.caching.TierMetrics;
+import io.hexproperty.caching.invalidation.CacheTag;
+import io.hexproperty.caching.layers.disk.DiskTier;
+import io.hexproperty.caching.layers.disk.DiskTierConfig;
+import io.hexproperty.caching.layers.disk.WarmStart;
+import io.hexproperty.caching.layers.disk.WarmStartConfig;
+import io.hexproperty.domain.ListingKey;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
 import io.hexproperty.domain.ListingChange;
@@ -58,6 +70,9 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private WarmStart<ListingKey> warm;
+    private WriteBehind<ListingKey> views;
+    private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private int port;
     private volatile boolean closed;
 
@@ -109,9 +124,22 @@ final class Platform implements AutoCloseable {
         MeterRegistry registry = metrics.registry();
         ResponseCache cache = config.cache() ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock)
                 : ResponseCache.disabled(reads.apply(service), clock);
-        startChangeFeed(cache, registry);
+        // --- caching: CDN purge ---
+        purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
+        // --- end caching ---
+        // --- caching: warm start (restore before the feed starts; replay the feed from the saved watermark) ---
+        long resumeAfter = restoreWarmCache(cache, registry);
+        startChangeFeed(cache, registry, resumeAfter);
+        if (warm != null) {
+            warm.start();
+        }
+        // --- end caching ---
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
                 registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
+        // --- caching: listing views, written behind ---
+        views = startViewCounter(registry);
+        api.onListingViewed(key -> views.increment(key));
+        // --- end caching ---
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
@@ -122,27 +150,117 @@ final class Platform implements AutoCloseable {
      * Every committed change reaches this node's caches through the outbox feed: listings are
      * invalidated by version, pages by the tags of the change's place. A lost feed connection flushes.
      */
-    private void startChangeFeed(ResponseCache cache, MeterRegistry registry) throws Exception {
-        ChangeFeedInvalidator invalidator = new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), -1);
+    private void startChangeFeed(ResponseCache cache, MeterRegistry registry, long resumeAfter) throws Exception {
+        ChangeFeedInvalidator invalidator = new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), resumeAfter);
         Timer lag = Timer.builder("cache.invalidation.lag")
                 .description("Commit of a listing change to its invalidation on this node")
                 .publishPercentileHistogram().register(registry);
         Counter lost = Counter.builder("cache.invalidation.flushes").description("Full flushes after a lost or gapped feed")
                 .register(registry);
         feed = new PgChangeFeed(vertx, pool, database.config(), java.time.Duration.ofSeconds(1));
-        feed.start(-1, new ChangeFeed.Listener() {
+        feed.start(resumeAfter, new ChangeFeed.Listener() {
             @Override
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
                 lag.record(java.time.Duration.between(change.committedAt(), java.time.Instant.now()));
+                purge.purge(surrogateKeys(change));
             }
 
             @Override
             public void onConnectionLost(String reason) {
                 invalidator.connectionLost();
                 lost.increment();
+                purge.purgeAll();
             }
         }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    // --- caching: warm start ---
+    /**
+     * Restores the listing details saved at the last stop (blocking file I/O, before the feed starts)
+     * and returns the sequence to resume the change feed after: the saved watermark when the outbox
+     * still holds every change since, else -1 after flushing what was restored (it may be stale).
+     */
+    private long restoreWarmCache(ResponseCache cache, MeterRegistry registry) throws Exception {
+        DiskTier<ListingKey> disk = DiskTier.open(DiskTierConfig.defaults(config.cacheRoot().resolve("listings")),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), TierMetrics.of(registry, "listings", "disk"));
+        warm = cache.warmStart(disk, WarmStartConfig.defaults(), () -> feed == null ? -1 : feed.lastSequence()).orElse(null);
+        if (warm == null) {
+            return -1;
+        }
+        WarmStart.Restored restored = warm.restore();
+        if (restored.installed() == 0) {
+            return -1;
+        }
+        long mark = restored.watermark().orElse(-1);
+        var range = pool.query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM listing_changes").execute()
+                .await(30, TimeUnit.SECONDS).iterator().next();
+        long oldest = range.getLong(0);
+        long newest = range.getLong(1);
+        if (mark >= 0 && mark <= newest && (oldest <= mark + 1 || newest == 0)) {
+            console.printf("hexproperty: warm start: %d listings restored, catching up changes after %d%n",
+                    restored.installed(), mark);
+            return mark;
+        }
+        LOG.info("warm start: outbox holds {}..{}, saved watermark {}: restored entries flushed", oldest, newest, mark);
+        cache.invalidateAll();
+        return -1;
+    }
+    // --- end caching ---
+
+    // --- caching: write-behind view counts ---
+    /**
+     * Listing views: each detail GET appends to a journal under var/journal/views (acknowledged on the
+     * journal thread, never on the request path); batches go to PostgreSQL once a second. The journal id
+     * is per node (kept beside the journal), so batch ids of nodes sharing a database never collide.
+     */
+    private WriteBehind<ListingKey> startViewCounter(MeterRegistry registry) throws IOException {
+        Path dir = config.journalRoot().resolve("views");
+        Files.createDirectories(dir);
+        Path idFile = config.journalRoot().resolve("views.journal-id");
+        if (!Files.exists(idFile)) {
+            Files.writeString(idFile, "views-" + java.util.UUID.randomUUID() + System.lineSeparator());
+        }
+        String journalId = Files.readString(idFile).strip();
+        PgListingViews store = new PgListingViews(pool);
+        Timer flush = Timer.builder("cache.writebehind.flush.duration").tag("journal", "views")
+                .description("Write-behind batch applied to the store, per batch").publishPercentileHistogram()
+                .register(registry);
+        WriteBehind<ListingKey> counter = WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), batch -> {
+                    long started = System.nanoTime();
+                    return store.apply(batch.id(), batch.deltas()).handle((applied, err) -> {
+                        String result = err != null ? "failed" : applied ? "applied" : "duplicate";
+                        flush.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        Counter.builder("cache.writebehind.batches").tag("journal", "views").tag("result", result)
+                                .register(registry).increment();
+                        if (err != null) {
+                            throw err instanceof java.util.concurrent.CompletionException ce ? ce
+                                    : new java.util.concurrent.CompletionException(err);
+                        }
+                        return (Void) null;
+                    });
+                });
+        io.micrometer.core.instrument.Gauge.builder("cache.writebehind.pending", counter, WriteBehind::pendingIncrements)
+                .tag("journal", "views").description("Acknowledged increments not yet confirmed by the store")
+                .register(registry);
+        return counter;
+    }
+    // --- end caching ---
+
+    /** What a change can make stale in a shared cache: its listing and every page scope it belongs to. */
+    static java.util.Set<String> surrogateKeys(ListingChange change) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        keys.add(CacheTag.listing(change.listingKey()));
+        if (change.city() != null && change.state() != null) {
+            keys.add(CacheTag.city(change.city(), change.state()));
+        }
+        if (change.state() != null) {
+            keys.add(CacheTag.state(change.state()));
+        }
+        keys.add(CacheTag.h3(change.h3r7()));
+        keys.add(CacheTag.anyListing());
+        return keys;
     }
 
     long feedSequence() {
@@ -189,9 +307,17 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        if (warm != null) {
+            try {
+                warm.close();
+            } catch (RuntimeException e) {
+                LOG.warn("warm start: save at close failed: {}", Errors.oneLine(e));
+            }
+        }
         if (feed != null) {
             feed.close();
         }
+        purge.close();
         if (vertx != null) {
             for (String id : deployments.reversed()) {
                 try {
@@ -199,6 +325,9 @@ final class Platform implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("HTTP server did not stop cleanly: {}", Errors.oneLine(e));
                 }
+            }
+            if (views != null) {
+                views.close(); // the final flush needs the pool
             }
             if (pool != null) {
                 try {

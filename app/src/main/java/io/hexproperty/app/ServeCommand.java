@@ -55,12 +55,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Serve every request from the database (benchmarks of the cache-off path).")
     boolean noCache;
 
+    // --- caching: CDN purge ---
+    @Option(names = "--purge-url", paramLabel = "URL",
+            description = "Varnish (deploy/varnish/hexproperty.vcl) to ban by surrogate key on every change; repeatable.")
+    java.util.List<java.net.URI> purgeUrls = new java.util.ArrayList<>();
+    // --- end caching ---
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken);
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -22,9 +22,51 @@ record ServeConfig(
         Duration drainTimeout,
         Path demoTokenFile,
         boolean cache,
-        String adminToken) {
+        String adminToken,
+        CacheOptions cacheOptions) {
+
+    // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
+    /** The caching settings of {@code serve} beyond on/off. */
+    record CacheOptions(java.util.List<java.net.URI> purgeUrls) {
+        CacheOptions {
+            purgeUrls = java.util.List.copyOf(purgeUrls);
+        }
+
+        static CacheOptions defaults() {
+            return new CacheOptions(java.util.List.of());
+        }
+
+        CacheOptions withPurgeUrls(java.util.List<java.net.URI> urls) {
+            return new CacheOptions(urls);
+        }
+    }
+
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
+                long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
+                Path demoTokenFile, boolean cache, String adminToken) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults());
+    }
+
+    ServeConfig withCacheOptions(CacheOptions options) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options);
+    }
+
+    /** Where node-local cache files live: next to the data directory ({@code var/cache}). */
+    Path cacheRoot() {
+        Path parent = dataDir.toAbsolutePath().getParent();
+        return (parent == null ? dataDir.toAbsolutePath() : parent).resolve("cache");
+    }
+
+    /** Where write-behind journals live ({@code var/journal}). */
+    Path journalRoot() {
+        return cacheRoot().resolveSibling("journal");
+    }
+    // --- end caching block ---
 
     ServeConfig {
+        cacheOptions = cacheOptions == null ? CacheOptions.defaults() : cacheOptions;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }

@@ -89,4 +89,34 @@ class HttpCachingTest {
         assertThat(gets("miss")).isGreaterThan(misses);
         assertThat(Main.run("cache", "purge", "--all", "--target", p.baseUrl, "--admin-token", token)).isZero();
     }
+
+    @Test
+    void thePageNamesFingerprintedImmutableAssetsAndIsRevalidated() throws Exception {
+        HttpResponse<String> index = p.get("/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Cache-Control")).contains("no-cache");
+        String etag = index.headers().firstValue("ETag").orElseThrow();
+        var js = java.util.regex.Pattern.compile("\"(/assets/app\\.[0-9a-f]{8}\\.js)\"").matcher(index.body());
+        assertThat(js.find()).as("index.html names the fingerprinted script").isTrue();
+        assertThat(index.body()).containsPattern("\"/assets/app\\.[0-9a-f]{8}\\.css\"").doesNotContain("\"app.js\"");
+        assertThat(p.get("/", "If-None-Match", etag).statusCode()).isEqualTo(304);
+
+        byte[] source;
+        try (var in = getClass().getClassLoader().getResourceAsStream("webroot/app.js")) {
+            source = in.readAllBytes();
+        }
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(source));
+        assertThat(js.group(1)).isEqualTo("/assets/app." + hash.substring(0, 8) + ".js");
+        HttpResponse<byte[]> gz = p.http.send(HttpRequest.newBuilder(URI.create(p.baseUrl + js.group(1)))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(gz.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(source);
+        }
+        HttpResponse<String> plain = p.get(js.group(1));
+        assertThat(plain.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(source);
+        assertThat(p.get("/assets/app.00000000.js").statusCode()).isEqualTo(404);
+    }
 }

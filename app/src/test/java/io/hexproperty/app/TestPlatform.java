@@ -56,10 +56,16 @@ final class TestPlatform {
      * {@code reads} decorating what its caches load from.
      */
     Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads) {
+        return startNode(reads, java.util.function.UnaryOperator.identity());
+    }
+
+    /** A node whose configuration {@code configure} adjusts (cache options, ...). */
+    Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
+                       java.util.function.UnaryOperator<ServeConfig> configure) {
         try {
             Path root = Files.createTempDirectory("hexproperty-node");
-            ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
-                    "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null);
+            ServeConfig config = configure.apply(new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
+                    "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null));
             Platform node = new Platform(config, new PrintStream(System.out, true), reads).start();
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             return node;

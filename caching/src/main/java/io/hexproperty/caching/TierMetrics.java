@@ -51,6 +51,16 @@ public final class TierMetrics {
                         Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15))
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
                 .description("age of served values: now - loadedAt").register(registry);
+        // The usual series exist from the start at 0, so dashboards and rate() see them before the first event.
+        counter("cache.loads", "result", "success");
+        timer("success");
+        counter("cache.evictions", "cause", "size");
+        counter("cache.evictions", "cause", "expired");
+    }
+
+    private Timer timer(String result) {
+        return timers.computeIfAbsent(result, r -> Timer.builder("cache.load.duration").tags(tags).tag("result", r)
+                .register(registry));
     }
 
     public static TierMetrics of(MeterRegistry registry, String cache, String tier) {
@@ -80,8 +90,7 @@ public final class TierMetrics {
 
     public void load(String result, long nanos) {
         counter("cache.loads", "result", result).increment();
-        timers.computeIfAbsent(result, r -> Timer.builder("cache.load.duration").tags(tags).tag("result", r)
-                .register(registry)).record(Duration.ofNanos(nanos));
+        timer(result).record(Duration.ofNanos(nanos));
     }
 
     public void eviction(String cause) {

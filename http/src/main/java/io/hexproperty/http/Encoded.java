@@ -1,7 +1,10 @@
 package io.hexproperty.http;
 
 import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
@@ -15,6 +18,73 @@ record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, S
 
     static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
         return new Encoded(json, gzip(json), etag, lastModified, surrogateKeys, version);
+    }
+
+    private static final int FORMAT = 1;
+
+    /**
+     * The bytes the disk tier keeps (warm start): format, version, etag, last-modified, surrogate keys,
+     * identity and gzip bodies. The disk tier checksums the file; {@link #fromBytes} rejects anything
+     * that does not parse to the end.
+     */
+    byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(identity.length() + gzip.length() + 256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(version);
+            writeText(out, etag);
+            writeText(out, lastModified);
+            writeText(out, surrogateKeys);
+            out.writeInt(identity.length());
+            out.write(identity.getBytes());
+            out.writeInt(gzip.length());
+            out.write(gzip.getBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Encoded fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int format = in.readUnsignedByte();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("encoded response format " + format + ", expected " + FORMAT);
+            }
+            long version = in.readLong();
+            String etag = readText(in);
+            String lastModified = readText(in);
+            String keys = readText(in);
+            Buffer identity = Buffer.buffer(body(in, bytes.length));
+            Buffer gzip = Buffer.buffer(body(in, bytes.length));
+            if (in.available() != 0) {
+                throw new IllegalArgumentException(in.available() + " trailing bytes after an encoded response");
+            }
+            return new Encoded(identity, gzip, etag, lastModified, keys, version);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated encoded response of " + bytes.length + " bytes", e);
+        }
+    }
+
+    private static byte[] body(DataInputStream in, int total) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > total) {
+            throw new IllegalArgumentException("body length " + n + " out of range for " + total + " bytes");
+        }
+        byte[] body = new byte[n];
+        in.readFully(body);
+        return body;
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        out.writeBoolean(text != null);
+        if (text != null) {
+            out.writeUTF(text);
+        }
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     /** Size as the memory tier would weigh it: both bodies plus the strings. */

@@ -20,7 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,6 +61,27 @@ public final class HttpApi {
     private final SearchParameters searchParameters;
     private final byte[] openApi;
     private final AdminRoutes admin;
+    private final StaticAssets assets = StaticAssets.webroot();
+    // --- caching: listing views counted write-behind ---
+    private volatile java.util.function.Consumer<ListingKey> viewed = key -> { };
+
+    /**
+     * Called on the event loop after each listing detail response is sent (fire-and-forget: it must
+     * only enqueue, e.g. a write-behind increment). Set before {@link #router}.
+     */
+    public HttpApi onListingViewed(java.util.function.Consumer<ListingKey> viewed) {
+        this.viewed = Objects.requireNonNull(viewed);
+        return this;
+    }
+
+    private void countView(ListingKey key) {
+        try {
+            viewed.accept(key);
+        } catch (RuntimeException e) {
+            LOG.debug("view of {} not counted: {}", key, e.toString());
+        }
+    }
+    // --- end caching ---
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -110,8 +130,7 @@ public final class HttpApi {
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
             ctx.next();
-        }).handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(true)
-                .setMaxAgeSeconds(300));
+        }).handler(assets::handle); // --- caching: fingerprinted, precompressed web page (StaticAssets) ---
 
         router.route().last().handler(ctx -> new Problem(404, "not-found", "Not found",
                 "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
@@ -182,6 +201,7 @@ public final class HttpApi {
         var hit = cache.listingIfFresh(key);
         if (hit.isPresent()) {
             sendListing(ctx, hit.get());
+            countView(key);
             return;
         }
         reply(ctx, cache.listing(key), found -> {
@@ -189,6 +209,7 @@ public final class HttpApi {
                 notFound(ctx, key);
             } else {
                 sendListing(ctx, found.get());
+                countView(key);
             }
         });
     }

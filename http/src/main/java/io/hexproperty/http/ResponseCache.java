@@ -5,6 +5,9 @@ import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.invalidation.CacheTag;
 import io.hexproperty.caching.invalidation.Invalidator;
+import io.hexproperty.caching.layers.disk.DiskTier;
+import io.hexproperty.caching.layers.disk.WarmStart;
+import io.hexproperty.caching.layers.disk.WarmStartConfig;
 import io.hexproperty.caching.layers.memory.MemoryTier;
 import io.hexproperty.caching.layers.memory.MemoryTierConfig;
 import io.hexproperty.caching.strategies.ReadThrough;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 
 /**
  * The application-memory tier of HTTP responses: encoded listing details keyed by ListingKey, and
@@ -133,6 +137,21 @@ public final class ResponseCache {
     public List<Invalidator<?>> pageInvalidators() {
         return pages == null ? List.of() : List.of(pages.tier());
     }
+
+    // --- caching: warm start of the listing details (disk tier) ---
+    /**
+     * Saves and restores the listing detail tier through {@code disk}, each pre-encoded response
+     * serialized whole (bodies, ETag, Last-Modified, surrogate keys, version); empty when caching is off.
+     */
+    public Optional<WarmStart<ListingKey>> warmStart(DiskTier<ListingKey> disk, WarmStartConfig config,
+                                                     LongSupplier watermark) {
+        if (listings == null) {
+            return Optional.empty();
+        }
+        return Optional.of(WarmStart.of(listings.tier(), Encoded::toBytes, Encoded::fromBytes, disk, config, clock,
+                watermark));
+    }
+    // --- end caching ---
 
     /** Manual invalidation (admin endpoint, CLI). */
     public void invalidateKey(ListingKey key) {

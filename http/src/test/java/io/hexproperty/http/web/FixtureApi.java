@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ final class FixtureApi implements AutoCloseable {
         router.get("/api/v1/listings").handler(this::search);
         router.get("/api/v1/listings/:key").handler(this::listing);
         router.post("/api/v1/inquiries").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(this::inquiry);
-        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        router.get("/*").handler(io.hexproperty.http.StaticAssets.webroot()::handle);
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

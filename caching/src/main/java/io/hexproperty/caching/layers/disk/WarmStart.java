@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +33,26 @@ public final class WarmStart<K> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WarmStart.class);
 
-    private final MemoryTier<K, byte[]> memory;
+    private final MemoryTier<K, Object> memory;
+    private final Function<Object, byte[]> encoder;
+    private final Function<byte[], Object> decoder;
     private final DiskTier<K> disk;
     private final WarmStartConfig config;
     private final Clock clock;
     private final LongSupplier watermark;
     private final ReentrantLock saving = new ReentrantLock();
     /** What is on disk (version and loadedAt per key), so a save rewrites only entries that changed. */
-    private final Map<K, CachedValue<byte[]>> onDisk = new HashMap<>();
+    private final Map<K, Saved> onDisk = new HashMap<>();
     private ScheduledExecutorService scheduler;
 
-    private WarmStart(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config, Clock clock,
-                      LongSupplier watermark) {
-        this.memory = memory;
+    private record Saved(long version, java.time.Instant loadedAt) {}
+
+    @SuppressWarnings("unchecked")
+    private WarmStart(MemoryTier<K, ?> memory, Function<?, byte[]> encoder, Function<byte[], ?> decoder,
+                      DiskTier<K> disk, WarmStartConfig config, Clock clock, LongSupplier watermark) {
+        this.memory = (MemoryTier<K, Object>) memory;
+        this.encoder = (Function<Object, byte[]>) encoder;
+        this.decoder = (Function<byte[], Object>) decoder;
         this.disk = disk;
         this.config = config;
         this.clock = clock;
@@ -54,7 +62,19 @@ public final class WarmStart<K> implements AutoCloseable {
     /** @param watermark the last change-feed sequence applied to {@code memory} */
     public static <K> WarmStart<K> of(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config,
                                       Clock clock, LongSupplier watermark) {
-        return new WarmStart<>(memory, disk, config, clock, watermark);
+        return new WarmStart<>(memory, Function.<byte[]>identity(), Function.<byte[]>identity(), disk, config, clock,
+                watermark);
+    }
+
+    /**
+     * Warm start of a tier whose values are not bytes (pre-encoded responses, ...): {@code encoder}
+     * turns a value into the bytes saved, {@code decoder} turns them back (throwing on bytes it cannot
+     * read: that entry is dropped and counted as refused).
+     */
+    public static <K, V> WarmStart<K> of(MemoryTier<K, V> memory, Function<V, byte[]> encoder,
+                                         Function<byte[], V> decoder, DiskTier<K> disk, WarmStartConfig config,
+                                         Clock clock, LongSupplier watermark) {
+        return new WarmStart<>(memory, encoder, decoder, disk, config, clock, watermark);
     }
 
     public record Restored(int installed, int tooOld, int refused, OptionalLong watermark) {}
@@ -69,9 +89,9 @@ public final class WarmStart<K> implements AutoCloseable {
             if (stored.value().loadedAt().isBefore(oldest)) {
                 tooOld++;
                 disk.remove(stored.key());
-            } else if (memory.install(stored.key(), stored.value(), stored.tags()).installed()) {
+            } else if (install(stored)) {
                 installed++;
-                remember(stored.key(), stored.value());
+                remember(stored.key(), stored.value().version(), stored.value().loadedAt());
             } else {
                 refused++;
             }
@@ -82,19 +102,33 @@ public final class WarmStart<K> implements AutoCloseable {
         return new Restored(installed, tooOld, refused, mark);
     }
 
+    private boolean install(DiskTier.Stored<K> stored) {
+        Object value;
+        try {
+            value = decoder.apply(stored.value().value());
+        } catch (RuntimeException e) {
+            log.warn("warm start: saved entry {} unreadable, dropped: {}", stored.key(), e.toString());
+            disk.remove(stored.key());
+            return false;
+        }
+        CachedValue<Object> restored = new CachedValue<>(value, stored.value().version(), stored.value().loadedAt());
+        return memory.install(stored.key(), restored, stored.tags()).installed();
+    }
+
     /** Writes L1's hottest entries and drops the rest from disk; returns how many were written. */
     public int save() {
         saving.lock();
         try {
             long mark = watermark.getAsLong();
-            Map<K, MemoryTier.Entry<byte[]>> hottest = memory.hottest(config.hottest());
+            Map<K, MemoryTier.Entry<Object>> hottest = memory.hottest(config.hottest());
             Set<K> kept = new LinkedHashSet<>();
             for (var e : hottest.entrySet()) {
-                CachedValue<byte[]> value = e.getValue().value();
-                CachedValue<byte[]> saved = onDisk.get(e.getKey());
+                CachedValue<Object> value = e.getValue().value();
+                Saved saved = onDisk.get(e.getKey());
                 if (saved == null || saved.version() != value.version() || !saved.loadedAt().equals(value.loadedAt())) {
-                    disk.put(e.getKey(), value, e.getValue().tags());
-                    remember(e.getKey(), value);
+                    disk.put(e.getKey(), new CachedValue<>(encoder.apply(value.value()), value.version(), value.loadedAt()),
+                            e.getValue().tags());
+                    remember(e.getKey(), value.version(), value.loadedAt());
                 }
                 kept.add(e.getKey());
             }
@@ -107,10 +141,10 @@ public final class WarmStart<K> implements AutoCloseable {
         }
     }
 
-    private void remember(K key, CachedValue<byte[]> value) {
+    private void remember(K key, long version, java.time.Instant loadedAt) {
         saving.lock();
         try {
-            onDisk.put(key, value);
+            onDisk.put(key, new Saved(version, loadedAt));
         } finally {
             saving.unlock();
         }
