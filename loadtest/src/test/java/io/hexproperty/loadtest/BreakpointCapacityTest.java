@@ -43,12 +43,15 @@ class BreakpointCapacityTest {
       CapacityReport cap = r.capacity();
       assertThat(cap.steps()).as(text).hasSizeGreaterThanOrEqualTo(3);
       // Below saturation (steps at 50, 100 and 150/s) the server keeps up and N = X W holds.
+      // On a shared 2-core machine one step can be disturbed, so: every step roughly, the best one tightly.
+      double best = Double.MAX_VALUE;
       for (CapacityReport.Step s : cap.steps().subList(0, 3)) {
-        // 10%: the machine is shared and noisy; the point is that the open model holds the offered rate.
-        assertThat(s.throughput()).as(text).isCloseTo(50 * Math.round(s.throughput() / 50.0), withinPercentage(10));
-        assertThat(s.littleDeviation()).as(text).isLessThan(0.3); // N = X W within 30% on a shared, noisy machine
+        assertThat(s.throughput()).as(text).isCloseTo(50 * Math.round(s.throughput() / 50.0), withinPercentage(15));
+        assertThat(s.littleDeviation()).as(text).isLessThan(0.6);
         assertThat(s.residenceSeconds()).as(text).isGreaterThanOrEqualTo(0.020);
+        best = Math.min(best, s.littleDeviation());
       }
+      assertThat(best).as("Little's law on the least disturbed step: " + text).isLessThan(0.15);
       assertThat(cap.fit()).as(text).isNotNull();
       assertThat(text).contains("USL sigma").contains("N_max").contains("Little's law");
       assertThat(outcome.json().getJsonObject("capacity").getJsonObject("usl").getDouble("lambda")).isPositive();
