@@ -70,6 +70,7 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private RedisListingTier redis;
     private WarmStart<ListingKey> warm;
     private WriteBehind<ListingKey> views;
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
@@ -122,7 +123,14 @@ final class Platform implements AutoCloseable {
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
-        ResponseCache cache = config.cache() ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock)
+        // --- caching: shared L2 tier (Redis) under L1, when configured ---
+        if (config.cacheOptions().redisUrl() != null && config.cache()) {
+            redis = new RedisListingTier(vertx, config.cacheOptions().redisUrl(), metrics.registry());
+            console.println("hexproperty: Redis L2 cache tier at " + config.cacheOptions().redisUrl());
+        }
+        // --- end caching ---
+        ResponseCache cache = config.cache()
+                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock, redis)
                 : ResponseCache.disabled(reads.apply(service), clock);
         // --- caching: CDN purge ---
         purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
@@ -162,6 +170,9 @@ final class Platform implements AutoCloseable {
             @Override
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
+                if (redis != null) {
+                    redis.invalidate(change.listingKey(), change.version());
+                }
                 lag.record(java.time.Duration.between(change.committedAt(), java.time.Instant.now()));
                 purge.purge(surrogateKeys(change));
             }
@@ -316,6 +327,13 @@ final class Platform implements AutoCloseable {
         }
         if (feed != null) {
             feed.close();
+        }
+        if (redis != null) {
+            try {
+                redis.close();
+            } catch (Exception e) {
+                LOG.warn("Redis tier did not close cleanly: {}", Errors.oneLine(e));
+            }
         }
         purge.close();
         if (vertx != null) {

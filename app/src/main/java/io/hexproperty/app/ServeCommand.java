@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Serve every request from the database (benchmarks of the cache-off path).")
     boolean noCache;
 
+    @Option(names = "--redis-url", paramLabel = "URL", defaultValue = "${env:HEXPROPERTY_REDIS_URL}",
+            description = "Redis for the shared L2 cache tier (redis://host:6379; a comma-separated list means Redis "
+                    + "Cluster). Default: none (L1 only). Env: HEXPROPERTY_REDIS_URL.")
+    String redisUrl;
+
     // --- caching: CDN purge ---
     @Option(names = "--purge-url", paramLabel = "URL",
             description = "Varnish (deploy/varnish/hexproperty.vcl) to ban by surrogate key on every change; repeatable.")
@@ -66,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls));
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

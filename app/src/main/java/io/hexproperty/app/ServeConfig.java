@@ -27,17 +27,22 @@ record ServeConfig(
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
-    record CacheOptions(java.util.List<java.net.URI> purgeUrls) {
+    record CacheOptions(java.util.List<java.net.URI> purgeUrls, String redisUrl) {
         CacheOptions {
             purgeUrls = java.util.List.copyOf(purgeUrls);
+            redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.strip();
         }
 
         static CacheOptions defaults() {
-            return new CacheOptions(java.util.List.of());
+            return new CacheOptions(java.util.List.of(), null);
         }
 
         CacheOptions withPurgeUrls(java.util.List<java.net.URI> urls) {
-            return new CacheOptions(urls);
+            return new CacheOptions(urls, redisUrl);
+        }
+
+        CacheOptions withRedisUrl(String url) {
+            return new CacheOptions(purgeUrls, url);
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -67,6 +68,12 @@ public final class ResponseCache {
     }
 
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
+        return create(queries, registry, settings, clock, null);
+    }
+
+    /** With {@code shared} (may be null) as the second tier of listing details, between L1 and the database. */
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+                                       SharedTier shared) {
         H3Core h3 = H3.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
@@ -75,8 +82,15 @@ public final class ResponseCache {
         MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
                 .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1), pageMetrics);
         ResponseCache[] self = new ResponseCache[1];
-        ReadThrough<ListingKey, Encoded> listings = ReadThrough.<ListingKey, Encoded>builder(listingTier,
-                        key -> queries.find(key).thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant()))))
+        Function<ListingKey, CompletionStage<Optional<CachedValue<Encoded>>>> fromDatabase =
+                key -> queries.find(key).thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant())));
+        Function<ListingKey, CompletionStage<Optional<CachedValue<Encoded>>>> loader = fromDatabase;
+        if (shared != null) {
+            Function<ListingKey, CompletionStage<Optional<CachedValue<byte[]>>>> asBytes = shared.readThrough(
+                    key -> fromDatabase.apply(key).thenApply(v -> v.map(c -> new CachedValue<>(c.value().toBytes(), c.version(), c.loadedAt()))));
+            loader = key -> asBytes.apply(key).thenApply(v -> v.map(c -> new CachedValue<>(Encoded.fromBytes(c.value()), c.version(), c.loadedAt())));
+        }
+        ReadThrough<ListingKey, Encoded> listings = ReadThrough.<ListingKey, Encoded>builder(listingTier, loader)
                 .metrics(listingMetrics).clock(clock).build();
         ReadThrough<SearchQuery, Encoded> pages = ReadThrough.<SearchQuery, Encoded>builder(pageTier,
                         query -> queries.search(query).thenApply(page -> Optional.of(new CachedValue<>(self[0].encode(query, page), 1L, clock.instant()))))
