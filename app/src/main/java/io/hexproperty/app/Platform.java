@@ -12,6 +12,7 @@ import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
+import io.hexproperty.database.sharding.ShardedChangeFeed;
 import io.hexproperty.domain.ListingChange;
 import io.hexproperty.domain.port.out.ChangeFeed;
 import io.hexproperty.http.HttpApi;
@@ -58,6 +59,8 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private ShardSet shardSet;
+    private ShardedChangeFeed shardFeeds;
     private int port;
     private volatile boolean closed;
 
@@ -86,24 +89,36 @@ final class Platform implements AutoCloseable {
         bindHttp();
 
         gate.phase("opening the database");
-        database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
-        gate.phase("migrating");
-        Migrations.apply(database.jdbcUrl(), database.user(), database.password());
-
-        boolean firstStart = !Seeder.isSeeded(database.jdbcUrl(), database.user(), database.password());
-        if (firstStart && config.seedOnFirstStart() && config.listings() > 0) {
-            gate.phase("seeding " + config.listings() + " listings");
-            console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
-            new Seeder(database.jdbcUrl(), database.user(), database.password())
-                    .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
-        }
-
-        pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
-        Readiness readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
-        PgListingStore listings = new PgListingStore(pool, clock);
+        Readiness readiness;
+        ListingService service;
+        // ---- sharding (--shards N, docs/database-sharding.md): begin ----
+        if (config.shards() > 1) {
+            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock);
+            database = new Databases.Handle(shardSet.firstConfig(), shardSet);
+            pool = shardSet.firstPool();
+            readiness = shardSet.readiness(java.time.Duration.ofSeconds(2));
+            service = new ListingService(shardSet.listings(), shardSet.inquiries());
+        } else {
+            database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
+            gate.phase("migrating");
+            Migrations.apply(database.jdbcUrl(), database.user(), database.password());
+
+            boolean firstStart = !Seeder.isSeeded(database.jdbcUrl(), database.user(), database.password());
+            if (firstStart && config.seedOnFirstStart() && config.listings() > 0) {
+                gate.phase("seeding " + config.listings() + " listings");
+                console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
+                new Seeder(database.jdbcUrl(), database.user(), database.password())
+                        .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
+            }
+
+            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
+            readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
+            PgListingStore listings = new PgListingStore(pool, clock);
+            service = new ListingService(listings, new PgInquiryStore(pool));
+        }
+        // ---- sharding: end ----
         AgentStore agents = new PgAgentStore(pool);
-        ListingService service = new ListingService(listings, new PgInquiryStore(pool));
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
@@ -129,8 +144,20 @@ final class Platform implements AutoCloseable {
                 .publishPercentileHistogram().register(registry);
         Counter lost = Counter.builder("cache.invalidation.flushes").description("Full flushes after a lost or gapped feed")
                 .register(registry);
+        // ---- sharding: each shard has its own outbox sequence, so one feed and one invalidator per shard ----
+        if (shardSet != null) {
+            shardFeeds = shardSet.changeFeed(vertx, java.time.Duration.ofSeconds(1));
+            shardFeeds.start(shard -> feedListener(shard == 0 ? invalidator
+                    : new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), -1), lag, lost))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return;
+        }
         feed = new PgChangeFeed(vertx, pool, database.config(), java.time.Duration.ofSeconds(1));
-        feed.start(-1, new ChangeFeed.Listener() {
+        feed.start(-1, feedListener(invalidator, lag, lost)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static ChangeFeed.Listener feedListener(ChangeFeedInvalidator invalidator, Timer lag, Counter lost) {
+        return new ChangeFeed.Listener() {
             @Override
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
@@ -142,11 +169,12 @@ final class Platform implements AutoCloseable {
                 invalidator.connectionLost();
                 lost.increment();
             }
-        }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        };
     }
 
+    /** The change feed's progress: its last sequence, or with shards the sum of the shards' last sequences. */
     long feedSequence() {
-        return feed.lastSequence();
+        return shardFeeds != null ? shardFeeds.deliveredTotal() : feed.lastSequence();
     }
 
     MetricsRegistry metrics() {
@@ -191,6 +219,9 @@ final class Platform implements AutoCloseable {
         closed = true;
         if (feed != null) {
             feed.close();
+        }
+        if (shardFeeds != null) {
+            shardFeeds.close();
         }
         if (vertx != null) {
             for (String id : deployments.reversed()) {

@@ -55,12 +55,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Serve every request from the database (benchmarks of the cache-off path).")
     boolean noCache;
 
+    @Option(names = "--shards", defaultValue = "${env:HEXPROPERTY_SHARDS:-1}",
+            description = "Spread listings by state over this many embedded PostgreSQL servers under <data-dir>/shard-<i> "
+                    + "(default: ${DEFAULT-VALUE}, unsharded). Env: HEXPROPERTY_SHARDS.")
+    int shards;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken);
+                demoTokenFile(db.dataDir), !noCache, adminToken, shards);
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -22,7 +22,8 @@ record ServeConfig(
         Duration drainTimeout,
         Path demoTokenFile,
         boolean cache,
-        String adminToken) {
+        String adminToken,
+        int shards) {
 
     ServeConfig {
         if (port < 0 || port > 65535) {
@@ -37,6 +38,20 @@ record ServeConfig(
         if (poolSize < 1 || poolSize > 1000) {
             throw new IllegalArgumentException("--pool-size must be between 1 and 1000, got " + poolSize);
         }
+        if (shards < 1 || shards > 16) {
+            throw new IllegalArgumentException("--shards must be between 1 and 16, got " + shards);
+        }
+        if (shards > 1 && dbUrl != null && !dbUrl.isBlank()) {
+            throw new IllegalArgumentException("--shards starts one embedded PostgreSQL per shard; it cannot be combined with --db-url");
+        }
+    }
+
+    /** Unsharded (one database). */
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
+                long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
+                Path demoTokenFile, boolean cache, String adminToken) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, 1);
     }
 
     /** Where the generated admin token is kept (next to the demo agent token). */
