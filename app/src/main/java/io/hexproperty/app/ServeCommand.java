@@ -56,7 +56,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean noCache;
 
     @Option(names = "--shards", defaultValue = "${env:HEXPROPERTY_SHARDS:-1}",
-            description = "Spread listings by state over this many embedded PostgreSQL servers under <data-dir>/shard-<i> "
+            description = "Spread listings by state over this many PostgreSQL servers: embedded ones under "
+                    + "<data-dir>/shard-<i>, or the comma-separated --db-url list in shard order "
                     + "(default: ${DEFAULT-VALUE}, unsharded). Env: HEXPROPERTY_SHARDS.")
     int shards;
 

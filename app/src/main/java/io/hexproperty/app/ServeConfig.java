@@ -41,8 +41,9 @@ record ServeConfig(
         if (shards < 1 || shards > 16) {
             throw new IllegalArgumentException("--shards must be between 1 and 16, got " + shards);
         }
-        if (shards > 1 && dbUrl != null && !dbUrl.isBlank()) {
-            throw new IllegalArgumentException("--shards starts one embedded PostgreSQL per shard; it cannot be combined with --db-url");
+        if (shards > 1 && dbUrl != null && !dbUrl.isBlank() && urls(dbUrl).size() != shards) {
+            throw new IllegalArgumentException("--shards " + shards + " with --db-url needs " + shards
+                    + " comma-separated URLs, one per shard in shard order; got " + urls(dbUrl).size());
         }
     }
 
@@ -57,6 +58,16 @@ record ServeConfig(
     /** Where the generated admin token is kept (next to the demo agent token). */
     Path adminTokenFile() {
         return demoTokenFile.resolveSibling("admin-token");
+    }
+
+    /** With {@code --shards N} and {@code --db-url}: the N external shard URLs, in shard order. */
+    java.util.List<String> shardUrls() {
+        return urls(dbUrl);
+    }
+
+    private static java.util.List<String> urls(String list) {
+        return list == null || list.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(list.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
     }
 
     boolean externalDatabase() {
