@@ -100,7 +100,9 @@ public final class ShardingBenchmark {
                 return new PgListingStore(pool, Clock.systemUTC());
             };
             ListingStore unsharded = open.apply(one);
-            ListingStore sharded = ShardedListingStore.of(map, shards.configs().stream().map(open).toList());
+            List<PgListingStore> shardStores = shards.configs().stream().map(open).toList();
+            // Without remembered keys every find probes all shards: the worst case, measured first.
+            ListingStore sharded = ShardedListingStore.of(map, shardStores, 0);
 
             List<Op> ops = operations(listings, seed, asOf, queries);
             int mismatches = compare(ops, unsharded, sharded);
@@ -121,6 +123,18 @@ public final class ShardingBenchmark {
                 }
             }
             report(a, b);
+
+            // The same finds through a router that has seen the keys (as after a results page).
+            List<Op> finds = ops.stream().filter(op -> op.kind() == Kind.FIND).toList();
+            ListingStore remembering = ShardedListingStore.of(map, shardStores);
+            run(finds, remembering, concurrency);
+            long[] remembered = merged(run(finds, remembering, concurrency).get(Kind.FIND),
+                    run(finds, remembering, concurrency).get(Kind.FIND));
+            Arrays.sort(remembered);
+            long[] unshardedFinds = a.get(Kind.FIND);
+            System.out.printf(Locale.ROOT, "%-10s %7d | %-26s | %6.2f / %6.2f / %6.2f ms | %.2fx, %.2fx  (key remembered)%n",
+                    "find", remembered.length, "", ms(remembered, 0.5), ms(remembered, 0.9), ms(remembered, 0.99),
+                    ms(remembered, 0.5) / ms(unshardedFinds, 0.5), ms(remembered, 0.99) / ms(unshardedFinds, 0.99));
             pools.forEach(Pool::close);
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -205,11 +219,13 @@ public final class ShardingBenchmark {
     }
 
     private static void merge(Map<Kind, long[]> into, Map<Kind, long[]> run) {
-        run.forEach((kind, values) -> into.merge(kind, values, (x, y) -> {
-            long[] all = Arrays.copyOf(x, x.length + y.length);
-            System.arraycopy(y, 0, all, x.length, y.length);
-            return all;
-        }));
+        run.forEach((kind, values) -> into.merge(kind, values, ShardingBenchmark::merged));
+    }
+
+    private static long[] merged(long[] x, long[] y) {
+        long[] all = Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, all, x.length, y.length);
+        return all;
     }
 
     private static void report(Map<Kind, long[]> unsharded, Map<Kind, long[]> sharded) {
