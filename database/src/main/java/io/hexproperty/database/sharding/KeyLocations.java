@@ -57,6 +57,15 @@ final class KeyLocations {
         }
     }
 
+    /** The shard a probe found the key on. */
+    void remember(ListingKey key, int shard) {
+        if (capacity > 0) {
+            synchronized (this) {
+                shards.put(key, shard);
+            }
+        }
+    }
+
     synchronized void forget(ListingKey key) {
         shards.remove(key);
     }

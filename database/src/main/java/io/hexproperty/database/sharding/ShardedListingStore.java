@@ -161,7 +161,7 @@ public final class ShardedListingStore implements ListingStore {
                 if (error != null) {
                     failure.compareAndSet(null, unwrap(error));
                 } else if (listing.isPresent()) {
-                    locations.learn(listing.get(), map);
+                    locations.remember(key, shard);
                     result.complete(Optional.of(new Located(shard, listing.get())));
                 }
                 if (pending.decrementAndGet() == 0 && !result.isDone()) {
