@@ -24,6 +24,7 @@ import io.hexproperty.caching.layers.disk.WarmStartConfig;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
+import io.hexproperty.database.sharding.ShardedChangeFeed;
 import io.hexproperty.domain.ListingChange;
 import io.hexproperty.domain.port.out.ChangeFeed;
 import io.hexproperty.http.HttpApi;
@@ -74,6 +75,8 @@ final class Platform implements AutoCloseable {
     private WarmStart<ListingKey> warm;
     private WriteBehind<ListingKey> views;
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
+    private ShardSet shardSet;
+    private ShardedChangeFeed shardFeeds;
     private int port;
     private volatile boolean closed;
 
@@ -102,24 +105,36 @@ final class Platform implements AutoCloseable {
         bindHttp();
 
         gate.phase("opening the database");
-        database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
-        gate.phase("migrating");
-        Migrations.apply(database.jdbcUrl(), database.user(), database.password());
-
-        boolean firstStart = !Seeder.isSeeded(database.jdbcUrl(), database.user(), database.password());
-        if (firstStart && config.seedOnFirstStart() && config.listings() > 0) {
-            gate.phase("seeding " + config.listings() + " listings");
-            console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
-            new Seeder(database.jdbcUrl(), database.user(), database.password())
-                    .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
-        }
-
-        pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
-        Readiness readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
-        PgListingStore listings = new PgListingStore(pool, clock);
+        Readiness readiness;
+        ListingService service;
+        // ---- sharding (--shards N, docs/database-sharding.md): begin ----
+        if (config.shards() > 1) {
+            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock);
+            database = new Databases.Handle(shardSet.firstConfig(), shardSet);
+            pool = shardSet.firstPool();
+            readiness = shardSet.readiness(java.time.Duration.ofSeconds(2));
+            service = new ListingService(shardSet.listings(), shardSet.inquiries());
+        } else {
+            database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
+            gate.phase("migrating");
+            Migrations.apply(database.jdbcUrl(), database.user(), database.password());
+
+            boolean firstStart = !Seeder.isSeeded(database.jdbcUrl(), database.user(), database.password());
+            if (firstStart && config.seedOnFirstStart() && config.listings() > 0) {
+                gate.phase("seeding " + config.listings() + " listings");
+                console.println("hexproperty: first start: seeding " + config.listings() + " listings (seed " + config.seed() + ")");
+                new Seeder(database.jdbcUrl(), database.user(), database.password())
+                        .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
+            }
+
+            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
+            readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
+            PgListingStore listings = new PgListingStore(pool, clock);
+            service = new ListingService(listings, new PgInquiryStore(pool));
+        }
+        // ---- sharding: end ----
         AgentStore agents = new PgAgentStore(pool);
-        ListingService service = new ListingService(listings, new PgInquiryStore(pool));
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
@@ -165,8 +180,20 @@ final class Platform implements AutoCloseable {
                 .publishPercentileHistogram().register(registry);
         Counter lost = Counter.builder("cache.invalidation.flushes").description("Full flushes after a lost or gapped feed")
                 .register(registry);
+        // ---- sharding: each shard has its own outbox sequence, so one feed and one invalidator per shard ----
+        if (shardSet != null) {
+            shardFeeds = shardSet.changeFeed(vertx, java.time.Duration.ofSeconds(1));
+            shardFeeds.start(shard -> feedListener(shard == 0 ? invalidator
+                    : new ChangeFeedInvalidator(cache.listingInvalidator(), cache.pageInvalidators(), -1), lag, lost))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return;
+        }
         feed = new PgChangeFeed(vertx, pool, database.config(), java.time.Duration.ofSeconds(1));
-        feed.start(resumeAfter, new ChangeFeed.Listener() {
+        feed.start(resumeAfter, feedListener(invalidator, lag, lost)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private ChangeFeed.Listener feedListener(ChangeFeedInvalidator invalidator, Timer lag, Counter lost) {
+        return new ChangeFeed.Listener() {
             @Override
             public void onChange(ListingChange change) {
                 invalidator.accept(change);
@@ -183,7 +210,7 @@ final class Platform implements AutoCloseable {
                 lost.increment();
                 purge.purgeAll();
             }
-        }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        };
     }
 
     // --- caching: warm start ---
@@ -193,6 +220,10 @@ final class Platform implements AutoCloseable {
      * still holds every change since, else -1 after flushing what was restored (it may be stale).
      */
     private long restoreWarmCache(ResponseCache cache, MeterRegistry registry) throws Exception {
+        if (shardSet != null) {
+            // One watermark cannot describe N shard sequences: sharded nodes start cold.
+            return -1;
+        }
         DiskTier<ListingKey> disk = DiskTier.open(DiskTierConfig.defaults(config.cacheRoot().resolve("listings")),
                 KeyCodec.ofString(ListingKey::value, ListingKey::of), TierMetrics.of(registry, "listings", "disk"));
         warm = cache.warmStart(disk, WarmStartConfig.defaults(), () -> feed == null ? -1 : feed.lastSequence()).orElse(null);
@@ -274,8 +305,9 @@ final class Platform implements AutoCloseable {
         return keys;
     }
 
+    /** The change feed's progress: its last sequence, or with shards the sum of the shards' last sequences. */
     long feedSequence() {
-        return feed.lastSequence();
+        return shardFeeds != null ? shardFeeds.deliveredTotal() : feed.lastSequence();
     }
 
     MetricsRegistry metrics() {
@@ -336,6 +368,9 @@ final class Platform implements AutoCloseable {
             }
         }
         purge.close();
+        if (shardFeeds != null) {
+            shardFeeds.close();
+        }
         if (vertx != null) {
             for (String id : deployments.reversed()) {
                 try {

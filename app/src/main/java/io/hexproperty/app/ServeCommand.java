@@ -66,12 +66,18 @@ final class ServeCommand implements Callable<Integer> {
     java.util.List<java.net.URI> purgeUrls = new java.util.ArrayList<>();
     // --- end caching ---
 
+    @Option(names = "--shards", defaultValue = "${env:HEXPROPERTY_SHARDS:-1}",
+            description = "Spread listings by state over this many PostgreSQL servers: embedded ones under "
+                    + "<data-dir>/shard-<i>, or the comma-separated --db-url list in shard order "
+                    + "(default: ${DEFAULT-VALUE}, unsharded). Env: HEXPROPERTY_SHARDS.")
+    int shards;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl));
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards);
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -23,7 +23,8 @@ record ServeConfig(
         Path demoTokenFile,
         boolean cache,
         String adminToken,
-        CacheOptions cacheOptions) {
+        CacheOptions cacheOptions,
+        int shards) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -50,12 +51,17 @@ record ServeConfig(
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults());
+                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1);
+    }
+
+    ServeConfig withShards(int count) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards);
     }
 
     /** Where node-local cache files live: next to the data directory ({@code var/cache}). */
@@ -84,11 +90,29 @@ record ServeConfig(
         if (poolSize < 1 || poolSize > 1000) {
             throw new IllegalArgumentException("--pool-size must be between 1 and 1000, got " + poolSize);
         }
+        if (shards < 1 || shards > 16) {
+            throw new IllegalArgumentException("--shards must be between 1 and 16, got " + shards);
+        }
+        if (shards > 1 && dbUrl != null && !dbUrl.isBlank() && urls(dbUrl).size() != shards) {
+            throw new IllegalArgumentException("--shards " + shards + " with --db-url needs " + shards
+                    + " comma-separated URLs, one per shard in shard order; got " + urls(dbUrl).size());
+        }
     }
+
 
     /** Where the generated admin token is kept (next to the demo agent token). */
     Path adminTokenFile() {
         return demoTokenFile.resolveSibling("admin-token");
+    }
+
+    /** With {@code --shards N} and {@code --db-url}: the N external shard URLs, in shard order. */
+    java.util.List<String> shardUrls() {
+        return urls(dbUrl);
+    }
+
+    private static java.util.List<String> urls(String list) {
+        return list == null || list.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(list.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
     }
 
     boolean externalDatabase() {

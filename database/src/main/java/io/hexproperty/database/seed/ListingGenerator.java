@@ -13,8 +13,11 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -171,6 +174,27 @@ public final class ListingGenerator {
                 remarks,
                 null,
                 1);
+    }
+
+    /**
+     * The StateOrProvince of listing {@code index}, from its first draw alone: far cheaper than
+     * {@link #listing}, so a shard's seeder can pick its listings out of the whole stream.
+     */
+    public String stateOf(long index) {
+        return placeOf(index).state();
+    }
+
+    /**
+     * The population of each state in the reference places: the expected share of generated
+     * listings each state gets (places are drawn in proportion to population).
+     */
+    public static Map<String, Long> statePopulations() {
+        Places places = ReferenceData.get().places;
+        Map<String, Long> totals = new TreeMap<>();
+        for (int i = 0; i < places.size(); i++) {
+            totals.merge(places.get(i).state(), (long) places.get(i).population(), Long::sum);
+        }
+        return Collections.unmodifiableMap(totals);
     }
 
     /** The place listing {@code index} was drawn in (its first draw), for tests of the location model. */

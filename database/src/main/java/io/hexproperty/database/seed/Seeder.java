@@ -25,6 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -95,6 +97,25 @@ public final class Seeder {
         progress.onProgress(SeedPhase.PREPARE, 0, 2);
         ListingGenerator generator = ListingGenerator.create(seed, options.clock().instant());
         return load(count, generator::listing, progress, start);
+    }
+
+    /**
+     * Like {@link #seed(long, long, SeedProgress)}, but loads only those of the {@code count}
+     * listings whose StateOrProvince {@code states} accepts: a shard's part of the same stream, so
+     * the shards of one seed together hold exactly what the unsharded seed holds.
+     */
+    public SeedReport seed(long count, long seed, Predicate<String> states, SeedProgress progress) {
+        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(progress, "progress");
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a filtered seed holds at most " + Integer.MAX_VALUE
+                    + " listings, was " + count);
+        }
+        long start = System.nanoTime();
+        progress.onProgress(SeedPhase.PREPARE, 0, 2);
+        ListingGenerator generator = ListingGenerator.create(seed, options.clock().instant());
+        long[] kept = LongStream.range(0, count).filter(i -> states.test(generator.stateOf(i))).toArray();
+        return load(kept.length, j -> generator.listing(kept[(int) j]), progress, start);
     }
 
     /** Loads listings {@code 0..count-1} of {@code source}; package-private so tests can load hand-made rows. */
