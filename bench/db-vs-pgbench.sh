@@ -11,13 +11,13 @@
 #
 # Options (defaults): --target URL (start our own serve) --data-dir DIR (/tmp/hexproperty-bench/pg; with
 #   --target, the serve's --data-dir: the PostgreSQL port is line 4 of DIR/pgdata/postmaster.pid)
-#   --duration SECONDS (15) --warmup SECONDS (5) --clients N (pgbench connections: the pool's default
+#   --duration SECONDS (15) --warmup SECONDS (10) --clients N (pgbench connections: the pool's default
 #   max(8, 4 x cores)) --threads N (2) --connections N (wrk, 64) --keys N (128, pgbench's script limit)
 #   --no-record (do not write docs/benchmarks/database.md)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=5 THREADS=2 CONNECTIONS=64 KEYS=128
+TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=128
 CLIENTS=$(( 4 * $(nproc) > 8 ? 4 * $(nproc) : 8 )) RECORD=1
 SEARCH_CITY="Houston" SEARCH_STATE="TX" SEARCH_LIMIT=20
 COMMAND="bench/db-vs-pgbench.sh $*"

@@ -7,12 +7,12 @@
 #   bench/http-ceiling.sh --target http://127.0.0.1:18180 --duration 5
 #
 # Options (defaults): --target URL (start our own serve) --data-dir DIR (/tmp/hexproperty-bench/pg)
-#   --duration SECONDS (15) --warmup SECONDS (5) --threads N (2) --connections N (64) --keys N (2000)
+#   --duration SECONDS (15) --warmup SECONDS (10) --threads N (2) --connections N (64) --keys N (2000)
 #   --search QUERY (city=Houston&state=TX&limit=20) --no-record (do not append to docs/benchmarks/http.md)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=5 THREADS=2 CONNECTIONS=64 KEYS=2000
+TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=2000
 SEARCH="city=Houston&state=TX&limit=20" RECORD=1
 COMMAND="bench/http-ceiling.sh $*"
 while [ $# -gt 0 ]; do
