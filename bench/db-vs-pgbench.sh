@@ -20,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=128
 CLIENTS=$(( 4 * $(nproc) > 8 ? 4 * $(nproc) : 8 )) RECORD=1
 SEARCH_CITY="Houston" SEARCH_STATE="TX" SEARCH_LIMIT=20
-COMMAND="bench/db-vs-pgbench.sh $*"
+COMMAND="bench/db-vs-pgbench.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) TARGET="$2"; shift 2 ;;

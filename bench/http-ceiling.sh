@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=2000
 SEARCH="city=Houston&state=TX&limit=20" RECORD=1
-COMMAND="bench/http-ceiling.sh $*"
+COMMAND="bench/http-ceiling.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) TARGET="$2"; shift 2 ;;
@@ -108,7 +108,7 @@ ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
   measure detail "$TARGET" -s "$LUA"
 measure search "$TARGET/api/v1/listings?$SEARCH"
 
-row() { printf '| %-44s | %10s | %8s | %8s | %6s |\n' "$@"; }
+row() { printf '| %-60s | %10s | %8s | %8s | %6s |\n' "$@"; }
 TABLE="$(
   row "run" "req/s" "p50 ms" "p99 ms" "errors"
   row "---" "---:" "---:" "---:" "---:"
