@@ -70,6 +70,11 @@ PY
 grep -q '"SELECT " + ListingRows.COLUMNS + " FROM listings WHERE listing_key = \$1"' \
   "$BENCH_ROOT/database/src/main/java/io/hexproperty/database/PgListingStore.java" \
   || die "PgListingStore's FIND changed; update the detail SQL here"
+SEARCH_SRC="$BENCH_ROOT/database/src/main/java/io/hexproperty/database/SearchSql.java"
+for fragment in '"lower(city) = lower(" + bind(params, v) + ")"' '"state_or_province = " + bind(params, v)' \
+    '" ORDER BY listing_contract_date DESC, listing_key ASC"' '" LIMIT ").append(bind(params, (long) q.limit() + 1))'; do
+  grep -qF "$fragment" "$SEARCH_SRC" || die "SearchSql changed ($fragment not found); update the search SQL here"
+done
 DETAIL_SQL="SELECT $COLUMNS FROM listings WHERE listing_key = \$1"
 # SearchSql.of(city, state, sort=newest, limit): lower(city) = lower($1) AND state_or_province = $2 ... LIMIT limit+1
 SEARCH_SQL="SELECT $COLUMNS FROM listings WHERE lower(city) = lower(\$1) AND state_or_province = \$2 ORDER BY listing_contract_date DESC, listing_key ASC LIMIT \$3"
