@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --keys) KEYS="$2"; shift 2 ;;
     --search) SEARCH="$2"; shift 2 ;;
     --no-record) RECORD=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
