@@ -55,6 +55,7 @@ public interface ReadThrough<K, V> {
         DoubleSupplier uniform = () -> ThreadLocalRandom.current().nextDouble();
         Clock clock = Clock.systemUTC();
         TierMetrics metrics;
+        int servedAgeSampling = 8;
 
         private Builder(MemoryTier<K, V> tier, Function<K, CompletionStage<Optional<CachedValue<V>>>> loader) {
             this.tier = Objects.requireNonNull(tier, "tier");
@@ -104,6 +105,18 @@ public interface ReadThrough<K, V> {
         }
 
         /** Default: no-op meters named after the tier. */
+        /**
+         * Record the served-age histogram on one in {@code everyNth} fresh hits (default 8; 1 = every hit).
+         * The histogram is a distribution, so a sample describes it; every hit would cost as much as the lookup.
+         */
+        public Builder<K, V> servedAgeSampling(int everyNth) {
+            if (everyNth < 1 || Integer.bitCount(everyNth) != 1) {
+                throw new IllegalArgumentException("servedAgeSampling must be a power of two >= 1, was " + everyNth);
+            }
+            this.servedAgeSampling = everyNth;
+            return this;
+        }
+
         public Builder<K, V> metrics(TierMetrics value) {
             this.metrics = Objects.requireNonNull(value, "metrics");
             return this;
@@ -111,7 +124,8 @@ public interface ReadThrough<K, V> {
 
         public ReadThrough<K, V> build() {
             TierMetrics m = metrics != null ? metrics : TierMetrics.noop(tier.config().name(), "memory");
-            return new SingleFlightReadThrough<>(tier, loader, tags, refreshAheadBeta, staleLoadRetries, uniform, clock, m);
+            return new SingleFlightReadThrough<>(tier, loader, tags, refreshAheadBeta, staleLoadRetries, uniform, clock, m,
+                    servedAgeSampling - 1);
         }
     }
 }

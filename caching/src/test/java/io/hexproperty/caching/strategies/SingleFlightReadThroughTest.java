@@ -50,6 +50,7 @@ class SingleFlightReadThroughTest {
                     return loader.apply(key);
                 })
                 .metrics(metrics)
+                .servedAgeSampling(1)
                 .clock(Clock.fixed(Instant.EPOCH.plusSeconds(5), ZoneOffset.UTC))
                 .uniform(() -> 0.5)
                 .build();
