@@ -104,9 +104,30 @@ measure() { # name url [wrk args]
 }
 measure ceiling "$TARGET/bench/static"
 measure nginx "$NGINX/static.json"
+measure hot "$TARGET/api/v1/listings/$TOP_KEY"
 ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
   measure detail "$TARGET" -s "$LUA"
 measure search "$TARGET/api/v1/listings?$SEARCH"
+
+# The same endpoints on a second node with the caches off (--no-cache), on the same database: the
+# cost of the uncached path, measured in the same run.
+PG_PORT=""
+if [ -n "${SERVE_DATA_DIR:-}" ] && [ -f "$SERVE_DATA_DIR/pgdata/postmaster.pid" ]; then
+  PG_PORT="$(sed -n 4p "$SERVE_DATA_DIR/pgdata/postmaster.pid")"
+fi
+if [ -n "$PG_PORT" ]; then
+  NOCACHE_PORT="$(free_port)"
+  log "starting a --no-cache node on :$NOCACHE_PORT (same database, port $PG_PORT)"
+  setsid "$BENCH_ROOT/hexproperty" serve --host 127.0.0.1 --port "$NOCACHE_PORT" --no-cache --no-seed \
+    --db-url "postgresql://postgres@127.0.0.1:$PG_PORT/hexproperty" --data-dir "$BENCH_TMP/nocache/pg" \
+    >"$BENCH_TMP/serve-nocache.log" 2>&1 &
+  BENCH_PIDS+=("$!")
+  NOCACHE="http://127.0.0.1:$NOCACHE_PORT"
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$NOCACHE/health/ready" 2>/dev/null && break; sleep 1; done
+  ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
+    measure detail_nocache "$NOCACHE" -s "$LUA"
+  measure search_nocache "$NOCACHE/api/v1/listings?$SEARCH"
+fi
 
 row() { printf '| %-60s | %10s | %8s | %8s | %6s |\n' "$@"; }
 TABLE="$(
@@ -114,16 +135,27 @@ TABLE="$(
   row "---" "---:" "---:" "---:" "---:"
   row "ceiling: GET /bench/static (${STATIC_BYTES} B)" "${RPS[ceiling]}" "${P50[ceiling]}" "${P99[ceiling]}" "${ERR[ceiling]}"
   row "nginx: same bytes from a file" "${RPS[nginx]}" "${P50[nginx]}" "${P99[nginx]}" "${ERR[nginx]}"
+  row "detail, one hot key (no wrk script, as the ceiling)" "${RPS[hot]}" "${P50[hot]}" "${P99[hot]}" "${ERR[hot]}"
   row "detail: GET /api/v1/listings/{key}, Zipf" "${RPS[detail]}" "${P50[detail]}" "${P99[detail]}" "${ERR[detail]}"
   row "search: GET /api/v1/listings?$SEARCH" "${RPS[search]}" "${P50[search]}" "${P99[search]}" "${ERR[search]}"
+  if [ -n "${RPS[detail_nocache]:-}" ]; then
+    row "detail, Zipf, cache off (--no-cache node)" "${RPS[detail_nocache]}" "${P50[detail_nocache]}" "${P99[detail_nocache]}" "${ERR[detail_nocache]}"
+    row "search, cache off (--no-cache node)" "${RPS[search_nocache]}" "${P50[search_nocache]}" "${P99[search_nocache]}" "${ERR[search_nocache]}"
+  fi
 )"
 RATIOS="$(
   echo "| ratio (req/s) | value |"
   echo "| --- | ---: |"
   echo "| ceiling / nginx | $(ratio "${RPS[ceiling]}" "${RPS[nginx]}") |"
-  echo "| detail / ceiling | $(ratio "${RPS[detail]}" "${RPS[ceiling]}") |"
+  echo "| hot-key detail / ceiling (identical wrk settings) | $(ratio "${RPS[hot]}" "${RPS[ceiling]}") |"
+  echo "| hot-key detail / nginx | $(ratio "${RPS[hot]}" "${RPS[nginx]}") |"
+  echo "| detail (Zipf, wrk Lua script) / ceiling | $(ratio "${RPS[detail]}" "${RPS[ceiling]}") |"
   echo "| detail / nginx | $(ratio "${RPS[detail]}" "${RPS[nginx]}") |"
   echo "| search / ceiling | $(ratio "${RPS[search]}" "${RPS[ceiling]}") |"
+  if [ -n "${RPS[detail_nocache]:-}" ]; then
+    echo "| detail cache on / cache off | $(ratio "${RPS[detail]}" "${RPS[detail_nocache]}") |"
+    echo "| search cache on / cache off | $(ratio "${RPS[search]}" "${RPS[search_nocache]}") |"
+  fi
 )"
 echo
 echo "$TABLE"
@@ -156,7 +188,7 @@ HEAD
     echo
     echo "Command: \`$COMMAND\` (git $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown));"
     echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up per target; $n Zipf keys."
-    echo "The API has no cache yet: every detail and search request reads PostgreSQL."
+    echo "Cache on (L1) for the main node; the --no-cache node reads PostgreSQL on every request."
     echo
     echo "$FACTS"
     echo
