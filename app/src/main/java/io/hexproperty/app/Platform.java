@@ -10,6 +10,7 @@ import io.hexproperty.database.seed.SeedProgress;
 import io.hexproperty.database.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.domain.port.out.ListingStore;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
 import io.hexproperty.domain.ListingChange;
@@ -58,6 +59,7 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private Replication replication;
     private int port;
     private volatile boolean closed;
 
@@ -101,7 +103,10 @@ final class Platform implements AutoCloseable {
         pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
         Readiness readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
-        PgListingStore listings = new PgListingStore(pool, clock);
+        // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
+        replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console);
+        ListingStore listings = replication == null ? new PgListingStore(pool, clock) : replication.listings();
+        // --- end connections ---
         AgentStore agents = new PgAgentStore(pool);
         ListingService service = new ListingService(listings, new PgInquiryStore(pool));
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
@@ -161,6 +166,11 @@ final class Platform implements AutoCloseable {
         return database;
     }
 
+    /** The read/write split, or null without replicas. */
+    Replication replication() {
+        return replication;
+    }
+
     private void bindHttp() throws Exception {
         long drain = config.drainTimeout().toMillis();
         try {
@@ -206,6 +216,9 @@ final class Platform implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("pool did not close cleanly: {}", Errors.oneLine(e));
                 }
+            }
+            if (replication != null) {
+                replication.close();
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);

@@ -22,9 +22,19 @@ record ServeConfig(
         Duration drainTimeout,
         Path demoTokenFile,
         boolean cache,
-        String adminToken) {
+        String adminToken,
+        Replication.Config replication) {
+
+    /** Without read replicas. */
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings, long seed,
+                boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout, Path demoTokenFile,
+                boolean cache, String adminToken) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, Replication.Config.none());
+    }
 
     ServeConfig {
+        java.util.Objects.requireNonNull(replication, "replication");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
