@@ -65,9 +65,9 @@ final class HealthChecker {
         }
     }
 
-    /** Marks {@code node} down now (a failed or timed-out read): no wait for the next poll. */
-    void eject(Node node, String reason) {
-        if (node.markDown(reason, ticker.getAsLong())) {
+    /** Marks {@code node} down now (also for a failed or timed-out read): no wait for the next poll. */
+    void eject(Node node, String reason, boolean hard) {
+        if (node.markDown(reason, ticker.getAsLong(), hard)) {
             ejections(node).increment();
             LOG.warn("{} ({}) marked down: {}", node.name(), node.address(), reason);
         }
@@ -103,7 +103,7 @@ final class HealthChecker {
         long timeoutTimer = vertx.setTimer(timeoutMs, id -> {
             Long current = inFlight.get(node);
             if (current != null && current == started) {
-                eject(node, "health check timed out after " + timeoutMs + " ms");
+                eject(node, "health check timed out after " + timeoutMs + " ms", false);
             }
         });
         PgConnection.connect(vertx, options)
@@ -115,7 +115,7 @@ final class HealthChecker {
                     }
                     // A late answer still proves the node alive: it was ejected at the timeout and comes back now.
                     if (result.failed()) {
-                        eject(node, "health check failed: " + oneLine(result.cause()));
+                        eject(node, "health check failed: " + oneLine(result.cause()), true);
                     } else {
                         record(node, result.result().iterator().next());
                     }
@@ -131,7 +131,7 @@ final class HealthChecker {
             set.adopt(node, "found out of recovery by the health checker");
         }
         if (node.role() == Node.Role.PRIMARY && recovery) {
-            eject(node, "the primary is in recovery (a standby): writes would fail");
+            eject(node, "the primary is in recovery (a standby): writes would fail", true);
             return;
         }
         Duration lag = Duration.ZERO;

@@ -23,6 +23,7 @@ public final class Node {
     private volatile boolean up = true;
     private volatile String downReason = "";
     private volatile long downSince;
+    private volatile boolean hardDown;
     private volatile long position;
     private volatile Duration lag = Duration.ZERO;
     private volatile boolean polled;
@@ -108,15 +109,27 @@ public final class Node {
         this.role = role;
     }
 
-    /** Returns true when this call changed the node from up to down. */
-    synchronized boolean markDown(String reason, long now) {
+    /**
+     * Returns true when this call changed the node from up to down. {@code hard}: the node refused
+     * or dropped a connection (it is gone); otherwise it was only too slow to answer, which a
+     * saturated but healthy server also is.
+     */
+    synchronized boolean markDown(String reason, long now, boolean hard) {
         boolean changed = up;
         if (changed) {
             downSince = now;
+            hardDown = hard;
+        } else {
+            hardDown |= hard;
         }
         up = false;
         downReason = reason;
         return changed;
+    }
+
+    /** Down because a connection was refused or dropped, not only because an answer was late. */
+    public boolean hardDown() {
+        return !up && hardDown;
     }
 
     /** Returns true when this call changed the node from down to up. */

@@ -28,9 +28,11 @@ import java.util.function.Function;
  * primary is down a read whose token no replica has reached yet is served by a replica anyway
  * (there is nowhere fresher to go), which is the one case where read-your-writes is not kept.
  *
- * <p>Writes: only to the primary, never retried (not idempotent). While the health checker holds
- * the primary down they fail at once with a {@link StoreUnavailableException} (HTTP 503 with
- * Retry-After) rather than waiting for a connect timeout each.
+ * <p>Writes: only to the primary, never retried (not idempotent). Once the primary is known gone
+ * (a refused or dropped connection) or has missed its health deadline for three health timeouts,
+ * they fail at once with a {@link StoreUnavailableException} (HTTP 503 with Retry-After) rather
+ * than each waiting for a connect or acquire timeout. A primary that is only slow (one late poll
+ * under load) keeps taking them.
  */
 public final class Router {
     private static final String WAL_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
@@ -67,7 +69,7 @@ public final class Router {
                 return CompletableFuture.failedFuture(cause);
             }
             if (!(cause instanceof ReadTimeout) && nodeFailure(cause)) {
-                set.health().eject(first, "read failed: " + HealthChecker.oneLine(cause));
+                set.health().eject(first, "read failed: " + HealthChecker.oneLine(cause), true);
             }
             Node second = choose(token, first);
             if (second == null) {
@@ -84,7 +86,7 @@ public final class Router {
     /** Runs a write (or a transaction) on the primary. */
     public <T> CompletionStage<T> write(Function<Pool, CompletionStage<T>> operation) {
         Node primary = set.primary();
-        if (!primary.up()) {
+        if (refusesWrites(primary)) {
             writesRefused.increment();
             long downMs = TimeUnit.NANOSECONDS.toMillis(set.now() - primary.downSince());
             return CompletableFuture.failedFuture(new StoreUnavailableException("primary " + primary.name() + " ("
@@ -94,7 +96,7 @@ public final class Router {
         return primary.run(() -> operation.apply(primary.pool())).whenComplete((value, error) -> {
             Throwable cause = error == null ? null : unwrap(error);
             if (cause != null && nodeFailure(cause)) {
-                set.health().eject(primary, "write failed: " + HealthChecker.oneLine(cause));
+                set.health().eject(primary, "write failed: " + HealthChecker.oneLine(cause), true);
             }
         });
     }
@@ -132,7 +134,25 @@ public final class Router {
         }
         // Primary down: a replica that is behind the token still beats an error (see class comment).
         // A lag-aware strategy may refuse every live replica; with the primary gone any live one will do.
-        return strategy.choose(live).orElse(live.isEmpty() ? null : live.get(0));
+        Optional<Node> any = strategy.choose(live).or(() -> live.stream().findFirst());
+        if (any.isPresent()) {
+            return any.get();
+        }
+        // Nothing is up: try the primary all the same. "Down" may only mean slow (a saturated server
+        // misses its health deadline), and a real failure costs one refused connect or read timeout.
+        return primary != except ? primary : null;
+    }
+
+    /**
+     * Writes fail fast once the primary is known gone (refused or dropped connections), or has
+     * missed its health deadline for three health timeouts in a row (hung). A single late poll of a
+     * saturated primary does not refuse writes.
+     */
+    private boolean refusesWrites(Node primary) {
+        if (primary.up()) {
+            return false;
+        }
+        return primary.hardDown() || set.now() - primary.downSince() >= 3 * set.settings().healthTimeout().toNanos();
     }
 
     private <T> CompletionStage<T> attempt(Node node, Function<Pool, CompletionStage<T>> operation) {
@@ -140,7 +160,7 @@ public final class Router {
         long timeoutMs = set.settings().readTimeout().toMillis();
         long timer = set.vertx().setTimer(timeoutMs, id -> {
             if (result.completeExceptionally(new ReadTimeout(node, timeoutMs))) {
-                set.health().eject(node, "read not answered within " + timeoutMs + " ms");
+                set.health().eject(node, "read not answered within " + timeoutMs + " ms", false);
             }
         });
         node.run(() -> operation.apply(node.pool())).whenComplete((value, error) -> {
