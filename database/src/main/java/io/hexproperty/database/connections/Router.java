@@ -167,8 +167,12 @@ public final class Router {
             set.vertx().cancelTimer(timer);
             if (error != null) {
                 result.completeExceptionally(unwrap(error));
-            } else if (result.complete(value)) {
-                served(node).increment();
+            } else {
+                // Counted before completing, so that a caller that has its answer also sees it counted.
+                if (!result.isDone()) {
+                    served(node).increment();
+                }
+                result.complete(value);
             }
         });
         return result;
