@@ -37,8 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * One primary and two streaming replicas with 500 ms of injected apply delay, taken through a
- * failure story in order: read-your-writes under lag, a replica hung (SIGSTOP) and resumed, a
- * replica killed, the primary killed, a replica promoted.
+ * failure story in order: read-your-writes under lag, a replica's postmaster hung (SIGSTOP) and
+ * resumed, the whole replica hung and resumed, a replica killed, the primary killed, a replica
+ * promoted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -120,6 +121,21 @@ class ReplicationFailoverTest {
 
     @Test
     @Order(2)
+    void aReplicaWhosePostmasterAloneHangsIsEjected() {
+        // Its backends still answer on pooled connections; only a new connection notices.
+        Node hung = node("replica-1");
+        long postmaster = replicas.replicas().get(0).postgresPid();
+        signalTree(postmaster, "STOP", false);
+        try {
+            readContinuouslyUntil(() -> !hung.up());
+        } finally {
+            signalTree(postmaster, "CONT", false);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(hung::up);
+    }
+
+    @Test
+    @Order(3)
     void aHungReplicaIsEjectedAndReadsContinueWithoutErrors() {
         Node hung = node("replica-1");
         signalTree(replicas.replicas().get(0).postgresPid(), "STOP");
@@ -134,7 +150,7 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledReplicaIsEjectedAndReadsContinueWithoutErrors() {
         Node killed = node("replica-2");
         signalTree(replicas.replicas().get(1).postgresPid(), "KILL");
@@ -145,7 +161,7 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withThePrimaryLostWritesFailFastAndReadsContinue() {
         Node lost = set.primary();
         signalTree(primary.postgresPid(), "KILL");
@@ -162,7 +178,7 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPromotedReplicaTakesTheWritesWithoutARestart() {
         Node replica = node("replica-1");
         Node promoted = join(set.promote(replica));
@@ -198,9 +214,15 @@ class ReplicationFailoverTest {
 
     /** The postmaster and its children (backends, walreceiver, startup): the whole server hangs or dies. */
     static void signalTree(long pid, String signal) {
+        signalTree(pid, signal, true);
+    }
+
+    static void signalTree(long pid, String signal, boolean children) {
         List<Long> pids = new ArrayList<>();
         pids.add(pid);
-        ProcessHandle.of(pid).ifPresent(p -> p.children().forEach(c -> pids.add(c.pid())));
+        if (children) {
+            ProcessHandle.of(pid).ifPresent(p -> p.children().forEach(c -> pids.add(c.pid())));
+        }
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
         pids.forEach(p -> command.add(Long.toString(p)));
         try {
