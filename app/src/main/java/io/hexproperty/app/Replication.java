@@ -87,7 +87,9 @@ final class Replication implements AutoCloseable {
                 throw new StartupException("--db-replica-url is not usable: " + e.getMessage());
             }
         }
-        ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(poolSize), replicas,
+        // The primary already has serve's own pool (change feed, agents, inquiries); listing writes
+        // get half as many again, which keeps both within the embedded server's max_connections.
+        ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(Math.max(2, poolSize / 2)), replicas,
                 ReplicaSet.Settings.defaults(), registry);
         Router router = new Router(set, ReadStrategy.lagAware(config.maxLag()), registry);
         return new Replication(embedded, set, new RoutedListingStore(router, clock));

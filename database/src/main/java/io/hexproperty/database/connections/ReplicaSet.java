@@ -67,6 +67,8 @@ public final class ReplicaSet implements AutoCloseable {
     private final LongSupplier ticker;
     private final HealthChecker health;
     private volatile Node primary;
+    /** Recomputed when roles change, not per read. */
+    private volatile List<Node> replicas;
 
     private ReplicaSet(Vertx vertx, Settings settings, List<Node> nodes, LongSupplier ticker, MeterRegistry registry) {
         this.vertx = vertx;
@@ -74,6 +76,7 @@ public final class ReplicaSet implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         this.ticker = ticker;
         this.primary = nodes.get(0);
+        this.replicas = this.nodes.stream().filter(n -> n.role() == Node.Role.REPLICA).toList();
         this.health = new HealthChecker(vertx, this, settings, ticker, registry);
     }
 
@@ -103,8 +106,9 @@ public final class ReplicaSet implements AutoCloseable {
                              LongSupplier ticker) {
         Node node = new Node(name, config, PgPools.create(vertx, config), role);
         Tags tags = Tags.of("node", name);
-        Timer waits = Timer.builder("db.pool.wait").description("Wait for a pooled connection").tags(tags)
-                .publishPercentileHistogram().register(registry);
+        // No percentile histogram: this is recorded on every operation, and count, total and max
+        // show whether a pool waits at all; request latency histograms live at the HTTP layer.
+        Timer waits = Timer.builder("db.pool.wait").description("Wait for a pooled connection").tags(tags).register(registry);
         node.gate(new NodeGate(name, config.poolSize(), config.maxWaitQueue(), config.acquireTimeout(), vertx,
                 () -> node.pool().size(), waits, ticker));
         Gauge.builder("db.pool.active", node, Node::active).description("Connections leased by an operation").tags(tags).register(registry);
@@ -124,7 +128,7 @@ public final class ReplicaSet implements AutoCloseable {
 
     /** The nodes that serve reads now (up or down), in configuration order. */
     public List<Node> replicas() {
-        return nodes.stream().filter(n -> n.role() == Node.Role.REPLICA).toList();
+        return replicas;
     }
 
     /** Every node, primary first as configured, whatever its role now. */
@@ -171,6 +175,7 @@ public final class ReplicaSet implements AutoCloseable {
         }
         replica.role(Node.Role.PRIMARY);
         primary = replica;
+        replicas = List.of();
         LOG.warn("{} ({}) is the primary now ({}); writes go to it. Retired: {} and the replicas still following it,"
                 + " until they are rebuilt", replica.name(), replica.address(), why, former.name());
     }

@@ -53,6 +53,11 @@ public final class ReplicaBenchmark {
     private static final String AGENT = "bench-agent";
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("pool-sizes")) {
+            poolSizes(args.length > 1 ? Integer.parseInt(args[1]) : 20_000, args.length > 2 ? Integer.parseInt(args[2]) : 5,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 64);
+            return;
+        }
         int listings = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
@@ -72,7 +77,7 @@ public final class ReplicaBenchmark {
                 Pool direct = PgPools.create(vertx, primary.config().withPoolSize(8));
                 // JIT warm-up on the same code paths, not printed: the first configuration would otherwise pay for it.
                 run(null, new PgListingStore(direct, Clock.systemUTC()), keys, seconds, concurrency, null, null);
-                run("direct (no router)", new PgListingStore(direct, Clock.systemUTC()), keys, seconds, concurrency, null, null);
+                System.out.println(run("direct (no router)", new PgListingStore(direct, Clock.systemUTC()), keys, seconds, concurrency, null, null));
                 direct.close().await(5, TimeUnit.SECONDS);
                 for (int n = 0; n <= 2; n++) {
                     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -81,8 +86,8 @@ public final class ReplicaBenchmark {
                             ReplicaSet.Settings.defaults(), registry)) {
                         awaitUntil(() -> set.nodes().stream().allMatch(Node::polled), Duration.ofSeconds(20));
                         Router router = new Router(set, ReadStrategy.lagAware(Duration.ofSeconds(1)), registry);
-                        run(n + " replica(s)", new RoutedListingStore(router, Clock.systemUTC()), keys, seconds, concurrency,
-                                registry, set);
+                        System.out.println(run(n + " replica(s)", new RoutedListingStore(router, Clock.systemUTC()), keys,
+                                seconds, concurrency, registry, set));
                     }
                 }
                 failover(vertx, primary, replicas, keys);
@@ -92,8 +97,48 @@ public final class ReplicaBenchmark {
         }
     }
 
-    private static void run(String name, ListingStore store, List<ListingKey> keys, int seconds, int concurrency,
-                            SimpleMeterRegistry registry, ReplicaSet set) throws InterruptedException {
+    /** Throughput and latency of one primary against its pool size, routed (gate in front), same workload. */
+    private static void poolSizes(int listings, int seconds, int concurrency) throws Exception {
+        Path dir = Files.createTempDirectory("hexproperty-pool-bench");
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedDatabase primary = EmbeddedDatabase.start(dir, 0)) {
+            Migrations.apply(primary.jdbcUrl(), primary.user(), primary.password());
+            new Seeder(primary.jdbcUrl(), primary.user(), primary.password()).seed(listings, 42, SeedProgress.none());
+            List<ListingKey> keys = keys(primary);
+            try (Statement s = DriverManager.getConnection(primary.jdbcUrl(), primary.user(), "").createStatement()) {
+                s.execute("UPDATE listings SET list_agent_key = '" + AGENT + "'");
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.out.printf(Locale.ROOT, "%d listings, %d s per run, %d in flight, 90%% Zipf point reads / 10%% updates, %d cores%n",
+                    keys.size(), seconds, concurrency, cores);
+            System.out.println("pool size              ops/s    reads/s   p50 ms   p99 ms   pool wait: mean ms  max ms");
+            int[] sizes = {1, 2, cores, 2 * cores + 1, 4 * cores, 16, 32};
+            boolean warm = false;
+            for (int size : java.util.stream.IntStream.of(sizes).distinct().sorted().toArray()) {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                try (ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(size).withMaxWaitQueue(1024), List.of(),
+                        ReplicaSet.Settings.defaults(), registry)) {
+                    RoutedListingStore store = new RoutedListingStore(new Router(set, ReadStrategy.roundRobin(), registry),
+                            Clock.systemUTC());
+                    if (!warm) {
+                        run(null, store, keys, seconds, concurrency, null, null);
+                        warm = true;
+                    }
+                    String line = run(String.format(Locale.ROOT, "%-4d%s", size, size == 2 * cores + 1 ? " (2 x cores + 1)" : ""),
+                            store, keys, seconds, concurrency, null, null);
+                    io.micrometer.core.instrument.Timer wait = registry.get("db.pool.wait").timer();
+                    System.out.printf(Locale.ROOT, "%s %10.2f %7.2f%n", line, wait.mean(TimeUnit.MILLISECONDS),
+                            wait.max(TimeUnit.MILLISECONDS));
+                }
+            }
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The result line (null for an unnamed warm-up run). */
+    private static String run(String name, ListingStore store, List<ListingKey> keys, int seconds, int concurrency,
+                              SimpleMeterRegistry registry, ReplicaSet set) throws InterruptedException {
         Zipf zipf = new Zipf(keys.size(), 0.99);
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds / 5));
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
@@ -115,9 +160,9 @@ public final class ReplicaBenchmark {
         String share = registry == null ? "-" : String.format(Locale.ROOT, "%.0f%%",
                 100 * (replicaReads(registry, set) - replicaReadsBefore) / Math.max(1, allReads(registry) - allReadsBefore));
         if (name == null) {
-            return;
+            return null;
         }
-        System.out.printf(Locale.ROOT, "%-20s %8.0f %10.0f %8.2f %8.2f   %s%s%n", name, ops.get() / (double) seconds,
+        return String.format(Locale.ROOT, "%-20s %8.0f %10.0f %8.2f %8.2f   %s%s", name, ops.get() / (double) seconds,
                 reads.get() / (double) seconds, pct(all, 0.50), pct(all, 0.99), share,
                 errors.get() > 0 ? "  (" + errors.get() + " errors)" : "");
     }
