@@ -83,6 +83,7 @@ public final class EmbeddedReplicas implements AutoCloseable {
      * @throws DatabaseStartException naming the replica that failed and why
      */
     public static EmbeddedReplicas start(EmbeddedDatabase primary, Settings settings) {
+        retireUnused(primary, settings.count());
         List<EmbeddedDatabase> started = new ArrayList<>();
         try {
             for (int i = 1; i <= settings.count(); i++) {
@@ -169,6 +170,50 @@ public final class EmbeddedReplicas implements AutoCloseable {
         user.own(pgdata);
         LOG.info("replica {} created from a base backup of the primary in {} ms", index,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Slots of replicas beyond {@code count} (an earlier run had more) would make the primary keep
+     * WAL for them forever, so they are dropped, and those replicas' copies, now unable to catch
+     * up, are deleted: they are clones, rebuilt on demand. A promoted one is left alone.
+     */
+    private static void retireUnused(EmbeddedDatabase primary, int count) {
+        try (Connection c = connect(primary);
+             PreparedStatement find = c.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE NOT active"
+                     + " AND slot_name LIKE 'hexproperty\\_replica\\_%'");
+             ResultSet rs = find.executeQuery()) {
+            List<String> unused = new ArrayList<>();
+            while (rs.next()) {
+                String slot = rs.getString(1);
+                int index = Integer.parseInt(slot.substring(slot.lastIndexOf('_') + 1));
+                if (index > count) {
+                    unused.add(slot);
+                }
+            }
+            for (String slot : unused) {
+                try (PreparedStatement drop = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                    drop.setString(1, slot);
+                    drop.execute();
+                }
+                int index = Integer.parseInt(slot.substring(slot.lastIndexOf('_') + 1));
+                Path pgdata = directory(primary.dataDirectory(), index).resolve("pgdata");
+                if (Files.exists(pgdata.resolve("standby.signal"))) {
+                    deleteTree(pgdata);
+                }
+                LOG.info("replica {} is no longer configured: dropped its slot {} and its copy", index, slot);
+            }
+        } catch (SQLException | IOException | NumberFormatException e) {
+            throw new DatabaseStartException("cannot drop the replication slots of replicas no longer configured: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A slot left by an earlier replica in this place points at WAL the new copy does not need. */

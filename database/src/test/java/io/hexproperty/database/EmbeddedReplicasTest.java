@@ -39,6 +39,9 @@ class EmbeddedReplicasTest {
             EmbeddedDatabase replica = replicas.replicas().get(0);
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "2".equals(queryOne(replica, "SELECT count(*) FROM streamed")));
             assertThat(Files.getLastModifiedTime(marker).toMillis()).as("reused, not rebuilt").isEqualTo(created);
+            assertThat(queryOne(primary, "SELECT string_agg(slot_name, ',') FROM pg_replication_slots"))
+                    .as("the slot of replica 2, no longer configured, holds no WAL").isEqualTo("hexproperty_replica_1");
+            assertThat(dir.resolve("replica-2/pgdata")).doesNotExist();
         }
     }
 
