@@ -38,20 +38,23 @@ public final class ReplicaSet implements AutoCloseable {
      * @param healthInterval how often every node is polled (default 200 ms)
      * @param healthTimeout a poll (fresh connection plus one query) slower than this marks the node down (default 300 ms)
      * @param readTimeout a read not answered within this is retried once elsewhere and its node marked down (default 1 s)
+     * @param writeTimeout a write not answered within this fails with its outcome unknown (default 5 s); never retried
      */
-    public record Settings(Duration healthInterval, Duration healthTimeout, Duration readTimeout) {
+    public record Settings(Duration healthInterval, Duration healthTimeout, Duration readTimeout, Duration writeTimeout) {
         public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofMillis(200);
         public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMillis(300);
         public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(1);
+        public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
 
         public Settings {
             positive("health interval", healthInterval);
             positive("health timeout", healthTimeout);
             positive("read timeout", readTimeout);
+            positive("write timeout", writeTimeout);
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_TIMEOUT, DEFAULT_READ_TIMEOUT);
+            return new Settings(DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
         }
 
         private static void positive(String what, Duration d) {

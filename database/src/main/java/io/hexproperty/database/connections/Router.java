@@ -93,12 +93,28 @@ public final class Router {
                     + primary.address() + ") is down for " + downMs + " ms (" + primary.downReason()
                     + "); writes are refused until it is back or a replica is promoted", null));
         }
-        return primary.run(() -> operation.apply(primary.pool())).whenComplete((value, error) -> {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        long timeoutMs = set.settings().writeTimeout().toMillis();
+        long timer = set.vertx().setTimer(timeoutMs, id -> {
+            if (result.completeExceptionally(new StoreUnavailableException("write on " + primary.name() + " ("
+                    + primary.address() + ") not answered within " + timeoutMs + " ms; its outcome is unknown (it may"
+                    + " have committed)", null))) {
+                set.health().eject(primary, "write not answered within " + timeoutMs + " ms", false);
+            }
+        });
+        primary.run(() -> operation.apply(primary.pool())).whenComplete((value, error) -> {
+            set.vertx().cancelTimer(timer);
             Throwable cause = error == null ? null : unwrap(error);
             if (cause != null && nodeFailure(cause)) {
                 set.health().eject(primary, "write failed: " + HealthChecker.oneLine(cause), true);
             }
+            if (cause != null) {
+                result.completeExceptionally(cause);
+            } else {
+                result.complete(value);
+            }
         });
+        return result;
     }
 
     /**

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * One primary and two streaming replicas with 500 ms of injected apply delay, taken through a
  * failure story in order: read-your-writes under lag, a replica's postmaster hung (SIGSTOP) and
- * resumed, the whole replica hung and resumed, a replica killed, the primary killed, a replica
- * promoted.
+ * resumed, the whole replica hung and resumed, a replica killed, the primary hung and resumed,
+ * the primary killed, a replica promoted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -162,6 +162,27 @@ class ReplicationFailoverTest {
 
     @Test
     @Order(5)
+    void aHungPrimaryRefusesWritesOnceItHasMissedThreeDeadlinesAndTakesThemAgainWhenResumed() {
+        Node hung = set.primary();
+        signalTree(primary.postgresPid(), "STOP");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !hung.up());
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                    assertThatThrownBy(() -> join(store.create(ListingDrafts.draft().listingId("HUNG").build(), AGENT)))
+                            .isInstanceOf(StoreUnavailableException.class)
+                            .hasMessageContaining("is down for").hasMessageContaining("timed out"));
+            for (ListingKey key : keys) {
+                assertThat(join(store.find(key))).isPresent();
+            }
+        } finally {
+            signalTree(primary.postgresPid(), "CONT");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(hung::up);
+        assertThat(join(store.create(ListingDrafts.draft().listingId("RESUMED").build(), AGENT)).version()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
     void withThePrimaryLostWritesFailFastAndReadsContinue() {
         Node lost = set.primary();
         signalTree(primary.postgresPid(), "KILL");
@@ -178,7 +199,7 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aPromotedReplicaTakesTheWritesWithoutARestart() {
         Node replica = node("replica-1");
         Node promoted = join(set.promote(replica));
