@@ -22,6 +22,7 @@ import io.hexproperty.caching.layers.disk.DiskTierConfig;
 import io.hexproperty.caching.layers.disk.WarmStart;
 import io.hexproperty.caching.layers.disk.WarmStartConfig;
 import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.port.out.ListingStore;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.database.PgChangeFeed;
 import io.hexproperty.database.sharding.ShardedChangeFeed;
@@ -77,6 +78,7 @@ final class Platform implements AutoCloseable {
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private ShardSet shardSet;
     private ShardedChangeFeed shardFeeds;
+    private Replication replication;
     private int port;
     private volatile boolean closed;
 
@@ -130,7 +132,10 @@ final class Platform implements AutoCloseable {
 
             pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
-            PgListingStore listings = new PgListingStore(pool, clock);
+            // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
+            replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console);
+            ListingStore listings = replication == null ? new PgListingStore(pool, clock) : replication.listings();
+            // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
         // ---- sharding: end ----
@@ -322,6 +327,11 @@ final class Platform implements AutoCloseable {
         return database;
     }
 
+    /** The read/write split, or null without replicas. */
+    Replication replication() {
+        return replication;
+    }
+
     private void bindHttp() throws Exception {
         long drain = config.drainTimeout().toMillis();
         try {
@@ -388,6 +398,9 @@ final class Platform implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("pool did not close cleanly: {}", Errors.oneLine(e));
                 }
+            }
+            if (replication != null) {
+                replication.close();
             }
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);

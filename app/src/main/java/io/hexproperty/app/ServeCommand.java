@@ -18,6 +18,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db = new DatabaseOptions();
 
+    @Mixin
+    ReplicaOptions replicas = new ReplicaOptions();
+
     @Option(names = "--port", defaultValue = "${env:HEXPROPERTY_PORT:-8080}",
             description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one). Env: HEXPROPERTY_PORT.")
     int port;
@@ -77,7 +80,8 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards);
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
+                replicas.config());
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -24,7 +24,8 @@ record ServeConfig(
         boolean cache,
         String adminToken,
         CacheOptions cacheOptions,
-        int shards) {
+        int shards,
+        Replication.Config replication) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -51,17 +52,22 @@ record ServeConfig(
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1);
+                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none());
     }
 
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication);
+    }
+
+    ServeConfig withReplication(Replication.Config value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value);
     }
 
     /** Where node-local cache files live: next to the data directory ({@code var/cache}). */
@@ -78,6 +84,7 @@ record ServeConfig(
 
     ServeConfig {
         cacheOptions = cacheOptions == null ? CacheOptions.defaults() : cacheOptions;
+        replication = replication == null ? Replication.Config.none() : replication;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
@@ -89,6 +96,9 @@ record ServeConfig(
         }
         if (poolSize < 1 || poolSize > 1000) {
             throw new IllegalArgumentException("--pool-size must be between 1 and 1000, got " + poolSize);
+        }
+        if (shards > 1 && (replication.replicas() > 0 || !replication.urls().isEmpty())) {
+            throw new IllegalArgumentException("--shards and --replicas cannot be combined yet: use one or the other");
         }
         if (shards < 1 || shards > 16) {
             throw new IllegalArgumentException("--shards must be between 1 and 16, got " + shards);

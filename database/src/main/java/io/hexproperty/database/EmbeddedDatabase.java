@@ -83,6 +83,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @throws DatabaseStartException with a one-line reason and fix
      */
     public static EmbeddedDatabase start(Path dataDir, int port) {
+        return launch(dataDir, port, ClusterDirectory::initIfNeeded, Map.of(), true);
+    }
+
+    /** How a cluster directory gets its data before the server starts (initdb, or a base backup for a replica). */
+    @FunctionalInterface
+    interface Provisioner {
+        void provision(ClusterDirectory directory, PostgresBinaries binaries, ServiceUser user) throws IOException;
+    }
+
+    /**
+     * The start sequence shared by primaries and {@link EmbeddedReplicas}: lock the directory,
+     * provision it, launch the postmaster with {@link #SETTINGS} plus {@code extraSettings}, wait for
+     * connections and, when {@code prepare}, create the application database (not on a standby).
+     */
+    static EmbeddedDatabase launch(Path dataDir, int port, Provisioner provisioner, Map<String, String> extraSettings,
+                                   boolean prepare) {
         if (port < 0 || port > 65535) {
             throw new DatabaseStartException("database port must be between 0 and 65535 (0 picks a free port), not " + port);
         }
@@ -98,14 +114,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             PostgresBinaries binaries = PostgresBinaries.unpacked();
-            directory.initIfNeeded(binaries, user);
+            provisioner.provision(directory, binaries, user);
             directory.recoverStalePostmaster();
             int actualPort = port == 0 ? freePort() : port;
-            Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, SETTINGS, directory.log());
+            Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+            settings.putAll(extraSettings);
+            Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, settings, directory.log());
             EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster);
             try {
                 db.awaitReady();
-                db.prepareDatabase(binaries.hasPgStatStatements());
+                if (prepare) {
+                    db.prepareDatabase(binaries.hasPgStatStatements());
+                }
             } catch (RuntimeException e) {
                 db.close();
                 throw e;

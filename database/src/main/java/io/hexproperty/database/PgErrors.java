@@ -35,8 +35,9 @@ final class PgErrors {
         Throwable e = unwrap(error);
         String open = pool.size() + " connections open";
         if (e instanceof ConnectionPoolTooBusyException) {
-            return "PostgreSQL pool wait-queue full (" + e.getMessage() + "), " + open
-                    + "; raise the pool size or wait-queue limit, or shed load";
+            // Same lead as the routed pools' NodeGate ("pool exhausted: ..."), so one alert matches both.
+            return "pool exhausted: " + open + ", pool wait-queue full (" + e.getMessage()
+                    + "); raise the pool size or wait-queue limit, or shed load";
         }
         if (e instanceof PgException pg) {
             return "PostgreSQL error " + pg.getSqlState() + ": " + pg.getErrorMessage();
@@ -49,7 +50,7 @@ final class PgErrors {
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (message.contains("Timeout waiting for connection")) {
-            return "timed out waiting for a pooled PostgreSQL connection, " + open
+            return "pool exhausted: " + open + ", timed out waiting for a pooled PostgreSQL connection"
                     + "; the database is slow or the pool is too small";
         }
         return "PostgreSQL unavailable: " + message + " (" + e.getClass().getSimpleName() + "), " + open;

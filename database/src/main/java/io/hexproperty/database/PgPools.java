@@ -21,7 +21,7 @@ public final class PgPools {
     private PgPools() {}
 
     /** How to reach the server of {@code config}, for pools and for dedicated connections (LISTEN). */
-    static PgConnectOptions connectOptions(DatabaseConfig config) {
+    public static PgConnectOptions connectOptions(DatabaseConfig config) {
         return new PgConnectOptions()
                 .setHost(config.host())
                 .setPort(config.port())
