@@ -47,7 +47,11 @@ public final class PgListingStore implements ListingStore {
             + " SELECT seq.last, c.listing_key, c.version, %s, c.city, c.state_or_province, c.h3_r7 FROM c, seq";
     private static final String FIND = "SELECT " + ListingRows.COLUMNS + " FROM listings WHERE listing_key = $1";
     private static final String LOCK = FIND + " FOR UPDATE";
-    private static final String INSERT = "WITH c AS (INSERT INTO listings (" + ListingRows.COLUMNS + ") VALUES ("
+    // The key row (V30: global uniqueness of listing_key across the status partitions) is inserted by
+    // the same statement; a duplicate key fails on listing_keys_pkey with the unique violation the
+    // retry below expects. $1 is the key and $3 the status in ListingRows' column order.
+    private static final String INSERT = "WITH k AS (INSERT INTO listing_keys (listing_key, standard_status) VALUES ($1, $3)),"
+            + " c AS (INSERT INTO listings (" + ListingRows.COLUMNS + ") VALUES ("
             + placeholders(ListingRows.COLUMN_COUNT) + ") RETURNING listing_key, version, city, state_or_province, h3_r7), "
             + OUTBOX.formatted("'UPSERT'");
     private static final String UPDATE = "WITH c AS (UPDATE listings SET standard_status = $2, list_price = $3,"
