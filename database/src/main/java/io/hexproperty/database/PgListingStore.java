@@ -45,8 +45,8 @@ public final class PgListingStore implements ListingStore {
     private static final String OUTBOX = "seq AS (UPDATE change_sequence SET last = last + 1 WHERE id = 1 RETURNING last)"
             + " INSERT INTO listing_changes (seq, listing_key, version, kind, city, state_or_province, h3_r7)"
             + " SELECT seq.last, c.listing_key, c.version, %s, c.city, c.state_or_province, c.h3_r7 FROM c, seq";
-    private static final String FIND = "SELECT " + ListingRows.COLUMNS + " FROM listings WHERE listing_key = $1";
-    private static final String LOCK = FIND + " FOR UPDATE";
+    private static final String FIND = PgListingStoreSql.FIND;
+    private static final String LOCK = PgListingStoreSql.LOCK;
     // The key row (V30: global uniqueness of listing_key across the status partitions) is inserted by
     // the same statement; a duplicate key fails on listing_keys_pkey with the unique violation the
     // retry below expects. $1 is the key and $3 the status in ListingRows' column order.
