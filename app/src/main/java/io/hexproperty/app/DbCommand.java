@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code hexproperty db ...}: database administration (query advice, maintenance, API plans). */
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = "PostgreSQL administration: index and statistics advice, maintenance, API query plans.",
-        subcommands = {AdviseCommand.class, PlansCommand.class})
+        subcommands = {AdviseCommand.class, MaintainCommand.class, PlansCommand.class})
 final class DbCommand implements Runnable {
     @Spec
     CommandSpec spec;
