@@ -65,22 +65,29 @@ public final class PgListingStore implements ListingStore {
 
     private final Pool pool;
     private final Clock clock;
+    private final StatementObserver observer;
 
     public PgListingStore(Pool pool, Clock clock) {
+        this(pool, clock, StatementObserver.NONE);
+    }
+
+    /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
+    public PgListingStore(Pool pool, Clock clock, StatementObserver observer) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     @Override
     public CompletionStage<Optional<Listing>> find(ListingKey key) {
-        return port(pool.preparedQuery(FIND).execute(Tuple.of(key.value()))
-                .map(rows -> first(rows).map(ListingRows::listing)));
+        Tuple params = Tuple.of(key.value());
+        return port(observed(FIND, params).map(rows -> first(rows).map(ListingRows::listing)));
     }
 
     @Override
     public CompletionStage<SearchPage> search(SearchQuery query) {
         SearchSql search = SearchSql.of(query);
-        return port(pool.preparedQuery(search.sql()).execute(search.params()).map(rows -> {
+        return port(observed(search.sql(), search.params()).map(rows -> {
             List<Listing> fetched = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 fetched.add(ListingRows.listing(row));
@@ -156,6 +163,14 @@ public final class PgListingStore implements ListingStore {
             long tombstone = current.get().version() + 1;
             return conn.preparedQuery(DELETE).execute(Tuple.of(key.value(), tombstone)).map(true);
         })));
+    }
+
+    private Future<RowSet<Row>> observed(String sql, Tuple params) {
+        if (observer == StatementObserver.NONE) {
+            return pool.preparedQuery(sql).execute(params);
+        }
+        long start = System.nanoTime();
+        return pool.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
     }
 
     /** Locks the row; fails with NotOwnerException when it belongs to another agent. */
