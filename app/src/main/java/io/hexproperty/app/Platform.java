@@ -1,6 +1,12 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.Migrations;
+import io.hexproperty.database.maintenance.MaintenanceConfig;
+import io.hexproperty.database.maintenance.MaintenanceScheduler;
+import io.hexproperty.database.queries.PartitionKeeper;
+import io.hexproperty.database.queries.PartitionKeeperConfig;
+import io.hexproperty.database.queries.SlowQueryConfig;
+import io.hexproperty.database.queries.SlowQuerySampler;
 import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
@@ -58,6 +64,9 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
+    private PartitionKeeper partitionKeeper;
+    private SlowQuerySampler slowQueries;
+    private MaintenanceScheduler maintenance;
     private int port;
     private volatile boolean closed;
 
@@ -101,7 +110,15 @@ final class Platform implements AutoCloseable {
         pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
         Readiness readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
-        PgListingStore listings = new PgListingStore(pool, clock);
+        // --- issue 5, queries and maintenance: monthly partitions, slow-query capture, maintenance scheduler ---
+        partitionKeeper = PartitionKeeper.create(database.config(), PartitionKeeperConfig.defaults(), clock, metrics.registry());
+        partitionKeeper.start();
+        slowQueries = SlowQuerySampler.create(database.config(), SlowQueryConfig.defaults(), clock, metrics.registry());
+        maintenance = MaintenanceScheduler.create(database.config(), MaintenanceConfig.defaults(),
+                new RecentP99(metrics.registry()), clock, metrics.registry());
+        maintenance.start();
+        // --- end issue 5 block ---
+        PgListingStore listings = new PgListingStore(pool, clock, slowQueries);
         AgentStore agents = new PgAgentStore(pool);
         ListingService service = new ListingService(listings, new PgInquiryStore(pool));
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
@@ -111,7 +128,8 @@ final class Platform implements AutoCloseable {
                 : ResponseCache.disabled(reads.apply(service), clock);
         startChangeFeed(cache, registry);
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
-                registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
+                registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()))
+                .slowQueries(slowQueries::json);
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
@@ -189,6 +207,15 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        for (AutoCloseable background : new AutoCloseable[] {maintenance, partitionKeeper, slowQueries}) {
+            if (background != null) {
+                try {
+                    background.close();
+                } catch (Exception e) {
+                    LOG.warn("database background task did not stop cleanly: {}", Errors.oneLine(e));
+                }
+            }
+        }
         if (feed != null) {
             feed.close();
         }
