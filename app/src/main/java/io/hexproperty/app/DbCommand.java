@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * trouble. The running {@code serve} notices a promotion by itself: its health checker finds the
  * replica out of recovery within one poll (200 ms) and sends writes there.
  */
-@Command(name = "db", mixinStandardHelpOptions = true, description = "Operates the embedded databases of a running serve.",
-        subcommands = {DbCommand.Promote.class, DbCommand.Replicas.class})
+@Command(name = "db", mixinStandardHelpOptions = true, description = "PostgreSQL operations: replica promotion and status, index and statistics advice, maintenance, API query plans.",
+        subcommands = {DbCommand.Promote.class, DbCommand.Replicas.class, AdviseCommand.class, MaintainCommand.class,
+                PlansCommand.class})
 final class DbCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,13 @@
 package io.hexproperty.app;
 
+import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.Migrations;
+import io.hexproperty.database.maintenance.MaintenanceConfig;
+import io.hexproperty.database.maintenance.MaintenanceScheduler;
+import io.hexproperty.database.queries.PartitionKeeper;
+import io.hexproperty.database.queries.PartitionKeeperConfig;
+import io.hexproperty.database.queries.SlowQueryConfig;
+import io.hexproperty.database.queries.SlowQuerySampler;
 import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
@@ -79,6 +86,9 @@ final class Platform implements AutoCloseable {
     private ShardSet shardSet;
     private ShardedChangeFeed shardFeeds;
     private Replication replication;
+    private final List<PartitionKeeper> partitionKeepers = new ArrayList<>();
+    private SlowQuerySampler slowQueries;
+    private MaintenanceScheduler maintenance;
     private int port;
     private volatile boolean closed;
 
@@ -132,13 +142,24 @@ final class Platform implements AutoCloseable {
 
             pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
+            slowQueries = SlowQuerySampler.create(database.config(), SlowQueryConfig.defaults(), clock, metrics.registry());
             // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
             replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console);
-            ListingStore listings = replication == null ? new PgListingStore(pool, clock) : replication.listings();
+            ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries) : replication.listings();
             // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
         // ---- sharding: end ----
+        // --- issue 5, queries and maintenance: monthly partitions (every database), maintenance scheduler ---
+        for (DatabaseConfig db : shardSet != null ? shardSet.configs() : List.of(database.config())) {
+            PartitionKeeper keeper = PartitionKeeper.create(db, PartitionKeeperConfig.defaults(), clock, metrics.registry());
+            partitionKeepers.add(keeper);
+            keeper.start();
+        }
+        maintenance = MaintenanceScheduler.create(database.config(), MaintenanceConfig.defaults(),
+                new RecentP99(metrics.registry()), clock, metrics.registry());
+        maintenance.start();
+        // --- end issue 5 block ---
         AgentStore agents = new PgAgentStore(pool);
         DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
 
@@ -164,6 +185,9 @@ final class Platform implements AutoCloseable {
         // --- end caching ---
         HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
                 registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
+        if (slowQueries != null) {
+            api.slowQueries(slowQueries::json);
+        }
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
         api.onListingViewed(key -> views.increment(key));
@@ -360,6 +384,18 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
+        List<AutoCloseable> background = new ArrayList<>(partitionKeepers);
+        background.add(maintenance);
+        background.add(slowQueries);
+        for (AutoCloseable task : background) {
+            if (task != null) {
+                try {
+                    task.close();
+                } catch (Exception e) {
+                    LOG.warn("database background task did not stop cleanly: {}", Errors.oneLine(e));
+                }
+            }
+        }
         if (warm != null) {
             try {
                 warm.close();

@@ -42,7 +42,7 @@ final class SeedCommand implements Callable<Integer> {
                 }
                 try (var c = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
                      var s = c.createStatement()) {
-                    s.execute("TRUNCATE listings, media, inquiries, listing_changes");
+                    s.execute("TRUNCATE listing_keys, listings, media, inquiries, listing_views_daily, listing_changes");
                 }
             }
             SeedReport report = new Seeder(database.jdbcUrl(), database.user(), database.password())

@@ -148,6 +148,11 @@ final class ShardSet implements AutoCloseable {
         return pools.getFirst();
     }
 
+    /** Every shard's database, in shard order. */
+    List<DatabaseConfig> configs() {
+        return configs;
+    }
+
     DatabaseConfig firstConfig() {
         return configs.getFirst();
     }

@@ -45,9 +45,13 @@ public final class PgListingStore implements ListingStore {
     private static final String OUTBOX = "seq AS (UPDATE change_sequence SET last = last + 1 WHERE id = 1 RETURNING last)"
             + " INSERT INTO listing_changes (seq, listing_key, version, kind, city, state_or_province, h3_r7)"
             + " SELECT seq.last, c.listing_key, c.version, %s, c.city, c.state_or_province, c.h3_r7 FROM c, seq";
-    private static final String FIND = "SELECT " + ListingRows.COLUMNS + " FROM listings WHERE listing_key = $1";
-    private static final String LOCK = FIND + " FOR UPDATE";
-    private static final String INSERT = "WITH c AS (INSERT INTO listings (" + ListingRows.COLUMNS + ") VALUES ("
+    private static final String FIND = PgListingStoreSql.FIND;
+    private static final String LOCK = PgListingStoreSql.LOCK;
+    // The key row (V30: global uniqueness of listing_key across the status partitions) is inserted by
+    // the same statement; a duplicate key fails on listing_keys_pkey with the unique violation the
+    // retry below expects. $1 is the key and $3 the status in ListingRows' column order.
+    private static final String INSERT = "WITH k AS (INSERT INTO listing_keys (listing_key, standard_status) VALUES ($1, $3)),"
+            + " c AS (INSERT INTO listings (" + ListingRows.COLUMNS + ") VALUES ("
             + placeholders(ListingRows.COLUMN_COUNT) + ") RETURNING listing_key, version, city, state_or_province, h3_r7), "
             + OUTBOX.formatted("'UPSERT'");
     private static final String UPDATE = "WITH c AS (UPDATE listings SET standard_status = $2, list_price = $3,"
@@ -61,22 +65,29 @@ public final class PgListingStore implements ListingStore {
 
     private final Pool pool;
     private final Clock clock;
+    private final StatementObserver observer;
 
     public PgListingStore(Pool pool, Clock clock) {
+        this(pool, clock, StatementObserver.NONE);
+    }
+
+    /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
+    public PgListingStore(Pool pool, Clock clock, StatementObserver observer) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     @Override
     public CompletionStage<Optional<Listing>> find(ListingKey key) {
-        return port(pool.preparedQuery(FIND).execute(Tuple.of(key.value()))
-                .map(rows -> first(rows).map(ListingRows::listing)));
+        Tuple params = Tuple.of(key.value());
+        return port(observed(FIND, params).map(rows -> first(rows).map(ListingRows::listing)));
     }
 
     @Override
     public CompletionStage<SearchPage> search(SearchQuery query) {
         SearchSql search = SearchSql.of(query);
-        return port(pool.preparedQuery(search.sql()).execute(search.params()).map(rows -> {
+        return port(observed(search.sql(), search.params()).map(rows -> {
             List<Listing> fetched = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 fetched.add(ListingRows.listing(row));
@@ -152,6 +163,14 @@ public final class PgListingStore implements ListingStore {
             long tombstone = current.get().version() + 1;
             return conn.preparedQuery(DELETE).execute(Tuple.of(key.value(), tombstone)).map(true);
         })));
+    }
+
+    private Future<RowSet<Row>> observed(String sql, Tuple params) {
+        if (observer == StatementObserver.NONE) {
+            return pool.preparedQuery(sql).execute(params);
+        }
+        long start = System.nanoTime();
+        return pool.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
     }
 
     /** Locks the row; fails with NotOwnerException when it belongs to another agent. */

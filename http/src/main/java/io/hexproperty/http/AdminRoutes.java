@@ -7,7 +7,8 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Operator endpoints behind the admin token: manual cache invalidation by key, by tag, or all.
+ * Operator endpoints behind the admin token: manual cache invalidation by key, by tag, or all, and
+ * the slow-query capture.
  * Invalidation here is local to this node; the change feed already reaches every node for data
  * changes, so manual invalidation is for operators fixing something by hand (run it on each node,
  * or through the gateway's broadcast).
@@ -33,6 +34,19 @@ final class AdminRoutes {
                     "Authorization").send(ctx.response());
         }
         return ok;
+    }
+
+    /** {@code GET /admin/db/slow}: the slow-query sampler's captured plans; 404 when capture is off. */
+    void slowQueries(RoutingContext ctx, java.util.function.Supplier<String> source) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        if (source == null) {
+            new Problem(404, "not-found", "Not found", "slow-query capture is not enabled on this node", null)
+                    .send(ctx.response());
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(source.get());
     }
 
     void invalidate(RoutingContext ctx) {

@@ -82,6 +82,7 @@ public final class HttpApi {
         }
     }
     // --- end caching ---
+    private volatile Supplier<String> slowQueries;
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -100,6 +101,15 @@ public final class HttpApi {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
         this.admin = new AdminRoutes(adminToken, cache);
+    }
+
+    /**
+     * Serves {@code source} (the slow-query sampler's JSON) at {@code GET /admin/db/slow}; without
+     * it that route answers 404. Call before {@link #router(Vertx)}.
+     */
+    public HttpApi slowQueries(Supplier<String> source) {
+        this.slowQueries = Objects.requireNonNull(source, "source");
+        return this;
     }
 
     public Router router(Vertx vertx) {
@@ -126,6 +136,7 @@ public final class HttpApi {
         route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
         write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
         write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
+        get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
 
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");

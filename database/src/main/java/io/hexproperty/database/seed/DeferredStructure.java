@@ -12,8 +12,8 @@ import java.util.List;
  * An index or constraint that a bulk load drops first and re-creates afterwards, because building
  * it once over all rows is much cheaper than maintaining it row by row: the secondary indexes of
  * listings (the search indexes of V2, read from pg_indexes so this stays in sync with the
- * migrations) and the foreign key of media (validated afterwards by one join instead of one
- * lookup per row). Primary keys stay: they guard the load itself against duplicates.
+ * migrations) and the foreign keys of listings and media to listing_keys (validated afterwards by one
+ * join instead of one lookup per row). Primary keys stay: they guard the load itself against duplicates.
  *
  * @param name   schema-qualified, quoted name, for messages
  * @param drop   the statement that drops it
@@ -33,10 +33,14 @@ record DeferredStructure(String name, String drop, String create, int cost, bool
                                 AND c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
             ORDER BY i.indexname""";
 
-    private static final String MEDIA_FOREIGN_KEYS = """
+    // Since V30 listings and media both reference listing_keys; the seeder fills that table with one
+    // INSERT ... SELECT after the COPY (Seeder.REGISTER_KEYS), then these constraints validate it.
+    // conparentid = 0 skips the copies PostgreSQL keeps on each partition.
+    private static final String KEY_FOREIGN_KEYS = """
             SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
             FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid = 'media'::regclass AND c.confrelid = 'listings'::regclass
+            WHERE c.contype = 'f' AND c.conparentid = 0 AND c.confrelid = 'listing_keys'::regclass
+              AND c.conrelid IN ('media'::regclass, 'listings'::regclass)
             ORDER BY c.conname""";
 
     /** What to drop before loading listings and media, dearest build first. */
@@ -47,10 +51,13 @@ record DeferredStructure(String name, String drop, String create, int cost, bool
                 while (rs.next()) {
                     String name = rs.getString(1);
                     String definition = rs.getString(2);
-                    found.add(new DeferredStructure(name, "DROP INDEX " + name, definition, indexCost(definition), false));
+                    // pg_indexes shows an index of a partitioned table as "ON ONLY listings", which would
+                    // create it on the parent alone (invalid, no partition built); without ONLY it cascades.
+                    String create = definition.replace(" ON ONLY ", " ON ");
+                    found.add(new DeferredStructure(name, "DROP INDEX " + name, create, indexCost(definition), false));
                 }
             }
-            try (ResultSet rs = st.executeQuery(MEDIA_FOREIGN_KEYS)) {
+            try (ResultSet rs = st.executeQuery(KEY_FOREIGN_KEYS)) {
                 while (rs.next()) {
                     String table = rs.getString(1);
                     String name = rs.getString(2);

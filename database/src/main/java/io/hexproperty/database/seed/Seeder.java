@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
 public final class Seeder {
     private static final Logger LOG = LoggerFactory.getLogger(Seeder.class);
 
+    /**
+     * Fills the global key table (V30) from the loaded rows in one pass: COPY goes into listings only,
+     * and the deferred foreign keys to listing_keys are re-added (and validated) after this.
+     */
+    static final String REGISTER_KEYS =
+            "INSERT INTO listing_keys (listing_key, standard_status) SELECT listing_key, standard_status FROM listings";
+
     /** Rows per write into a COPY stream: big enough to amortize the call, small enough to overlap. */
     private static final int BATCH_ROWS = 500;
 
@@ -311,12 +318,15 @@ public final class Seeder {
         AtomicLong done = new AtomicLong();
         Runnable step = () -> progress.report(SeedPhase.INDEX, done.incrementAndGet(), total);
         runParallel(SeedPhase.INDEX, rows, indexes, options.streams(), step, true, timings);
+        runParallel(SeedPhase.INDEX, rows, List.of(new Step("register listing_keys", REGISTER_KEYS)), 1, () -> { }, true,
+                timings);
         runParallel(SeedPhase.INDEX, rows, constraints, 1, step, true, timings);
     }
 
     private void analyze(SerialProgress progress, long rows, Map<String, Duration> timings) {
         List<Step> steps = List.of(new Step("VACUUM (ANALYZE) listings", "VACUUM (ANALYZE) listings"),
-                new Step("VACUUM (ANALYZE) media", "VACUUM (ANALYZE) media"));
+                new Step("VACUUM (ANALYZE) media", "VACUUM (ANALYZE) media"),
+                new Step("VACUUM (ANALYZE) listing_keys", "VACUUM (ANALYZE) listing_keys"));
         progress.report(SeedPhase.ANALYZE, 0, steps.size());
         AtomicLong done = new AtomicLong();
         runParallel(SeedPhase.ANALYZE, rows, steps, options.streams(),
@@ -368,6 +378,11 @@ public final class Seeder {
 
     private void restoreAfterFailure(List<DeferredStructure> deferred) {
         try (Connection c = connect(jdbcUrl, user, password)) {
+            try {
+                execute(c, REGISTER_KEYS + " ON CONFLICT DO NOTHING");
+            } catch (SQLException e) {
+                LOG.warn("could not register the keys of the rows a failed seed loaded: {}", e.getMessage());
+            }
             Set<String> present = new HashSet<>();
             DeferredStructure.read(c).forEach(d -> present.add(d.name()));
             for (DeferredStructure d : deferred) {
