@@ -192,7 +192,9 @@ public final class Seeder {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT c.oid::regclass::text, (SELECT option_value FROM pg_options_to_table(c.reloptions)"
                         + " WHERE option_name = 'autovacuum_enabled')"
-                        + " FROM pg_class c WHERE c.oid IN ('listings'::regclass, 'media'::regclass) ORDER BY 1")) {
+                        // the leaf tables: a partitioned listings table takes no storage parameters itself
+                        + " FROM pg_class c WHERE c.relkind = 'r' AND (c.oid = 'media'::regclass"
+                        + " OR c.oid IN (SELECT relid FROM pg_partition_tree('listings'))) ORDER BY 1")) {
             while (rs.next()) {
                 settings.put(rs.getString(1), rs.getString(2));
             }

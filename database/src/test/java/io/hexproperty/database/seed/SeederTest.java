@@ -156,7 +156,8 @@ class SeederTest {
         }, SeedProgress.none(), System.nanoTime()))
                 .isInstanceOfSatisfying(SeedException.class, e -> {
                     assertThat(e.phase()).isEqualTo(SeedPhase.COPY);
-                    assertThat(e.rowsLoaded()).isLessThanOrEqualTo(1_500).isEqualTo(e.rowsLoaded() / 300 * 300);
+                    // Streams load chunks in parallel, so another stream's later chunk may have committed.
+                    assertThat(e.rowsLoaded()).isLessThan(3_000).isEqualTo(e.rowsLoaded() / 300 * 300);
                 })
                 .hasMessageContaining("generator broke at 1500");
         assertThat(indexes(url)).isEqualTo(indexes);
