@@ -188,6 +188,12 @@ final class Platform implements AutoCloseable {
         if (slowQueries != null) {
             api.slowQueries(slowQueries::json);
         }
+        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
+        if (shardSet == null) {
+            api.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
+                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
+        }
+        // --- end connections ---
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
         api.onListingViewed(key -> views.increment(key));

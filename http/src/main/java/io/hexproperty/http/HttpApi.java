@@ -83,6 +83,13 @@ public final class HttpApi {
     }
     // --- end caching ---
     private volatile Supplier<String> slowQueries;
+    private volatile ReadYourWrites readYourWrites;
+
+    /** Enables consistency tokens on writes and token-carrying reads (set before {@link #router}). */
+    public HttpApi readYourWrites(ReadYourWrites value) {
+        this.readYourWrites = Objects.requireNonNull(value);
+        return this;
+    }
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -208,6 +215,25 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
+        String token = ctx.request().getHeader(ReadYourWrites.HEADER);
+        ReadYourWrites ryw = readYourWrites;
+        if (token != null && ryw != null) {
+            // The client wrote something and wants to see it: skip every cache, read a node that has it.
+            CompletionStage<java.util.Optional<io.hexproperty.domain.Listing>> read;
+            try {
+                read = ryw.find(key, token);
+            } catch (IllegalArgumentException e) {
+                throw BadRequestException.parameter(ReadYourWrites.HEADER, "must be a token returned by a write, e.g. 16/B374D848");
+            }
+            reply(ctx, read, found -> {
+                if (found.isEmpty()) {
+                    notFound(ctx, key);
+                } else {
+                    sendListing(ctx, cache.encode(found.get()));
+                }
+            });
+            return;
+        }
         // The hot path: a fresh hit is answered right here on the event loop from pre-encoded bytes.
         var hit = cache.listingIfFresh(key);
         if (hit.isPresent()) {
@@ -280,7 +306,7 @@ public final class HttpApi {
     private void createListing(RoutingContext ctx) {
         authenticated(ctx, agent -> {
             var draft = ListingBodies.draft(ctx.body().buffer(), LocalDate.now(clock));
-            reply(ctx, commands.create(agent, draft), created -> ctx.response().setStatusCode(201)
+            reply(ctx, withToken(ctx, commands.create(agent, draft)), created -> ctx.response().setStatusCode(201)
                     .putHeader("Location", "/api/v1/listings/" + created.listingKey().value())
                     .putHeader("ETag", ETags.of(created.version()))
                     .putHeader("Cache-Control", "no-store")
@@ -297,7 +323,7 @@ public final class HttpApi {
         authenticated(ctx, agent -> {
             OptionalLong ifMatch = ETags.parseIfMatch(ctx.request().getHeader("If-Match"));
             var patch = ListingBodies.patch(ctx.body().buffer());
-            reply(ctx, commands.update(agent, key, patch, ifMatch), updated -> ctx.response()
+            reply(ctx, withToken(ctx, commands.update(agent, key, patch, ifMatch)), updated -> ctx.response()
                     .putHeader("ETag", ETags.of(updated.version()))
                     .putHeader("Cache-Control", "no-store")
                     .putHeader("Content-Type", "application/json")
@@ -310,7 +336,7 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        authenticated(ctx, agent -> reply(ctx, commands.delete(agent, key), deleted -> {
+        authenticated(ctx, agent -> reply(ctx, withToken(ctx, commands.delete(agent, key)), deleted -> {
             if (deleted) {
                 cache.deleted(key);
                 ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
@@ -327,6 +353,20 @@ public final class HttpApi {
                 .putHeader("Content-Type", "application/json")
                 .end("{\"id\":" + inquiry.id() + ",\"ListingKey\":\"" + inquiry.listingKey().value()
                         + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}"));
+    }
+
+    /** After a successful write, puts the consistency token on the response (when read-your-writes is on). */
+    private <T> CompletionStage<T> withToken(RoutingContext ctx, CompletionStage<T> write) {
+        ReadYourWrites ryw = readYourWrites;
+        if (ryw == null) {
+            return write;
+        }
+        return write.thenCompose(value -> ryw.tokenAfterWrite().handle((token, err) -> {
+            if (token != null && !ctx.response().headWritten()) {
+                ctx.response().putHeader(ReadYourWrites.HEADER, token);
+            }
+            return value;
+        }));
     }
 
     private void authenticated(RoutingContext ctx, java.util.function.Consumer<Agent> action) {

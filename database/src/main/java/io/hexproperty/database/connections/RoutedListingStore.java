@@ -78,4 +78,10 @@ public final class RoutedListingStore implements ListingStore {
     public CompletionStage<Written<Boolean>> deleteConsistent(ListingKey key, String agentKey) {
         return router.writeConsistent(pool -> new PgListingStore(pool, clock).delete(key, agentKey));
     }
+
+    /** The primary's WAL insert position now: a token at or after every write committed before the call. */
+    public CompletionStage<ConsistencyToken> position() {
+        return router.writeConsistent(pool -> java.util.concurrent.CompletableFuture.completedFuture(Boolean.TRUE))
+                .thenApply(Written::token);
+    }
 }
