@@ -33,9 +33,12 @@ CREATE TABLE inquiries (
 ALTER SEQUENCE inquiries_id_seq OWNED BY inquiries.id;
 CREATE INDEX inquiries_listing ON inquiries (listing_key, created_at);
 
-SELECT hx_month_partitions('inquiries',
-    least(coalesce((SELECT min(created_at) FROM inquiries_unpartitioned), now()), now())::date,
-    (now() + interval '3 months')::date);
+-- PERFORM inside DO, not SELECT: Flyway prints the result set of a top-level SELECT at every first start.
+DO $$ BEGIN
+    PERFORM hx_month_partitions('inquiries',
+        least(coalesce((SELECT min(created_at) FROM inquiries_unpartitioned), now()), now())::date,
+        (now() + interval '3 months')::date);
+END $$;
 INSERT INTO inquiries (id, listing_key, name, email, message, created_at)
     SELECT id, listing_key, name, email, message, created_at FROM inquiries_unpartitioned;
 DROP TABLE inquiries_unpartitioned;
@@ -47,6 +50,8 @@ CREATE TABLE listing_views_daily (
     views        bigint NOT NULL DEFAULT 0 CHECK (views >= 0),
     PRIMARY KEY (listing_key, day)
 ) PARTITION BY RANGE (day);
-SELECT hx_month_partitions('listing_views_daily', now()::date, (now() + interval '3 months')::date);
+DO $$ BEGIN
+    PERFORM hx_month_partitions('listing_views_daily', now()::date, (now() + interval '3 months')::date);
+END $$;
 
 DROP FUNCTION hx_month_partitions(text, date, date);
