@@ -361,7 +361,7 @@ public final class ReplicaBenchmark {
                 }
                 throw new IllegalStateException("condition not met within " + timeout);
             }
-            Thread.sleep(1);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // 1 ms poll of a measurement, not a test wait
         }
     }
 
