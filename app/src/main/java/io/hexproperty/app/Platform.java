@@ -82,6 +82,7 @@ final class Platform implements AutoCloseable {
     private RedisListingTier redis;
     private WarmStart<ListingKey> warm;
     private WriteBehind<ListingKey> views;
+    private ViewCounts viewCounts;
     private io.hexproperty.http.PurgeHook purge = io.hexproperty.http.PurgeHook.none();
     private ShardSet shardSet;
     private ShardedChangeFeed shardFeeds;
@@ -196,7 +197,8 @@ final class Platform implements AutoCloseable {
         // --- end connections ---
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
-        api.onListingViewed(key -> views.increment(key));
+        viewCounts = new ViewCounts(views, 250);
+        api.onListingViewed(viewCounts::viewed);
         // --- end caching ---
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
@@ -430,6 +432,9 @@ final class Platform implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.warn("HTTP server did not stop cleanly: {}", Errors.oneLine(e));
                 }
+            }
+            if (viewCounts != null) {
+                viewCounts.close(); // the last sums into the journal, before its final flush
             }
             if (views != null) {
                 views.close(); // the final flush needs the pool
