@@ -1,15 +1,13 @@
 package io.hexproperty.domain;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** The stable public identifier of a listing (RESO ListingKey). */
 public record ListingKey(String value) implements Comparable<ListingKey> {
-    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     public ListingKey {
         Objects.requireNonNull(value, "value");
-        if (!SHAPE.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw new DomainException("listingKey", "must be 1-64 characters of letters, digits, '-' or '_'");
         }
     }
@@ -18,8 +16,19 @@ public record ListingKey(String value) implements Comparable<ListingKey> {
         return new ListingKey(value);
     }
 
+    /** 1-64 letters, digits, '-' or '_', starting with a letter or digit; no regex: it runs on every request. */
     public static boolean isValid(String value) {
-        return value != null && SHAPE.matcher(value).matches();
+        if (value == null || value.isEmpty() || value.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && (i == 0 || (c != '-' && c != '_'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -251,15 +251,27 @@ public final class HttpApi {
         });
     }
 
+    // Header names and constant values pre-encoded once (Netty AsciiString): the detail hit path sets eight.
+    private static final CharSequence H_ETAG = io.vertx.core.http.HttpHeaders.createOptimized("ETag");
+    private static final CharSequence H_LAST_MODIFIED = io.vertx.core.http.HttpHeaders.createOptimized("Last-Modified");
+    private static final CharSequence H_CACHE_CONTROL = io.vertx.core.http.HttpHeaders.createOptimized("Cache-Control");
+    private static final CharSequence H_CDN_CACHE_CONTROL = io.vertx.core.http.HttpHeaders.createOptimized("CDN-Cache-Control");
+    private static final CharSequence H_SURROGATE_KEY = io.vertx.core.http.HttpHeaders.createOptimized("Surrogate-Key");
+    private static final CharSequence H_CACHE_TAG = io.vertx.core.http.HttpHeaders.createOptimized("Cache-Tag");
+    private static final CharSequence H_VARY = io.vertx.core.http.HttpHeaders.createOptimized("Vary");
+    private static final CharSequence V_ACCEPT_ENCODING = io.vertx.core.http.HttpHeaders.createOptimized("Accept-Encoding");
+    private static final CharSequence V_DETAIL_CACHE_CONTROL = io.vertx.core.http.HttpHeaders.createOptimized(DETAIL_CACHE_CONTROL);
+    private static final CharSequence V_DETAIL_CDN = io.vertx.core.http.HttpHeaders.createOptimized(DETAIL_CDN_CACHE_CONTROL);
+
     private static void sendListing(RoutingContext ctx, Encoded listing) {
         HttpServerResponse res = ctx.response()
-                .putHeader("ETag", listing.etag())
-                .putHeader("Last-Modified", listing.lastModified())
-                .putHeader("Cache-Control", DETAIL_CACHE_CONTROL)
-                .putHeader("CDN-Cache-Control", DETAIL_CDN_CACHE_CONTROL)
-                .putHeader("Surrogate-Key", listing.surrogateKeys())
-                .putHeader("Cache-Tag", listing.surrogateKeys().replace(' ', ','))
-                .putHeader("Vary", "Accept-Encoding");
+                .putHeader(H_ETAG, listing.etag())
+                .putHeader(H_LAST_MODIFIED, listing.lastModified())
+                .putHeader(H_CACHE_CONTROL, V_DETAIL_CACHE_CONTROL)
+                .putHeader(H_CDN_CACHE_CONTROL, V_DETAIL_CDN)
+                .putHeader(H_SURROGATE_KEY, listing.surrogateKeys())
+                .putHeader(H_CACHE_TAG, listing.surrogateKeys().replace(' ', ','))
+                .putHeader(H_VARY, V_ACCEPT_ENCODING);
         if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), listing.etag())) {
             res.setStatusCode(304).end();
             return;
