@@ -23,21 +23,12 @@ SEARCH_CITY="Houston" SEARCH_STATE="TX" SEARCH_LIMIT=20
 COMMAND="bench/db-vs-pgbench.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --target) TARGET="$2"; shift 2 ;;
-    --data-dir) DATA_DIR="$2"; shift 2 ;;
-    --duration) DURATION="${2%s}"; shift 2 ;;
-    --warmup) WARMUP="${2%s}"; shift 2 ;;
     --clients) CLIENTS="$2"; shift 2 ;;
-    --threads) THREADS="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --keys) KEYS="$2"; shift 2 ;;
-    --no-record) RECORD=0; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) die "unknown option $1 (see --help)" ;;
+    *) common_option "$@"; shift "$SHIFT" ;;
   esac
 done
 [ "$KEYS" -ge 1 ] && [ "$KEYS" -le 128 ] || die "--keys must be 1..128 (pgbench takes at most 128 scripts), got $KEYS"
-case "$TARGET" in ""|http://127.*|http://localhost*|http://\[::1\]*) ;; *) die "--target must be a loopback URL, got $TARGET" ;; esac
+require_loopback_target
 
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -17,20 +17,11 @@ SEARCH="city=Houston&state=TX&limit=20" RECORD=1
 COMMAND="bench/http-ceiling.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --target) TARGET="$2"; shift 2 ;;
-    --data-dir) DATA_DIR="$2"; shift 2 ;;
-    --duration) DURATION="${2%s}"; shift 2 ;;
-    --warmup) WARMUP="${2%s}"; shift 2 ;;
-    --threads) THREADS="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --keys) KEYS="$2"; shift 2 ;;
     --search) SEARCH="$2"; shift 2 ;;
-    --no-record) RECORD=0; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) die "unknown option $1 (see --help)" ;;
+    *) common_option "$@"; shift "$SHIFT" ;;
   esac
 done
-case "$TARGET" in ""|http://127.*|http://localhost*|http://\[::1\]*) ;; *) die "--target must be a loopback URL, got $TARGET" ;; esac
+require_loopback_target
 
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -8,6 +8,28 @@ BENCH_TMP=""
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# The options both benchmark scripts take; sets SHIFT to how many words the option used.
+common_option() {
+  SHIFT=2
+  case "$1" in
+    --target) TARGET="$2" ;;
+    --data-dir) DATA_DIR="$2" ;;
+    --duration) DURATION="${2%s}" ;;
+    --warmup) WARMUP="${2%s}" ;;
+    --threads) THREADS="$2" ;;
+    --connections) CONNECTIONS="$2" ;;
+    --keys) KEYS="$2" ;;
+    --no-record) RECORD=0; SHIFT=1 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+}
+
+# Load is only ever sent to this machine.
+require_loopback_target() {
+  case "$TARGET" in ""|http://127.*|http://localhost*|http://\[::1\]*) ;; *) die "--target must be a loopback URL, got $TARGET" ;; esac
+}
+
 bench_tmp() {
   BENCH_TMP="$(mktemp -d /tmp/hexproperty-bench.XXXXXX)"
   chmod 755 "$BENCH_TMP"   # nginx workers run as nobody when we are root
