@@ -23,9 +23,18 @@ import java.util.Objects;
  * change feed and the other stores stay on the primary's own pool.
  */
 final class Replication implements AutoCloseable {
-    /** {@code replicas} embedded ones, or {@code urls} external ones; reads skip a replica lagging more than {@code maxLag}. */
-    record Config(int replicas, List<String> urls, Duration maxLag) {
+    /**
+     * {@code replicas} embedded ones, or {@code urls} external ones; reads skip a replica lagging more than
+     * {@code maxLag}. {@code applyDelay} holds back replay on embedded replicas (recovery_min_apply_delay):
+     * injected lag, for tests and demonstrations of read routing under lag; zero in production.
+     */
+    record Config(int replicas, List<String> urls, Duration maxLag, Duration applyDelay) {
+        Config(int replicas, List<String> urls, Duration maxLag) {
+            this(replicas, urls, maxLag, Duration.ZERO);
+        }
+
         Config {
+            Objects.requireNonNull(applyDelay, "applyDelay");
             urls = List.copyOf(urls);
             if (replicas < 0 || replicas > 8) {
                 throw new IllegalArgumentException("--replicas must be between 0 and 8, got " + replicas);
@@ -70,7 +79,7 @@ final class Replication implements AutoCloseable {
             }
             console.println("hexproperty: starting " + config.replicas() + " streaming replica(s) of the embedded PostgreSQL");
             try {
-                embedded = EmbeddedReplicas.start(db, EmbeddedReplicas.Settings.of(config.replicas()));
+                embedded = EmbeddedReplicas.start(db, new EmbeddedReplicas.Settings(config.replicas(), config.applyDelay()));
             } catch (DatabaseStartException e) {
                 throw new StartupException(e.getMessage());
             }
