@@ -36,7 +36,12 @@ import io.hexproperty.database.sharding.ShardedChangeFeed;
 import io.hexproperty.domain.ListingChange;
 import io.hexproperty.domain.port.out.ChangeFeed;
 import io.hexproperty.http.HttpApi;
+import io.hexproperty.http.Encoded;
 import io.hexproperty.http.ResponseCache;
+import io.hexproperty.caching.distributed.DistributedTier;
+import io.hexproperty.caching.redis.RedisDistributedTier;
+import io.hexproperty.caching.redis.RedisTierConfig;
+import io.hexproperty.caching.redis.ValueCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.hexproperty.metrics.MetricsRegistry;
@@ -79,7 +84,7 @@ final class Platform implements AutoCloseable {
     private Databases.Handle database;
     private Pool pool;
     private PgChangeFeed feed;
-    private RedisListingTier redis;
+    private RedisDistributedTier<ListingKey, Encoded> redis;
     private WarmStart<ListingKey> warm;
     private WriteBehind<ListingKey> views;
     private ViewCounts viewCounts;
@@ -167,12 +172,16 @@ final class Platform implements AutoCloseable {
         MeterRegistry registry = metrics.registry();
         // --- caching: shared L2 tier (Redis) under L1, when configured ---
         if (config.cacheOptions().redisUrl() != null && config.cache()) {
-            redis = new RedisListingTier(vertx, config.cacheOptions().redisUrl(), metrics.registry());
+            // L2 keeps the encoded responses as they are (the same bytes as the warm-start files)
+            redis = RedisDistributedTier.create(vertx, RedisTierConfig.defaults(config.cacheOptions().redisUrl()),
+                    KeyCodec.ofString(ListingKey::value, ListingKey::new), ValueCodec.of(Encoded::toBytes, Encoded::fromBytes),
+                    TierMetrics.of(registry, "listings", "redis"));
             console.println("hexproperty: Redis L2 cache tier at " + config.cacheOptions().redisUrl());
         }
         // --- end caching ---
         ResponseCache cache = config.cache()
-                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock, redis)
+                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock,
+                        redis != null ? redis : DistributedTier.none())
                 : ResponseCache.disabled(reads.apply(service), clock);
         // --- caching: CDN purge ---
         purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
@@ -189,12 +198,6 @@ final class Platform implements AutoCloseable {
         if (slowQueries != null) {
             api.slowQueries(slowQueries::json);
         }
-        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
-        if (shardSet == null) {
-            api.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
-                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
-        }
-        // --- end connections ---
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
         viewCounts = new ViewCounts(views, 250);
@@ -416,7 +419,7 @@ final class Platform implements AutoCloseable {
         }
         if (redis != null) {
             try {
-                redis.close();
+                redis.close().await(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("Redis tier did not close cleanly: {}", Errors.oneLine(e));
             }

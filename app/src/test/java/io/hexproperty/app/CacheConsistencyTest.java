@@ -57,11 +57,20 @@ class CacheConsistencyTest {
         return new ListingQueries() {
             @Override
             public CompletionStage<Optional<Listing>> find(ListingKey key) {
+                return delay(inner.find(key));
+            }
+
+            @Override
+            public CompletionStage<Optional<Listing>> findAtLeast(ListingKey key, long minimumVersion) {
+                return delay(inner.findAtLeast(key, minimumVersion));
+            }
+
+            private <T> CompletionStage<T> delay(CompletionStage<T> read) {
                 long micros;
                 synchronized (seed) {
                     micros = seed.nextLong(3_000);
                 }
-                return inner.find(key).thenComposeAsync(CompletableFuture::completedFuture,
+                return read.thenComposeAsync(CompletableFuture::completedFuture,
                         CompletableFuture.delayedExecutor(micros, TimeUnit.MICROSECONDS));
             }
 

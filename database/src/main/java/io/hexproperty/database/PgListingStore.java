@@ -1,5 +1,7 @@
 package io.hexproperty.database;
 
+import io.hexproperty.domain.Committed;
+import io.hexproperty.domain.DomainException;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingChange;
 import io.hexproperty.domain.ListingDraft;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -94,6 +97,39 @@ public final class PgListingStore implements ListingStore {
             }
             return SearchPage.of(query, fetched);
         }));
+    }
+
+    /** Validates the token; the primary this store reads has applied every commit, so any read sees the write. */
+    @Override
+    public CompletionStage<Optional<Listing>> findAfter(ListingKey key, String token) {
+        try {
+            WalPosition.parse(token);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new DomainException(Committed.TOKEN_HEADER, e.getMessage()));
+        }
+        return find(key);
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> createCommitted(ListingDraft draft, String agentKey) {
+        return withPosition(create(draft, agentKey));
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> updateCommitted(ListingKey key, ListingPatch patch, OptionalLong expectedVersion,
+                                                               String agentKey) {
+        return withPosition(update(key, patch, expectedVersion, agentKey));
+    }
+
+    @Override
+    public CompletionStage<Committed<Boolean>> deleteCommitted(ListingKey key, String agentKey) {
+        return withPosition(delete(key, agentKey));
+    }
+
+    /** The write, then the WAL insert position on the same server: a token at or after its commit. */
+    private <T> CompletionStage<Committed<T>> withPosition(CompletionStage<T> write) {
+        return write.thenCompose(value -> port(pool.query(WalPosition.CURRENT_SQL).execute()
+                .map(rows -> new Committed<>(value, Optional.of(rows.iterator().next().getString(0))))));
     }
 
     @Override

@@ -31,6 +31,16 @@ public final class ListingService implements ListingQueries, ListingCommands {
     }
 
     @Override
+    public CompletionStage<Optional<Listing>> findAtLeast(ListingKey key, long minimumVersion) {
+        return listings.findAtLeast(key, minimumVersion);
+    }
+
+    @Override
+    public CompletionStage<Optional<Listing>> findAfter(ListingKey key, String token) {
+        return listings.findAfter(key, token);
+    }
+
+    @Override
     public CompletionStage<Listing> create(Agent agent, ListingDraft draft) {
         return listings.create(draft, agent.agentKey());
     }
@@ -46,6 +56,24 @@ public final class ListingService implements ListingQueries, ListingCommands {
     @Override
     public CompletionStage<Boolean> delete(Agent agent, ListingKey key) {
         return listings.delete(key, agent.agentKey());
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> createCommitted(Agent agent, ListingDraft draft) {
+        return listings.createCommitted(draft, agent.agentKey());
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> updateCommitted(Agent agent, ListingKey key, ListingPatch patch, OptionalLong ifMatch) {
+        if (patch.isEmpty()) {
+            return CompletableFuture.failedFuture(new DomainException("body", "names no field to change"));
+        }
+        return listings.updateCommitted(key, patch, ifMatch, agent.agentKey());
+    }
+
+    @Override
+    public CompletionStage<Committed<Boolean>> deleteCommitted(Agent agent, ListingKey key) {
+        return listings.deleteCommitted(key, agent.agentKey());
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
  * Last-Modified date and the surrogate keys. A cache hit writes these bytes as they are: no
  * database, no serialization, no compression.
  */
-record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, String surrogateKeys, long version) {
+public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, String surrogateKeys, long version) {
 
     static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
         return new Encoded(json, gzip(json), etag, lastModified, surrogateKeys, version);
@@ -24,10 +24,10 @@ record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, S
 
     /**
      * The bytes the disk tier keeps (warm start): format, version, etag, last-modified, surrogate keys,
-     * identity and gzip bodies. The disk tier checksums the file; {@link #fromBytes} rejects anything
-     * that does not parse to the end.
+     * identity and gzip bodies: what the disk tier (warm start) and the shared tier (L2) keep. The disk
+     * tier checksums the file; {@link #fromBytes} rejects anything that does not parse to the end.
      */
-    byte[] toBytes() {
+    public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(identity.length() + gzip.length() + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -45,7 +45,7 @@ record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, S
         return bytes.toByteArray();
     }
 
-    static Encoded fromBytes(byte[] bytes) {
+    public static Encoded fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readUnsignedByte();
             if (format != FORMAT) {

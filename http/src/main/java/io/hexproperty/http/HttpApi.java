@@ -1,6 +1,7 @@
 package io.hexproperty.http;
 
 import io.hexproperty.domain.Agent;
+import io.hexproperty.domain.Committed;
 import io.hexproperty.domain.DomainException;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
@@ -83,13 +84,7 @@ public final class HttpApi {
     }
     // --- end caching ---
     private volatile Supplier<String> slowQueries;
-    private volatile ReadYourWrites readYourWrites;
-
-    /** Enables consistency tokens on writes and token-carrying reads (set before {@link #router}). */
-    public HttpApi readYourWrites(ReadYourWrites value) {
-        this.readYourWrites = Objects.requireNonNull(value);
-        return this;
-    }
+    private static final CharSequence H_CONSISTENCY_TOKEN = io.vertx.core.http.HttpHeaders.createOptimized(Committed.TOKEN_HEADER);
 
     public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
                    Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
@@ -215,17 +210,10 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        String token = ctx.request().getHeader(ReadYourWrites.HEADER);
-        ReadYourWrites ryw = readYourWrites;
-        if (token != null && ryw != null) {
+        String token = ctx.request().getHeader(H_CONSISTENCY_TOKEN);
+        if (token != null) {
             // The client wrote something and wants to see it: skip every cache, read a node that has it.
-            CompletionStage<java.util.Optional<io.hexproperty.domain.Listing>> read;
-            try {
-                read = ryw.find(key, token);
-            } catch (IllegalArgumentException e) {
-                throw BadRequestException.parameter(ReadYourWrites.HEADER, "must be a token returned by a write, e.g. 16/B374D848");
-            }
-            reply(ctx, read, found -> {
+            reply(ctx, queries.findAfter(key, token), found -> {
                 if (found.isEmpty()) {
                     notFound(ctx, key);
                 } else {
@@ -318,7 +306,7 @@ public final class HttpApi {
     private void createListing(RoutingContext ctx) {
         authenticated(ctx, agent -> {
             var draft = ListingBodies.draft(ctx.body().buffer(), LocalDate.now(clock));
-            reply(ctx, withToken(ctx, commands.create(agent, draft)), created -> ctx.response().setStatusCode(201)
+            reply(ctx, withToken(ctx, commands.createCommitted(agent, draft)), created -> ctx.response().setStatusCode(201)
                     .putHeader("Location", "/api/v1/listings/" + created.listingKey().value())
                     .putHeader("ETag", ETags.of(created.version()))
                     .putHeader("Cache-Control", "no-store")
@@ -335,7 +323,7 @@ public final class HttpApi {
         authenticated(ctx, agent -> {
             OptionalLong ifMatch = ETags.parseIfMatch(ctx.request().getHeader("If-Match"));
             var patch = ListingBodies.patch(ctx.body().buffer());
-            reply(ctx, withToken(ctx, commands.update(agent, key, patch, ifMatch)), updated -> ctx.response()
+            reply(ctx, withToken(ctx, commands.updateCommitted(agent, key, patch, ifMatch)), updated -> ctx.response()
                     .putHeader("ETag", ETags.of(updated.version()))
                     .putHeader("Cache-Control", "no-store")
                     .putHeader("Content-Type", "application/json")
@@ -348,7 +336,7 @@ public final class HttpApi {
         if (key == null) {
             return;
         }
-        authenticated(ctx, agent -> reply(ctx, withToken(ctx, commands.delete(agent, key)), deleted -> {
+        authenticated(ctx, agent -> reply(ctx, withToken(ctx, commands.deleteCommitted(agent, key)), deleted -> {
             if (deleted) {
                 cache.deleted(key);
                 ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
@@ -367,18 +355,12 @@ public final class HttpApi {
                         + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}"));
     }
 
-    /** After a successful write, puts the consistency token on the response (when read-your-writes is on). */
-    private <T> CompletionStage<T> withToken(RoutingContext ctx, CompletionStage<T> write) {
-        ReadYourWrites ryw = readYourWrites;
-        if (ryw == null) {
-            return write;
-        }
-        return write.thenCompose(value -> ryw.tokenAfterWrite().handle((token, err) -> {
-            if (token != null && !ctx.response().headWritten()) {
-                ctx.response().putHeader(ReadYourWrites.HEADER, token);
-            }
-            return value;
-        }));
+    /** Puts the token the write returned with it on the response (stores with a single copy return none). */
+    private static <T> CompletionStage<T> withToken(RoutingContext ctx, CompletionStage<Committed<T>> write) {
+        return write.thenApply(committed -> {
+            committed.token().ifPresent(token -> ctx.response().putHeader(H_CONSISTENCY_TOKEN, token));
+            return committed.value();
+        });
     }
 
     private void authenticated(RoutingContext ctx, java.util.function.Consumer<Agent> action) {

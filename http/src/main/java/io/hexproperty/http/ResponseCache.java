@@ -3,6 +3,8 @@ package io.hexproperty.http;
 import com.uber.h3core.H3Core;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
+import io.hexproperty.caching.VersionedLoader;
+import io.hexproperty.caching.distributed.DistributedTier;
 import io.hexproperty.caching.invalidation.CacheTag;
 import io.hexproperty.caching.invalidation.Invalidator;
 import io.hexproperty.caching.layers.disk.DiskTier;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,25 +56,33 @@ public final class ResponseCache {
     }
 
     /** Settings of the two tiers; defaults in {@link #defaults()}. */
-    public record Settings(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl) {
+    public record Settings(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl, Duration sharedTtl) {
         public Settings {
             if (listingEntries < 1 || pageEntries < 1) {
                 throw new IllegalArgumentException("cache sizes must be >= 1");
             }
+            if (sharedTtl.isNegative() || sharedTtl.isZero()) {
+                throw new IllegalArgumentException("sharedTtl must be positive, was " + sharedTtl);
+            }
         }
 
+        /** L1: 100,000 details for 5 min, 20,000 pages for 30 s; L2 keeps a detail for 10 min. */
         public static Settings defaults() {
-            return new Settings(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30));
+            return new Settings(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
         }
     }
 
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
-        return create(queries, registry, settings, clock, null);
+        return create(queries, registry, settings, clock, DistributedTier.none());
     }
 
-    /** With {@code shared} (may be null) as the second tier of listing details, between L1 and the database. */
+    /**
+     * With {@code shared} as the second tier of listing details, between L1 and the database (L2, e.g.
+     * Redis; {@link DistributedTier#none()} for none). It holds the encoded responses as they are: a miss
+     * encodes once, from the database, and an L2 hit decodes the stored bytes, nothing in between.
+     */
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
-                                       SharedTier shared) {
+                                       DistributedTier<ListingKey, Encoded> shared) {
         H3Core h3 = H3.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
@@ -82,14 +91,10 @@ public final class ResponseCache {
         MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
                 .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1), pageMetrics);
         ResponseCache[] self = new ResponseCache[1];
-        Function<ListingKey, CompletionStage<Optional<CachedValue<Encoded>>>> fromDatabase =
-                key -> queries.find(key).thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant())));
-        Function<ListingKey, CompletionStage<Optional<CachedValue<Encoded>>>> loader = fromDatabase;
-        if (shared != null) {
-            Function<ListingKey, CompletionStage<Optional<CachedValue<byte[]>>>> asBytes = shared.readThrough(
-                    key -> fromDatabase.apply(key).thenApply(v -> v.map(c -> new CachedValue<>(c.value().toBytes(), c.version(), c.loadedAt()))));
-            loader = key -> asBytes.apply(key).thenApply(v -> v.map(c -> new CachedValue<>(Encoded.fromBytes(c.value()), c.version(), c.loadedAt())));
-        }
+        // L1 tells the loader the version it knows; the database (through replicas) answers at least that.
+        VersionedLoader<ListingKey, Encoded> fromDatabase = (key, known) -> queries.findAtLeast(key, known)
+                .thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant())));
+        VersionedLoader<ListingKey, Encoded> loader = shared.readThrough(fromDatabase, settings.sharedTtl());
         ReadThrough<ListingKey, Encoded> listings = ReadThrough.<ListingKey, Encoded>builder(listingTier, loader)
                 .metrics(listingMetrics).clock(clock).build();
         ReadThrough<SearchQuery, Encoded> pages = ReadThrough.<SearchQuery, Encoded>builder(pageTier,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hexproperty.caching.CachedValue;
+import io.hexproperty.caching.VersionedLoader;
 import io.hexproperty.caching.InstallOutcome;
 import io.hexproperty.caching.distributed.DistributedTier;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class RedisDownTest {
                 .withCommandTimeout(Duration.ofMillis(500)));
         assertThat(join(tier.putIfNewer("a", v("a1", 1), Duration.ofMinutes(5)))).isEqualTo(InstallOutcome.INSTALLED);
         AtomicInteger sourceReads = new AtomicInteger();
-        var loader = tier.readThrough(key -> {
+        var loader = tier.readThrough((key, floor) -> {
             sourceReads.incrementAndGet();
             return CompletableFuture.completedFuture(Optional.of(v("from-db", 7)));
         }, Duration.ofMinutes(1));
@@ -57,7 +58,7 @@ class RedisDownTest {
             assertThat(join(tier.invalidate("a", 3))).isNull();
             assertThat(join(tier.lease().tryAcquire("a", Duration.ofSeconds(1)))).as("load as if there were no lease").isTrue();
         }
-        assertThat(join(loader.apply("b"))).as("read-through falls back to the source").contains(v("from-db", 7));
+        assertThat(join(loader.load("b", VersionedLoader.NO_FLOOR))).as("read-through falls back to the source").contains(v("from-db", 7));
         assertThat(sourceReads).hasValue(1);
         // after the first failed invalidation of "a" this node reads "a" as a miss without asking Redis
         assertThat(fixture.errors("get")).isPositive();

@@ -3,6 +3,8 @@ package io.hexproperty.caching.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hexproperty.caching.CachedValue;
+import io.hexproperty.caching.VersionedLoader;
+import io.hexproperty.caching.distributed.LeaseConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,9 +56,9 @@ class RedisLeaseTest {
                     CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
         };
         // waiters poll for up to 30 s: on a loaded machine they must not give up before the holder fills L2
-        RedisLease.LeaseConfig leases = new RedisLease.LeaseConfig(Duration.ofSeconds(30), Duration.ofMillis(20), 1_500);
-        List<Function<String, CompletionStage<Optional<CachedValue<String>>>>> loaders = nodes.stream()
-                .map(tier -> RedisLease.singleFlight(tier, source, Duration.ofMinutes(1), leases)).toList();
+        LeaseConfig leases = new LeaseConfig(Duration.ofSeconds(30), Duration.ofMillis(20), 1_500);
+        List<VersionedLoader<String, String>> loaders = nodes.stream()
+                .map(tier -> tier.readThrough(VersionedLoader.of(source), Duration.ofMinutes(1), leases)).toList();
 
         CountDownLatch start = new CountDownLatch(1);
         List<CompletableFuture<Optional<CachedValue<String>>>> results = new ArrayList<>();
@@ -70,7 +72,7 @@ class RedisLeaseTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    return loader.apply("cold").toCompletableFuture();
+                    return loader.load("cold", VersionedLoader.NO_FLOOR).toCompletableFuture();
                 }, threads));
             }
             start.countDown();
@@ -91,11 +93,11 @@ class RedisLeaseTest {
         assertThat(join(nodes.get(1).lease().tryAcquire("stuck", Duration.ofMinutes(1)))).isTrue();
         AtomicInteger sourceLoads = new AtomicInteger();
         CachedValue<String> fromDb = new CachedValue<>("listing", 1, Instant.EPOCH);
-        var loader = RedisLease.singleFlight(nodes.get(0), key -> {
+        var loader = nodes.get(0).readThrough((key, floor) -> {
             sourceLoads.incrementAndGet();
             return CompletableFuture.completedFuture(Optional.of(fromDb));
-        }, Duration.ofMinutes(1), new RedisLease.LeaseConfig(Duration.ofSeconds(5), Duration.ofMillis(10), 3));
-        assertThat(join(loader.apply("stuck"))).contains(fromDb);
+        }, Duration.ofMinutes(1), new LeaseConfig(Duration.ofSeconds(5), Duration.ofMillis(10), 3));
+        assertThat(join(loader.load("stuck", VersionedLoader.NO_FLOOR))).contains(fromDb);
         assertThat(sourceLoads).hasValue(1);
         assertThat(join(nodes.get(1).get("stuck"))).as("and filled L2 for everyone").contains(fromDb);
     }
@@ -116,10 +118,10 @@ class RedisLeaseTest {
     @Test
     void aFailedLoadReleasesTheLeaseAndReachesTheCaller() throws Exception {
         List<RedisDistributedTier<String, String>> nodes = twoNodes();
-        var loader = RedisLease.<String, String>singleFlight(nodes.get(0),
-                key -> CompletableFuture.failedFuture(new IllegalStateException("database down")),
-                Duration.ofMinutes(1), RedisLease.LeaseConfig.defaults());
-        CompletableFuture<Optional<CachedValue<String>>> failed = loader.apply("k").toCompletableFuture();
+        var loader = nodes.get(0).readThrough(
+                (key, floor) -> CompletableFuture.<Optional<CachedValue<String>>>failedFuture(new IllegalStateException("database down")),
+                Duration.ofMinutes(1), LeaseConfig.defaults());
+        CompletableFuture<Optional<CachedValue<String>>> failed = loader.load("k", VersionedLoader.NO_FLOOR).toCompletableFuture();
         assertThat(failed).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
                 .havingRootCause().isInstanceOf(IllegalStateException.class).withMessage("database down");
         assertThat(join(nodes.get(1).lease().tryAcquire("k", Duration.ofMinutes(1)))).as("lease released").isTrue();

@@ -3,11 +3,11 @@ package io.hexproperty.caching.distributed;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
+import io.hexproperty.caching.VersionedLoader;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * The SPI of a tier shared between nodes (L2, e.g. Redis): the same version rules as L1, applied
@@ -34,20 +34,43 @@ public interface DistributedTier<K, V> {
         return new InProcessDistributedTier<>(maximumSize, tombstoneWindow, ticker);
     }
 
+    /** The cross-node load lease on this tier's keys; {@link LoadLease#none()} for a tier no other process shares. */
+    default LoadLease<K> lease() {
+        return LoadLease.none();
+    }
+
     /**
-     * A loader for {@code ReadThrough} that asks this tier first and, on a miss, the source, filling
-     * this tier with what the source returned. L1's version rules still apply to whatever comes back:
-     * a value from here that is older than a change L1 already saw is retried, never served.
+     * A loader for {@code ReadThrough} that asks this tier first and, on a miss, the source (one node
+     * per key at a time, under {@link #lease()}), filling this tier with what the source returned. A
+     * value here below the caller's minimum version is skipped for the source and repaired with
+     * {@link #putIfNewer}: an older copy is never returned, never waited on, never an error.
      */
-    default Function<K, CompletionStage<Optional<CachedValue<V>>>> readThrough(
-            Function<K, CompletionStage<Optional<CachedValue<V>>>> source, Duration ttl) {
-        return key -> get(key).thenCompose(hit -> {
-            if (hit.isPresent()) {
-                return CompletableFuture.completedFuture(hit);
+    default VersionedLoader<K, V> readThrough(VersionedLoader<K, V> source, Duration ttl, LeaseConfig leases) {
+        return new LeasedReadThrough<>(this, source, ttl, leases);
+    }
+
+    /** {@link #readThrough(VersionedLoader, Duration, LeaseConfig)} with {@link LeaseConfig#defaults()}. */
+    default VersionedLoader<K, V> readThrough(VersionedLoader<K, V> source, Duration ttl) {
+        return readThrough(source, ttl, LeaseConfig.defaults());
+    }
+
+    /** A tier that holds nothing (no L2): every get misses, every put is skipped. */
+    static <K, V> DistributedTier<K, V> none() {
+        return new DistributedTier<>() {
+            @Override
+            public CompletionStage<Optional<CachedValue<V>>> get(K key) {
+                return CompletableFuture.completedFuture(Optional.empty());
             }
-            return source.apply(key).thenCompose(loaded -> loaded.isEmpty()
-                    ? CompletableFuture.completedFuture(loaded)
-                    : putIfNewer(key, loaded.get(), ttl).handle((outcome, error) -> loaded));
-        });
+
+            @Override
+            public CompletionStage<InstallOutcome> putIfNewer(K key, CachedValue<V> value, Duration ttl) {
+                return CompletableFuture.completedFuture(InstallOutcome.SKIPPED);
+            }
+
+            @Override
+            public CompletionStage<Void> invalidate(K key, long version) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.hexproperty.caching.strategies;
 
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
+import io.hexproperty.caching.VersionedLoader;
 import io.hexproperty.caching.layers.memory.MemoryTier;
 import java.time.Clock;
 import java.util.Objects;
@@ -42,13 +43,21 @@ public interface ReadThrough<K, V> {
 
     static <K, V> Builder<K, V> builder(MemoryTier<K, V> tier,
                                         Function<K, CompletionStage<Optional<CachedValue<V>>>> loader) {
+        return new Builder<>(tier, VersionedLoader.of(Objects.requireNonNull(loader, "loader")));
+    }
+
+    /**
+     * With a loader that is told the version this node already knows of the key (its tombstone or cached
+     * version): a source with lagging copies (L2, replicas) answers from one that has it.
+     */
+    static <K, V> Builder<K, V> builder(MemoryTier<K, V> tier, VersionedLoader<K, V> loader) {
         return new Builder<>(tier, loader);
     }
 
     /** Settings with their defaults; {@link #build()} validates them. */
     final class Builder<K, V> {
         final MemoryTier<K, V> tier;
-        final Function<K, CompletionStage<Optional<CachedValue<V>>>> loader;
+        final VersionedLoader<K, V> loader;
         BiFunction<K, V, Set<String>> tags = (k, v) -> Set.of();
         double refreshAheadBeta = 1.0;
         int staleLoadRetries = 2;
@@ -57,7 +66,7 @@ public interface ReadThrough<K, V> {
         TierMetrics metrics;
         int servedAgeSampling = 8;
 
-        private Builder(MemoryTier<K, V> tier, Function<K, CompletionStage<Optional<CachedValue<V>>>> loader) {
+        private Builder(MemoryTier<K, V> tier, VersionedLoader<K, V> loader) {
             this.tier = Objects.requireNonNull(tier, "tier");
             this.loader = Objects.requireNonNull(loader, "loader");
         }
@@ -81,8 +90,10 @@ public interface ReadThrough<K, V> {
         }
 
         /**
-         * How many times a load that returned a version below one this node already knows (a lagging
-         * replica or L2) is retried before the get fails with {@link StaleLoadException}. Default 2.
+         * How many times a load that returned a version below one this node already knows is retried
+         * before the get fails with {@link StaleLoadException}. A {@link VersionedLoader} is told that
+         * version and answers from a copy that has it, so with one this only guards against a loader
+         * that breaks its contract. Default 2.
          */
         public Builder<K, V> staleLoadRetries(int value) {
             if (value < 0) {

@@ -2,6 +2,7 @@ package io.hexproperty.caching.strategies;
 
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
+import io.hexproperty.caching.VersionedLoader;
 import io.hexproperty.caching.layers.memory.MemoryTier;
 import io.hexproperty.caching.layers.memory.MemoryTier.Entry;
 import io.hexproperty.caching.layers.memory.MemoryTier.LoadTicket;
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * result the invalidation made stale (tombstone check at install), and the readers that joined before
  * the invalidation get the value they were concurrent with. A source can also answer with a version
  * below one the node knew before the flight began (a lagging replica, an L2 that has not seen the
- * change yet); every reader of that flight started after the change, so the load is retried and, if it
- * stays stale, the get fails with {@link StaleLoadException} rather than move readers back in time.
+ * change yet), so the loader is told that version (the flight's floor) and must answer from a copy that
+ * has it, the origin at worst ({@link VersionedLoader}). Every reader of a flight started after the
+ * change it knows of, so a result below the floor is never served: the load is retried and, should a
+ * loader break its contract, the get fails with {@link StaleLoadException} rather than move readers
+ * back in time.
  *
  * <p>Refresh-ahead is XFetch (Vattani et al., "Optimal Probabilistic Cache Stampede Prevention"): a
  * hit refreshes early when {@code now - delta * beta * ln(rand) >= expiry}, delta being the last load
@@ -48,7 +51,7 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
     private static final Logger log = LoggerFactory.getLogger(SingleFlightReadThrough.class);
 
     private final MemoryTier<K, V> tier;
-    private final Function<K, CompletionStage<Optional<CachedValue<V>>>> loader;
+    private final VersionedLoader<K, V> loader;
     private final BiFunction<K, V, Set<String>> tags;
     private final double beta;
     private final int staleLoadRetries;
@@ -59,7 +62,7 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
 
     private final int ageSampleMask;
 
-    SingleFlightReadThrough(MemoryTier<K, V> tier, Function<K, CompletionStage<Optional<CachedValue<V>>>> loader,
+    SingleFlightReadThrough(MemoryTier<K, V> tier, VersionedLoader<K, V> loader,
                             BiFunction<K, V, Set<String>> tags, double beta, int staleLoadRetries,
                             DoubleSupplier uniform, Clock clock, TierMetrics metrics, int ageSampleMask) {
         this.ageSampleMask = ageSampleMask;
@@ -162,7 +165,7 @@ final class SingleFlightReadThrough<K, V> implements ReadThrough<K, V> {
     private void load(K key, Flight<V> flight, LoadTicket ticket, int attempt) {
         CompletionStage<Optional<CachedValue<V>>> stage;
         try {
-            stage = loader.apply(key);
+            stage = loader.load(key, flight.floor());
             if (stage == null) {
                 throw new NullPointerException("loader returned a null stage for " + key);
             }

@@ -3,6 +3,7 @@ package io.hexproperty.caching.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hexproperty.caching.CachedValue;
+import io.hexproperty.caching.VersionedLoader;
 import io.hexproperty.caching.InstallOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,12 +63,30 @@ public abstract class DistributedTierContract {
     void readThroughFillsTheTierOnceAndThenServesFromIt() throws Exception {
         DistributedTier<String, String> tier = tier();
         AtomicInteger sourceReads = new AtomicInteger();
-        var loader = tier.readThrough(key -> {
+        var loader = tier.readThrough((key, floor) -> {
             sourceReads.incrementAndGet();
             return CompletableFuture.completedFuture(Optional.of(v("from-db", 7)));
         }, Duration.ofMinutes(1));
-        assertThat(await(loader.apply("a"))).contains(v("from-db", 7));
-        assertThat(await(loader.apply("a"))).contains(v("from-db", 7));
+        assertThat(await(loader.load("a", VersionedLoader.NO_FLOOR))).contains(v("from-db", 7));
+        assertThat(await(loader.load("a", VersionedLoader.NO_FLOOR))).contains(v("from-db", 7));
         assertThat(sourceReads).hasValue(1);
+    }
+
+    @Test
+    void readThroughSkipsACopyBelowTheCallersFloorAndRepairsIt() throws Exception {
+        DistributedTier<String, String> tier = tier();
+        assertThat(await(tier.putIfNewer("a", v("old", 1), Duration.ofMinutes(1)))).isEqualTo(InstallOutcome.INSTALLED);
+        java.util.List<Long> floors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var loader = tier.readThrough((key, floor) -> {
+            floors.add(floor);
+            return CompletableFuture.completedFuture(Optional.of(v("new", 2)));
+        }, Duration.ofMinutes(1));
+        assertThat(await(loader.load("a", 1))).as("a copy at the floor is served").contains(v("old", 1));
+        assertThat(floors).isEmpty();
+        assertThat(await(loader.load("a", 2))).as("a copy below the floor is skipped").contains(v("new", 2));
+        assertThat(floors).as("the source is told the floor").containsExactly(2L);
+        assertThat(await(tier.get("a"))).as("and the copy is repaired").contains(v("new", 2));
+        assertThat(await(loader.load("a", 2))).contains(v("new", 2));
+        assertThat(floors).hasSize(1);
     }
 }

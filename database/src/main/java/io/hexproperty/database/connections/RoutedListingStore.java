@@ -1,6 +1,8 @@
 package io.hexproperty.database.connections;
 
 import io.hexproperty.database.PgListingStore;
+import io.hexproperty.domain.Committed;
+import io.hexproperty.domain.DomainException;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
@@ -12,13 +14,16 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The {@link ListingStore} over a {@link Router}: find and search on the router's read choice,
- * create, update and delete on the primary. The {@code ...Consistent} variants and the finds with
- * a token are for an HTTP layer that carries {@link ConsistencyToken#HEADER}; the plain port
- * methods give no read-your-writes guarantee across nodes beyond what replication lag allows.
+ * create, update and delete on the primary. The committed writes return their {@link ConsistencyToken}
+ * with the write, and a find with a token is served by a node that has replayed it; a find with a
+ * minimum version (what a cache already knows) that a replica answers with an older row is asked
+ * again of the primary. The plain port methods give no read-your-writes guarantee across nodes beyond
+ * what replication lag allows.
  *
  * <p>Each call wraps the chosen node's pool in a {@link PgListingStore}, which holds nothing else,
  * so the SQL stays in one place for routed and unrouted use.
@@ -40,6 +45,48 @@ public final class RoutedListingStore implements ListingStore {
     /** Served by a node that has replayed past {@code token}, else by the primary. */
     public CompletionStage<Optional<Listing>> find(ListingKey key, Optional<ConsistencyToken> token) {
         return router.read(token, pool -> new PgListingStore(pool, clock).find(key));
+    }
+
+    /**
+     * On the router's read choice; a replica that has not replayed {@code minimumVersion} (or does not
+     * have the row yet) is followed by a read on the primary, as a consistency token would route it.
+     */
+    @Override
+    public CompletionStage<Optional<Listing>> findAtLeast(ListingKey key, long minimumVersion) {
+        return find(key).thenCompose(found -> minimumVersion < 0 || found.map(Listing::version).orElse(-1L) >= minimumVersion
+                ? CompletableFuture.completedFuture(found)
+                : router.readLatest(pool -> new PgListingStore(pool, clock).find(key)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Listing>> findAfter(ListingKey key, String token) {
+        ConsistencyToken parsed;
+        try {
+            parsed = ConsistencyToken.parse(token);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new DomainException(Committed.TOKEN_HEADER, e.getMessage()));
+        }
+        return find(key, Optional.of(parsed));
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> createCommitted(ListingDraft draft, String agentKey) {
+        return createConsistent(draft, agentKey).thenApply(RoutedListingStore::committed);
+    }
+
+    @Override
+    public CompletionStage<Committed<Listing>> updateCommitted(ListingKey key, ListingPatch patch, OptionalLong expectedVersion,
+                                                               String agentKey) {
+        return updateConsistent(key, patch, expectedVersion, agentKey).thenApply(RoutedListingStore::committed);
+    }
+
+    @Override
+    public CompletionStage<Committed<Boolean>> deleteCommitted(ListingKey key, String agentKey) {
+        return deleteConsistent(key, agentKey).thenApply(RoutedListingStore::committed);
+    }
+
+    private static <T> Committed<T> committed(Written<T> written) {
+        return new Committed<>(written.value(), Optional.of(written.token().toString()));
     }
 
     @Override
@@ -77,11 +124,5 @@ public final class RoutedListingStore implements ListingStore {
 
     public CompletionStage<Written<Boolean>> deleteConsistent(ListingKey key, String agentKey) {
         return router.writeConsistent(pool -> new PgListingStore(pool, clock).delete(key, agentKey));
-    }
-
-    /** The primary's WAL insert position now: a token at or after every write committed before the call. */
-    public CompletionStage<ConsistencyToken> position() {
-        return router.writeConsistent(pool -> java.util.concurrent.CompletableFuture.completedFuture(Boolean.TRUE))
-                .thenApply(Written::token);
     }
 }

@@ -1,5 +1,6 @@
 package io.hexproperty.database.connections;
 
+import io.hexproperty.database.WalPosition;
 import io.hexproperty.domain.port.out.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,9 @@ import java.util.function.Function;
  * under load) keeps taking them.
  */
 public final class Router {
-    private static final String WAL_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
+    /** A token no replica reaches: the read goes to the primary while it is up. */
+    private static final ConsistencyToken EVERY_COMMIT = new ConsistencyToken(Long.MAX_VALUE);
+
 
     private final ReplicaSet set;
     private final ReadStrategy strategy;
@@ -83,6 +86,14 @@ public final class Router {
         });
     }
 
+    /**
+     * Runs a read that must see every commit: on the primary, or with the primary down on the live
+     * replica the strategy picks (a possibly older answer beats an error, as for tokens).
+     */
+    public <T> CompletionStage<T> readLatest(Function<Pool, CompletionStage<T>> operation) {
+        return read(Optional.of(EVERY_COMMIT), operation);
+    }
+
     /** Runs a write (or a transaction) on the primary. */
     public <T> CompletionStage<T> write(Function<Pool, CompletionStage<T>> operation) {
         Node primary = set.primary();
@@ -122,7 +133,7 @@ public final class Router {
      * insert position read right after the operation committed, on the same server.
      */
     public <T> CompletionStage<Written<T>> writeConsistent(Function<Pool, CompletionStage<T>> operation) {
-        return write(pool -> operation.apply(pool).thenCompose(value -> pool.query(WAL_POSITION).execute()
+        return write(pool -> operation.apply(pool).thenCompose(value -> pool.query(WalPosition.CURRENT_SQL).execute()
                 .map(rows -> new Written<>(value, ConsistencyToken.parse(rows.iterator().next().getString(0))))
                 .toCompletionStage()));
     }

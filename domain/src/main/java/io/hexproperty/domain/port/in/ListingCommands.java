@@ -1,6 +1,7 @@
 package io.hexproperty.domain.port.in;
 
 import io.hexproperty.domain.Agent;
+import io.hexproperty.domain.Committed;
 import io.hexproperty.domain.Inquiry;
 import io.hexproperty.domain.InquiryDraft;
 import io.hexproperty.domain.Listing;
@@ -19,4 +20,13 @@ public interface ListingCommands {
     CompletionStage<Boolean> delete(Agent agent, ListingKey key);
 
     CompletionStage<Inquiry> inquire(InquiryDraft draft);
+
+    /** {@link #create} with the write's consistency token, in the same call. */
+    CompletionStage<Committed<Listing>> createCommitted(Agent agent, ListingDraft draft);
+
+    /** {@link #update} with the write's consistency token, in the same call. */
+    CompletionStage<Committed<Listing>> updateCommitted(Agent agent, ListingKey key, ListingPatch patch, OptionalLong ifMatchVersion);
+
+    /** {@link #delete} with the write's consistency token, in the same call. */
+    CompletionStage<Committed<Boolean>> deleteCommitted(Agent agent, ListingKey key);
 }

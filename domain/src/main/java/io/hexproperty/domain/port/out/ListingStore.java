@@ -1,5 +1,6 @@
 package io.hexproperty.domain.port.out;
 
+import io.hexproperty.domain.Committed;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
@@ -31,4 +32,37 @@ public interface ListingStore {
 
     /** Deletes the listing; completes with false when there was none. */
     CompletionStage<Boolean> delete(ListingKey key, String agentKey);
+
+    /**
+     * The listing at {@code minimumVersion} or later when it exists (-1: no floor). A store that reads from
+     * copies that can lag (replicas) must answer from one that has that version, the primary at worst: a
+     * caller that already knows of a version must never be handed an older one.
+     */
+    default CompletionStage<Optional<Listing>> findAtLeast(ListingKey key, long minimumVersion) {
+        return find(key);
+    }
+
+    /**
+     * The listing as of at least {@code token} (from a {@link Committed} write).
+     * Fails with a {@code DomainException} naming {@link Committed#TOKEN_HEADER} when the token is malformed.
+     */
+    default CompletionStage<Optional<Listing>> findAfter(ListingKey key, String token) {
+        return find(key);
+    }
+
+    /** {@link #create} returning the write's consistency token with it. */
+    default CompletionStage<Committed<Listing>> createCommitted(ListingDraft draft, String agentKey) {
+        return create(draft, agentKey).thenApply(Committed::withoutToken);
+    }
+
+    /** {@link #update} returning the write's consistency token with it. */
+    default CompletionStage<Committed<Listing>> updateCommitted(ListingKey key, ListingPatch patch, OptionalLong expectedVersion,
+                                                                String agentKey) {
+        return update(key, patch, expectedVersion, agentKey).thenApply(Committed::withoutToken);
+    }
+
+    /** {@link #delete} returning the write's consistency token with it. */
+    default CompletionStage<Committed<Boolean>> deleteCommitted(ListingKey key, String agentKey) {
+        return delete(key, agentKey).thenApply(Committed::withoutToken);
+    }
 }
