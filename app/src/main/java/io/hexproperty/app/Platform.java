@@ -1,6 +1,7 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
+import io.hexproperty.database.DatabaseIdentity;
 import io.hexproperty.database.Migrations;
 import io.hexproperty.database.maintenance.MaintenanceConfig;
 import io.hexproperty.database.maintenance.MaintenanceScheduler;
@@ -97,6 +98,7 @@ final class Platform implements AutoCloseable {
     private MaintenanceScheduler maintenance;
     private int port;
     private volatile boolean closed;
+    private StateDirectory state;
 
     private final UnaryOperator<ListingQueries> reads;
 
@@ -121,6 +123,7 @@ final class Platform implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
         bindHttp();
+        state = StateDirectory.lock(config.stateRoot());
 
         gate.phase("opening the database");
         Clock clock = Clock.systemUTC();
@@ -264,6 +267,10 @@ final class Platform implements AutoCloseable {
             // One watermark cannot describe N shard sequences: sharded nodes start cold.
             return -1;
         }
+        Path snapshot = config.cacheRoot().resolve("listings");
+        if (!snapshotBelongsToThisDatabase(snapshot)) {
+            deleteTree(snapshot);
+        }
         DiskTier<ListingKey> disk = DiskTier.open(DiskTierConfig.defaults(config.cacheRoot().resolve("listings")),
                 KeyCodec.ofString(ListingKey::value, ListingKey::of), TierMetrics.of(registry, "listings", "disk"));
         warm = cache.warmStart(disk, WarmStartConfig.defaults(), () -> feed == null ? -1 : feed.lastSequence()).orElse(null);
@@ -289,6 +296,44 @@ final class Platform implements AutoCloseable {
         return -1;
     }
     // --- end caching ---
+
+    /**
+     * A warm-start snapshot is only valid against the database it was saved from: the system identifier
+     * it was saved with is kept beside it ({@code listings.database}). A snapshot of another database, or of
+     * one this node cannot identify, is refused without being loaded; the new identifier is recorded.
+     */
+    private boolean snapshotBelongsToThisDatabase(Path snapshot) throws IOException {
+        Path idFile = snapshot.resolveSibling(snapshot.getFileName() + ".database");
+        String current;
+        try {
+            current = DatabaseIdentity.systemIdentifier(pool).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            console.println("hexproperty: warm start: cannot read the database's system identifier ("
+                    + Errors.oneLine(e) + "): starting cold");
+            Files.deleteIfExists(idFile);
+            return false;
+        }
+        String saved = Files.exists(idFile) ? Files.readString(idFile).strip() : null;
+        boolean ours = current.equals(saved);
+        if (!ours && Files.isDirectory(snapshot)) {
+            console.printf("hexproperty: warm start: the snapshot in %s was saved against database %s, this is %s: not loaded%n",
+                    snapshot, saved == null ? "(unknown)" : saved, current);
+        }
+        Files.createDirectories(snapshot.getParent());
+        Files.writeString(idFile, current + System.lineSeparator());
+        return ours;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 
     // --- caching: write-behind view counts ---
     /**
@@ -462,6 +507,9 @@ final class Platform implements AutoCloseable {
             database.close();
         }
         metrics.close();
+        if (state != null) {
+            state.close(); // last: the snapshot and the journal are written above
+        }
     }
 
     static void writeSecret(Path file, String text) throws IOException {

@@ -69,6 +69,11 @@ final class ServeCommand implements Callable<Integer> {
     java.util.List<java.net.URI> purgeUrls = new java.util.ArrayList<>();
     // --- end caching ---
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:HEXPROPERTY_STATE_DIR}",
+            description = "This node's own state (warm-start snapshot, view journal), locked while it runs"
+                    + " (default: <data-dir parent>/state/<data-dir name>-<port>). Env: HEXPROPERTY_STATE_DIR.")
+    Path stateDir;
+
     @Option(names = "--shards", defaultValue = "${env:HEXPROPERTY_SHARDS:-1}",
             description = "Spread listings by state over this many PostgreSQL servers: embedded ones under "
                     + "<data-dir>/shard-<i>, or the comma-separated --db-url list in shard order "
@@ -81,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
-                replicas.config());
+                replicas.config(), stateDir);
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

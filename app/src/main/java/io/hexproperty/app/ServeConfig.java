@@ -25,7 +25,8 @@ record ServeConfig(
         String adminToken,
         CacheOptions cacheOptions,
         int shards,
-        Replication.Config replication) {
+        Replication.Config replication,
+        Path stateDir) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -52,33 +53,61 @@ record ServeConfig(
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none());
+                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none(), null);
+    }
+
+    /** With the state directory derived from the data directory and port ({@link #stateRoot()}). */
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
+                long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
+                Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
+                Replication.Config replication) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, null);
+    }
+
+    ServeConfig withStateDir(Path value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, value);
     }
 
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, stateDir);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, stateDir);
     }
 
     ServeConfig withReplication(Replication.Config value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, stateDir);
     }
 
-    /** Where node-local cache files live: next to the data directory ({@code var/cache}). */
+    /**
+     * This node's own state folder (warm-start snapshot, view-count journal), locked while the node runs:
+     * {@code --state-dir}, else {@code <parent of data dir>/state/<data dir name>-<port>} ({@code
+     * var/state/pg-8080}), so nodes with other data directories or ports never share one.
+     */
+    Path stateRoot() {
+        if (stateDir != null) {
+            return stateDir.toAbsolutePath().normalize();
+        }
+        Path data = dataDir.toAbsolutePath().normalize();
+        Path parent = data.getParent() == null ? data : data.getParent();
+        String name = data.getFileName() == null ? "data" : data.getFileName().toString();
+        return parent.resolve("state").resolve(name + "-" + port);
+    }
+
+    /** Where node-local cache files live ({@code <state>/cache}). */
     Path cacheRoot() {
-        Path parent = dataDir.toAbsolutePath().getParent();
-        return (parent == null ? dataDir.toAbsolutePath() : parent).resolve("cache");
+        return stateRoot().resolve("cache");
     }
 
-    /** Where write-behind journals live ({@code var/journal}). */
+    /** Where write-behind journals live ({@code <state>/journal}). */
     Path journalRoot() {
-        return cacheRoot().resolveSibling("journal");
+        return stateRoot().resolve("journal");
     }
     // --- end caching block ---
 

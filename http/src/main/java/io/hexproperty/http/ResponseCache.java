@@ -5,6 +5,7 @@ import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.VersionedLoader;
 import io.hexproperty.caching.distributed.DistributedTier;
+import io.hexproperty.caching.distributed.LeaseConfig;
 import io.hexproperty.caching.invalidation.CacheTag;
 import io.hexproperty.caching.invalidation.Invalidator;
 import io.hexproperty.caching.layers.disk.DiskTier;
@@ -94,7 +95,8 @@ public final class ResponseCache {
         // L1 tells the loader the version it knows; the database (through replicas) answers at least that.
         VersionedLoader<ListingKey, Encoded> fromDatabase = (key, known) -> queries.findAtLeast(key, known)
                 .thenApply(found -> found.map(l -> new CachedValue<>(self[0].encode(l), l.version(), clock.instant())));
-        VersionedLoader<ListingKey, Encoded> loader = shared.readThrough(fromDatabase, settings.sharedTtl());
+        VersionedLoader<ListingKey, Encoded> loader = shared.readThrough(fromDatabase, settings.sharedTtl(),
+                LeaseConfig.defaults(), listingTier::minimumVersion);
         ReadThrough<ListingKey, Encoded> listings = ReadThrough.<ListingKey, Encoded>builder(listingTier, loader)
                 .metrics(listingMetrics).clock(clock).build();
         ReadThrough<SearchQuery, Encoded> pages = ReadThrough.<SearchQuery, Encoded>builder(pageTier,

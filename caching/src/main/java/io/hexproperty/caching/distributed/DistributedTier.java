@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
 
 /**
  * The SPI of a tier shared between nodes (L2, e.g. Redis): the same version rules as L1, applied
@@ -46,7 +47,16 @@ public interface DistributedTier<K, V> {
      * {@link #putIfNewer}: an older copy is never returned, never waited on, never an error.
      */
     default VersionedLoader<K, V> readThrough(VersionedLoader<K, V> source, Duration ttl, LeaseConfig leases) {
-        return new LeasedReadThrough<>(this, source, ttl, leases);
+        return readThrough(source, ttl, leases, key -> VersionedLoader.NO_FLOOR);
+    }
+
+    /**
+     * As above; {@code known} is the version the caller knows of a key now (its L1's tombstone or cached
+     * version): a loaded value below it is returned (the caller refuses it) but never written here.
+     */
+    default VersionedLoader<K, V> readThrough(VersionedLoader<K, V> source, Duration ttl, LeaseConfig leases,
+                                              ToLongFunction<K> known) {
+        return new LeasedReadThrough<>(this, source, ttl, leases, known);
     }
 
     /** {@link #readThrough(VersionedLoader, Duration, LeaseConfig)} with {@link LeaseConfig#defaults()}. */

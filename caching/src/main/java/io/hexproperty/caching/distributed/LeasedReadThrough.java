@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * {@link DistributedTier#readThrough}: the shared tier first; on a miss, the lease holder loads from the
@@ -22,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The holder looks at the tier once more after acquiring: a node whose miss came just before another
  * holder filled the tier and released would otherwise load again. The holder releases only after its
- * fill completed, so whoever acquires next finds the value. Absent results are not stored.
+ * fill completed, so whoever acquires next finds the value. Absent results are not stored, nor is a
+ * result older than what this node knows by the time it arrives ({@code known}: its L1 heard of a change
+ * while the load ran): the shared tier's tombstone normally refuses it too, but a tombstone lost with a
+ * Redis restart would not, and the old version would outlive every node's memory of the change.
  */
 final class LeasedReadThrough<K, V> implements VersionedLoader<K, V> {
 
@@ -32,8 +36,10 @@ final class LeasedReadThrough<K, V> implements VersionedLoader<K, V> {
     private final Duration valueTtl;
     private final LeaseConfig config;
     private final Executor pollDelay;
+    private final ToLongFunction<K> known;
 
-    LeasedReadThrough(DistributedTier<K, V> tier, VersionedLoader<K, V> source, Duration valueTtl, LeaseConfig config) {
+    LeasedReadThrough(DistributedTier<K, V> tier, VersionedLoader<K, V> source, Duration valueTtl, LeaseConfig config,
+                      ToLongFunction<K> known) {
         if (valueTtl.isNegative() || valueTtl.isZero()) {
             throw new IllegalArgumentException("valueTtl must be positive, was " + valueTtl);
         }
@@ -42,6 +48,7 @@ final class LeasedReadThrough<K, V> implements VersionedLoader<K, V> {
         this.source = source;
         this.valueTtl = valueTtl;
         this.config = config;
+        this.known = known;
         this.pollDelay = CompletableFuture.delayedExecutor(config.pollInterval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -85,6 +92,7 @@ final class LeasedReadThrough<K, V> implements VersionedLoader<K, V> {
     private CompletionStage<Optional<CachedValue<V>>> loadAndFill(K key, long minimumVersion) {
         return source.load(key, minimumVersion).thenCompose(loaded -> loaded.isEmpty()
                 ? CompletableFuture.completedFuture(loaded)
+                : loaded.get().version() < known.applyAsLong(key) ? CompletableFuture.completedFuture(loaded)
                 : tier.putIfNewer(key, loaded.get(), valueTtl).handle((outcome, error) -> loaded));
     }
 }
