@@ -66,7 +66,13 @@ final class TestPlatform {
             Path root = Files.createTempDirectory("hexproperty-node");
             ServeConfig config = configure.apply(new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
                     "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null));
-            Platform node = new Platform(config, new PrintStream(System.out, true), reads).start();
+            Platform node = new Platform(config, new PrintStream(System.out, true), reads);
+            try {
+                node.start();
+            } catch (Exception e) {
+                node.close();
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             return node;
         } catch (Exception e) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The listing detail cache survives a restart: a node saves its hottest entries at close under
- * {@code <dataDir>/../cache/listings} and restores them at start, so restored keys are answered from
+ * {@code <dataDir>/../state/pg-0/cache/listings} (the node's state directory) and restores them at start, so restored keys are answered from
  * L1 without a database load; a corrupt file costs only its own entry; a watermark the outbox no
  * longer covers flushes what was restored.
  */
@@ -57,7 +57,7 @@ class WarmStartRestartTest {
         List<String> keys = ApiIntegrationTest.items(a.get("/api/v1/listings?limit=20&sort=price_desc&minPrice=1"))
                 .stream().map(j -> j.getString("ListingKey")).toList();
         Path root = Files.createTempDirectory("hexproperty-warm");
-        Path dir = root.resolve("cache").resolve("listings");
+        Path dir = root.resolve("state").resolve("pg-0").resolve("cache").resolve("listings");
 
         try (Platform first = node(root)) {
             getAll(first, keys);
