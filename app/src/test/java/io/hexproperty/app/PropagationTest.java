@@ -38,6 +38,8 @@ class PropagationTest {
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("hexproperty.propagation.seconds", 20));
     private static final int WRITES_PER_SECOND = 30;
     private static final int READERS = 4;
+    /** The writer is paced at 30/s but waits for each answer, so a loaded machine writes less: no rate is asserted. */
+    private static final int MINIMUM_WRITES = 50;
 
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.standalone();
@@ -54,10 +56,10 @@ class PropagationTest {
             String nodeB = "http://127.0.0.1:" + b.port();
             var report = PropagationProbe.run(nodeA, List.of(nodeA, nodeB), keys, p.demoToken, RUN, WRITES_PER_SECOND,
                     READERS, BOUND);
-            System.out.println("propagation, two nodes + Redis: " + report);
+            System.out.printf("propagation, two nodes + Redis, %d s: %s%n", RUN.toSeconds(), report);
             assertThat(report.errors()).isEmpty();
             assertThat(report.staleBeyondBound()).isEmpty();
-            assertThat(report.writes()).as("writes at about 30/s").isGreaterThan((int) (RUN.toSeconds() * WRITES_PER_SECOND / 2));
+            assertThat(report.writes()).as("enough writes to judge by").isGreaterThanOrEqualTo(MINIMUM_WRITES);
             assertThat(report.reads()).isGreaterThan(report.writes());
             assertThat(ConsistencyWorkload.sum(List.of(a, b), "cache.gets", "tier", "redis", "result", "hit"))
                     .as("Redis was in the path").isPositive();
@@ -92,10 +94,10 @@ class PropagationTest {
                 double replicaReadsBefore = replicaReads(replicated);
                 var report = PropagationProbe.run(nodeW, List.of(nodeW, nodeR), keys, token, RUN, WRITES_PER_SECOND, READERS,
                         BOUND);
-                System.out.println("propagation, --replicas 1 with 200 ms replay lag: " + report);
+                System.out.printf("propagation, --replicas 1 with 200 ms replay lag, %d s: %s%n", RUN.toSeconds(), report);
                 assertThat(report.errors()).isEmpty();
                 assertThat(report.staleBeyondBound()).isEmpty();
-                assertThat(report.writes()).isGreaterThan((int) (RUN.toSeconds() * WRITES_PER_SECOND / 2));
+                assertThat(report.writes()).as("enough writes to judge by").isGreaterThanOrEqualTo(MINIMUM_WRITES);
                 assertThat(replicaReads(replicated) - replicaReadsBefore).as("the lagging replica served reads").isPositive();
             }
         }
