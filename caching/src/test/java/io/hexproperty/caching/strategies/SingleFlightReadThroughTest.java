@@ -241,6 +241,21 @@ class SingleFlightReadThroughTest {
     }
 
     @Test
+    void theLoaderIsToldTheVersionThisNodeKnowsSoALaggingCopyIsNeverTheAnswer() {
+        java.util.List<Long> floors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReadThrough<String, String> cache = ReadThrough.<String, String>builder(tier, (key, known) -> {
+            floors.add(known);
+            // a source with a lagging copy (replica, L2) that honours the floor: the origin when asked for more
+            return CompletableFuture.completedFuture(Optional.of(known > 4 ? v("origin", known) : v("lagging", 4)));
+        }).metrics(metrics).build();
+        assertThat(cache.get("b").toCompletableFuture().join()).as("nothing known: any copy will do").contains(v("lagging", 4));
+        tier.invalidate("a", 7);
+        assertThat(cache.get("a").toCompletableFuture().join()).contains(v("origin", 7));
+        assertThat(floors).containsExactly(-1L, 7L);
+        assertThat(count("cache.loads", "result", "stale")).as("no stale load, no retry").isZero();
+    }
+
+    @Test
     void aLoadThatStaysStaleFailsWithTheVersionsInvolved() {
         ReadThrough<String, String> cache = readThrough(key -> CompletableFuture.completedFuture(Optional.of(v("lagging", 4))));
         tier.invalidate("a", 6);

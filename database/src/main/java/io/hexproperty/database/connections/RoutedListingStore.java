@@ -10,6 +10,7 @@ import io.hexproperty.domain.ListingPatch;
 import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.port.out.ListingStore;
+import io.hexproperty.domain.port.out.StoreUnavailableException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,9 +54,21 @@ public final class RoutedListingStore implements ListingStore {
      */
     @Override
     public CompletionStage<Optional<Listing>> findAtLeast(ListingKey key, long minimumVersion) {
-        return find(key).thenCompose(found -> minimumVersion < 0 || found.map(Listing::version).orElse(-1L) >= minimumVersion
-                ? CompletableFuture.completedFuture(found)
-                : router.readLatest(pool -> new PgListingStore(pool, clock).find(key)));
+        return find(key).thenCompose(found -> reaches(found, minimumVersion) ? CompletableFuture.completedFuture(found)
+                : router.readLatest(pool -> new PgListingStore(pool, clock).find(key)).thenCompose(latest -> {
+                    if (reaches(latest, minimumVersion) || latest.isEmpty()) {
+                        return CompletableFuture.completedFuture(latest);
+                    }
+                    // only when the primary could not be read and the replica that answered is behind:
+                    // an older version would move the reader back in time, so the store is unavailable
+                    return CompletableFuture.failedFuture(new StoreUnavailableException("listing " + key
+                            + ": the primary did not answer and the replica that did has version " + latest.get().version()
+                            + ", below version " + minimumVersion + " already seen", null));
+                }));
+    }
+
+    private static boolean reaches(Optional<Listing> found, long minimumVersion) {
+        return minimumVersion < 0 || found.map(Listing::version).orElse(-1L) >= minimumVersion;
     }
 
     @Override

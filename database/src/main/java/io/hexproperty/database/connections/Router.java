@@ -87,11 +87,20 @@ public final class Router {
     }
 
     /**
-     * Runs a read that must see every commit: on the primary, or with the primary down on the live
-     * replica the strategy picks (a possibly older answer beats an error, as for tokens).
+     * Runs a read that must see every commit: on the primary even while a health check has marked it
+     * down (a late poll of a loaded server is not an outage, and no other node is sure to have the
+     * commit), unless it is known gone; if the primary fails, on whatever node a token read would use.
+     * The caller checks what it got: a replica's answer may still be older.
      */
     public <T> CompletionStage<T> readLatest(Function<Pool, CompletionStage<T>> operation) {
-        return read(Optional.of(EVERY_COMMIT), operation);
+        Node primary = set.primary();
+        if (primary.hardDown()) {
+            return read(Optional.of(EVERY_COMMIT), operation);
+        }
+        return attempt(primary, operation).exceptionallyCompose(error -> {
+            Throwable cause = unwrap(error);
+            return retryable(cause) ? read(Optional.of(EVERY_COMMIT), operation) : CompletableFuture.failedFuture(cause);
+        });
     }
 
     /** Runs a write (or a transaction) on the primary. */
