@@ -1,9 +1,9 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.queries.Advice;
-import io.hexproperty.database.queries.AdviceSettings;
-import io.hexproperty.database.queries.IndexAdvisor;
+import io.hexproperty.database.ops.advisor.Advice;
+import io.hexproperty.database.ops.advisor.AdviceSettings;
+import io.hexproperty.database.ops.advisor.IndexAdvisor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;

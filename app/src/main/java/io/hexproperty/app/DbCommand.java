@@ -1,7 +1,7 @@
 package io.hexproperty.app;
 
-import io.hexproperty.database.EmbeddedDatabase;
-import io.hexproperty.database.EmbeddedReplicas;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
+import io.hexproperty.database.embedded.EmbeddedReplicas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

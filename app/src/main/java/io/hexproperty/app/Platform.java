@@ -2,19 +2,19 @@ package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.maintenance.MaintenanceConfig;
-import io.hexproperty.database.maintenance.MaintenanceScheduler;
-import io.hexproperty.database.queries.PartitionKeeper;
-import io.hexproperty.database.queries.PartitionKeeperConfig;
-import io.hexproperty.database.queries.SlowQueryConfig;
-import io.hexproperty.database.queries.SlowQuerySampler;
+import io.hexproperty.database.ops.maintenance.MaintenanceConfig;
+import io.hexproperty.database.ops.maintenance.MaintenanceScheduler;
+import io.hexproperty.database.ops.partitions.PartitionKeeper;
+import io.hexproperty.database.ops.partitions.PartitionKeeperConfig;
+import io.hexproperty.database.ops.slowqueries.SlowQueryConfig;
+import io.hexproperty.database.ops.slowqueries.SlowQuerySampler;
 import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.database.Readiness;
-import io.hexproperty.database.seed.SeedProgress;
-import io.hexproperty.database.seed.Seeder;
+import io.hexproperty.seed.SeedProgress;
+import io.hexproperty.seed.Seeder;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.out.AgentStore;
 import io.hexproperty.caching.KeyCodec;
@@ -189,6 +189,7 @@ final class Platform implements AutoCloseable {
         if (slowQueries != null) {
             api.slowQueries(slowQueries::json);
         }
+        api.benchRoutes(config.benchRoutes());
         // --- connections: read-your-writes tokens (X-Consistency-Token) ---
         if (shardSet == null) {
             api.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())

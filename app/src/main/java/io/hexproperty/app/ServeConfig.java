@@ -25,7 +25,8 @@ record ServeConfig(
         String adminToken,
         CacheOptions cacheOptions,
         int shards,
-        Replication.Config replication) {
+        Replication.Config replication,
+        boolean benchRoutes) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -55,19 +56,34 @@ record ServeConfig(
                 drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none());
     }
 
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
+                long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
+                Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
+                Replication.Config replication) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false);
+    }
+
+    /** With {@code GET /bench/static} (the HTTP ceiling of bench/http-ceiling.sh) served or not. */
+    ServeConfig withBenchRoutes(boolean value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                value);
+    }
+
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes);
     }
 
     ServeConfig withReplication(Replication.Config value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, benchRoutes);
     }
 
     /** Where node-local cache files live: next to the data directory ({@code var/cache}). */

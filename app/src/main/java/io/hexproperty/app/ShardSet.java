@@ -1,17 +1,18 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.database.DatabaseStartException;
+import io.hexproperty.database.embedded.DatabaseStartException;
+import io.hexproperty.database.MigrationException;
 import io.hexproperty.database.Migrations;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.database.Readiness;
-import io.hexproperty.database.seed.SeedOptions;
-import io.hexproperty.database.seed.SeedProgress;
-import io.hexproperty.database.sharding.EmbeddedShards;
+import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedProgress;
+import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
-import io.hexproperty.database.sharding.ShardSeeder;
+import io.hexproperty.seed.ShardSeeder;
 import io.hexproperty.database.sharding.ShardedChangeFeed;
 import io.hexproperty.database.sharding.ShardedInquiryStore;
 import io.hexproperty.database.sharding.ShardedListingStore;
@@ -67,10 +68,11 @@ final class ShardSet implements AutoCloseable {
             console.print(map.describe());
             phase.accept("starting and migrating " + config.shards() + " shards");
             try {
-                EmbeddedShards embedded = EmbeddedShards.start(config.dataDir(), config.shards());
-                configs = embedded.configs();
+                EmbeddedShards embedded = EmbeddedShards.start(config.dataDir(), config.shards(),
+                        db -> Migrations.apply(db.jdbcUrl(), db.user(), db.password()));
+                configs = embedded.urls().stream().map(DatabaseConfig::of).toList();
                 servers = embedded;
-            } catch (DatabaseStartException e) {
+            } catch (DatabaseStartException | MigrationException e) {
                 throw new StartupException(e.getMessage());
             }
         }

@@ -52,4 +52,39 @@ class ArchitectureTest {
                 .because("the HTTP adapter talks to ports, never to the PostgreSQL adapter")
                 .check(classes);
     }
+
+    @Test
+    void productionDataAccessDoesNotDependOnTheDataGenerator() {
+        noClasses().that().resideInAPackage("io.hexproperty.database..")
+                .should().dependOnClassesThat().resideInAPackage("io.hexproperty.seed..")
+                .because("routing and adapters must not change when the fake data does (docs/decisions/0007)")
+                .check(classes);
+    }
+
+    @Test
+    void thePortAdaptersDependOnNoOtherDatabaseModule() {
+        noClasses().that().resideInAPackage("io.hexproperty.database")
+                .should().dependOnClassesThat().resideInAnyPackage("io.hexproperty.database.embedded..",
+                        "io.hexproperty.database.replicas..", "io.hexproperty.database.sharding..",
+                        "io.hexproperty.database.ops..")
+                .because("database holds the adapters every topology shares; the others build on it (0007)")
+                .check(classes);
+    }
+
+    @Test
+    void embeddedPostgresIsProcessManagementOnly() {
+        classes().that().resideInAPackage("io.hexproperty.database.embedded..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.zonky..",
+                        "org.apache.commons.compress..", "org.tukaani..", "io.hexproperty.database.embedded..")
+                .because("database-embedded starts and stops servers; schemas and pools belong to database (0007)")
+                .check(classes);
+    }
+
+    @Test
+    void benchmarksLiveOnlyInTheBenchmarksModule() {
+        noClasses().that().haveSimpleNameEndingWith("Benchmark")
+                .should().resideOutsideOfPackage("io.hexproperty.benchmarks..")
+                .because("production code carries no benchmarks (benchmarks/ and bench/ do, docs/decisions/0007)")
+                .check(classes);
+    }
 }

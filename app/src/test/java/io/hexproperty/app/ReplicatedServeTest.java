@@ -3,8 +3,8 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hexproperty.database.connections.Node;
-import io.hexproperty.database.connections.ReplicaSet;
+import io.hexproperty.database.replicas.Node;
+import io.hexproperty.database.replicas.ReplicaSet;
 import io.hexproperty.testing.ListingDrafts;
 import java.io.PrintStream;
 import java.net.URI;

@@ -30,7 +30,7 @@ class MigrationsTest {
         String url = "postgresql://app:hunter2@127.0.0.1:" + closedPort + "/nowhere";
 
         assertThatThrownBy(() -> Migrations.apply(url, null, null))
-                .isInstanceOf(DatabaseStartException.class)
+                .isInstanceOf(MigrationException.class)
                 .hasMessageStartingWith("cannot migrate database postgresql://app:***@127.0.0.1:" + closedPort + "/nowhere as user app: ")
                 .hasMessageContaining("refused")
                 .hasMessageNotContaining("hunter2")

@@ -83,6 +83,16 @@ public final class HttpApi {
     }
     // --- end caching ---
     private volatile Supplier<String> slowQueries;
+    private volatile boolean benchRoutes;
+
+    /**
+     * Also serves {@code GET /bench/static} (the HTTP ceiling the bench scripts compare the API
+     * against); off unless {@code serve --bench-routes}. Call before {@link #router(Vertx)}.
+     */
+    public HttpApi benchRoutes(boolean enabled) {
+        this.benchRoutes = enabled;
+        return this;
+    }
     private volatile ReadYourWrites readYourWrites;
 
     /** Enables consistency tokens on writes and token-carrying reads (set before {@link #router}). */
@@ -132,9 +142,11 @@ public final class HttpApi {
         get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
 
-        io.vertx.core.buffer.Buffer ceiling = ListingJson.encode(BenchmarkSample.listing());
-        get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(ceiling));
+        if (benchRoutes) {
+            io.vertx.core.buffer.Buffer ceiling = ListingJson.encode(CeilingSample.listing());
+            get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store").end(ceiling));
+        }
         get(router, "/api/v1/listings/:listingKey", this::getListing);
         get(router, "/api/v1/listings", this::search);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);

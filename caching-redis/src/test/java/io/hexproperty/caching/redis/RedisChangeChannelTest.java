@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.caching.invalidation.Invalidator;

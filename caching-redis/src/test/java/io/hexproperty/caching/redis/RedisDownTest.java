@@ -3,6 +3,7 @@ package io.hexproperty.caching.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
 import io.hexproperty.caching.distributed.DistributedTier;

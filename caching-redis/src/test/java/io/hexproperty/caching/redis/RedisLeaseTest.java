@@ -2,6 +2,7 @@ package io.hexproperty.caching.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import java.time.Duration;
 import java.time.Instant;
