@@ -107,8 +107,10 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         for (int port : ports) {
             Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
             List<String> command = new ArrayList<>(List.of(serverBinary(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "yes",
-                    "--dir", nodeDir.toString()));
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", nodeDir.toString()));
+            if (serverMajorVersion() >= 7) {
+                command.addAll(List.of("--enable-debug-command", "yes")); // 7.0+ only; 6.2 allows DEBUG anyway
+            }
             if (cluster) {
                 command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", "5000"));
@@ -118,7 +120,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
         for (int port : ports) {
             await("redis-server on port " + port).atMost(STARTUP).pollInterval(Duration.ofMillis(20))
-                    .ignoreExceptions().until(() -> "+PONG".equals(command(port, "PING")));
+                    .ignoreExceptions().until(() -> "PONG".equals(command(port, "PING")));
         }
     }
 
@@ -290,6 +292,18 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private static String binary;
+    private static int majorVersion;
+
+    /** The major version of {@link #serverBinary()} ({@code redis-server --version}: "... v=7.0.15 ..."). */
+    private static synchronized int serverMajorVersion() throws IOException {
+        if (majorVersion == 0) {
+            Process p = new ProcessBuilder(serverBinary(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(out);
+            majorVersion = m.find() ? Integer.parseInt(m.group(1)) : 6;
+        }
+        return majorVersion;
+    }
 
     private static java.util.Optional<String> systemBinary() {
         String path = System.getenv().getOrDefault("PATH", "");
