@@ -3,6 +3,7 @@ package io.hexproperty.app;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import io.hexproperty.testing.lane.Unit;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The dependency rules of ARCHITECTURE.md: a pure domain, adapters that never reach into app. */
+@Unit
 class ArchitectureTest {
     private static JavaClasses classes;
 

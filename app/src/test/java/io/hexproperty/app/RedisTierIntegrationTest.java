@@ -3,6 +3,8 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.testing.RedisServerExtension;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * loaded by one node is served to the other from Redis, a change on one node is never served stale
  * by the other, and Redis going away degrades to L1 + database without a client error.
  */
+@Redis
+@Postgres
 class RedisTierIntegrationTest {
     // A real redis-server (the system's, else embedded-redis's): no machine skips this test.
     @RegisterExtension

@@ -3,6 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.replicas.Node;
 import io.hexproperty.database.replicas.ReplicaSet;
 import io.hexproperty.testing.ListingDrafts;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve --replicas 1} end to end, then {@code db promote} against it while it runs. */
+@Postgres
 class ReplicatedServeTest {
     @Test
     void serveWithAReplicaReadsFromItAndFollowsAPromotionMadeFromTheCommandLine() throws Exception {

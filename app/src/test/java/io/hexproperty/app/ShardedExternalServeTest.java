@@ -1,5 +1,6 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve --shards 2 --db-url a,b}: shards on databases the platform does not own. */
+@Postgres
 class ShardedExternalServeTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.hexproperty.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
 import io.hexproperty.testing.RunningPostgres;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class MigrationsTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

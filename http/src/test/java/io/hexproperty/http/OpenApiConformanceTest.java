@@ -2,6 +2,7 @@ package io.hexproperty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.domain.ListingService;
 import io.hexproperty.testing.InMemoryAgentStore;
 import io.hexproperty.testing.InMemoryInquiryStore;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /openapi.json describes exactly the routes the router serves and the parameters the search accepts. */
+@Unit
 class OpenApiConformanceTest {
     private static Vertx vertx;
     private static JsonObject openApi;

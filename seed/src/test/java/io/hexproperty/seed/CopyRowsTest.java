@@ -2,6 +2,7 @@ package io.hexproperty.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.domain.Address;
 import io.hexproperty.domain.GeoPoint;
 import io.hexproperty.domain.Listing;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class CopyRowsTest {
 
     @Test

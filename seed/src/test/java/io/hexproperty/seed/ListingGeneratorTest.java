@@ -3,6 +3,7 @@ package io.hexproperty.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.PropertyType;
@@ -20,6 +21,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ListingGeneratorTest {
     private static final Instant AS_OF = Instant.parse("2026-01-01T12:00:00Z");
     private static final int SAMPLE = 10_000;

@@ -3,6 +3,7 @@ package io.hexproperty.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.Address;
 import io.hexproperty.domain.Listing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Loads into a real PostgreSQL (embedded), one freshly migrated database per test. */
+@Postgres
 class SeederTest {
     private static final Instant AS_OF = Instant.parse("2026-01-01T00:00:00Z");
     private static final SeedOptions OPTIONS = SeedOptions.defaults()

@@ -3,6 +3,7 @@ package io.hexproperty.seed;
 import static io.hexproperty.testing.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
 import io.hexproperty.database.sharding.ShardedListingStore;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.TestInstance;
  * return identical pages: the same listings in the same order with the same next cursors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Postgres
 class ShardedEquivalenceTest {
     private static final int LISTINGS = 5_000;
     private static final long SEED = 20261125;

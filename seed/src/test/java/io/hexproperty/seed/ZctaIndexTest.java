@@ -2,9 +2,11 @@ package io.hexproperty.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ZctaIndexTest {
     private final ZctaIndex index = ZctaIndex.load();
 

@@ -19,6 +19,7 @@ import io.hexproperty.domain.Money;
 import io.hexproperty.domain.port.out.ListingStore;
 import io.hexproperty.testing.ListingDrafts;
 import io.hexproperty.testing.Signals;
+import io.hexproperty.testing.ZipfSampler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -145,7 +146,7 @@ public final class ReplicaBenchmark {
     /** The result line (null for an unnamed warm-up run). */
     private static String run(String name, ListingStore store, List<ListingKey> keys, int seconds, int concurrency,
                               SimpleMeterRegistry registry, ReplicaSet set) throws InterruptedException {
-        Zipf zipf = new Zipf(keys.size(), 0.99);
+        ZipfSampler zipf = ZipfSampler.of(keys.size(), 0.99, 0);
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, seconds / 5));
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong ops = new AtomicLong();
@@ -177,7 +178,7 @@ public final class ReplicaBenchmark {
     private static final class Loop {
         private final ListingStore store;
         private final List<ListingKey> keys;
-        private final Zipf zipf;
+        private final ZipfSampler zipf;
         private final SplittableRandom random;
         private final long warmupEnd;
         private final long end;
@@ -188,7 +189,7 @@ public final class ReplicaBenchmark {
         private final CountDownLatch done;
         private int recorded;
 
-        Loop(ListingStore store, List<ListingKey> keys, Zipf zipf, SplittableRandom random, long warmupEnd, long end,
+        Loop(ListingStore store, List<ListingKey> keys, ZipfSampler zipf, SplittableRandom random, long warmupEnd, long end,
              AtomicLong ops, AtomicLong reads, AtomicLong errors, long[] latencies, CountDownLatch done) {
             this.store = store;
             this.keys = keys;
@@ -209,7 +210,7 @@ public final class ReplicaBenchmark {
                 done.countDown();
                 return;
             }
-            ListingKey key = keys.get(zipf.next(random));
+            ListingKey key = keys.get(zipf.rank(random));
             boolean read = random.nextInt(10) != 0;
             CompletionStage<?> op = read ? store.find(key)
                     : store.update(key, new ListingPatch(null, Money.usd(100_000 + random.nextInt(900_000)), null, null, null,
@@ -379,25 +380,4 @@ public final class ReplicaBenchmark {
         return nanos / 1e6;
     }
 
-    /** Zipf ranks over n keys by inverse CDF on precomputed cumulative weights. */
-    private static final class Zipf {
-        private final double[] cdf;
-
-        Zipf(int n, double s) {
-            cdf = new double[n];
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += 1 / Math.pow(i + 1, s);
-                cdf[i] = sum;
-            }
-            for (int i = 0; i < n; i++) {
-                cdf[i] /= sum;
-            }
-        }
-
-        int next(SplittableRandom random) {
-            int i = Arrays.binarySearch(cdf, random.nextDouble());
-            return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
-        }
-    }
 }

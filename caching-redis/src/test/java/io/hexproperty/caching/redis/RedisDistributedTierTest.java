@@ -1,8 +1,10 @@
 package io.hexproperty.caching.redis;
 
+import static io.hexproperty.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Redis;
 import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Redis
 class RedisDistributedTierTest extends DistributedTierContract {
 
     @RegisterExtension
@@ -48,9 +51,6 @@ class RedisDistributedTierTest extends DistributedTierContract {
         return new CachedValue<>(s, version, Instant.EPOCH);
     }
 
-    private static <T> T join(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     @Test
     void keepsLoadedAtToTheNanosecondAndValuesExpireAfterTheirTtl() throws Exception {

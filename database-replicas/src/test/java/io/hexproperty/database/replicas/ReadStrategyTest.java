@@ -3,12 +3,14 @@ package io.hexproperty.database.replicas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.database.DatabaseConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ReadStrategyTest {
     private final Node a = node("replica-1", Duration.ZERO);
     private final Node b = node("replica-2", Duration.ofSeconds(3));

@@ -1,9 +1,11 @@
 package io.hexproperty.database.replicas;
 
+import static io.hexproperty.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.embedded.EmbeddedDatabase;
 import io.hexproperty.database.embedded.EmbeddedReplicas;
@@ -28,22 +30,18 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * One primary and two streaming replicas with 500 ms of injected apply delay, taken through a
- * failure story in order: read-your-writes under lag, a replica's postmaster hung (SIGSTOP) and
- * resumed, the whole replica hung and resumed, a replica killed, the primary hung and resumed,
- * the primary killed, a replica promoted.
+ * One primary and two streaming replicas with 500 ms of injected apply delay, put through one
+ * failure each: read-your-writes under lag, a replica's postmaster hung (SIGSTOP) and resumed, the
+ * whole replica hung and resumed, a replica killed, the primary hung and resumed, the primary
+ * killed, a replica promoted. Every test gets a topology of its own, so none depends on another's
+ * damage or on the order they run in.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Postgres
 class ReplicationFailoverTest {
     private static final String AGENT = "agent-ryw";
     private static final Duration APPLY_DELAY = Duration.ofMillis(500);
@@ -58,7 +56,7 @@ class ReplicationFailoverTest {
     private RoutedListingStore store;
     private final List<ListingKey> keys = new ArrayList<>();
 
-    @BeforeAll
+    @BeforeEach
     void startTopology() throws Exception {
         dir = Files.createTempDirectory("hexproperty-replicas");
         primary = EmbeddedDatabase.start(dir, 0);
@@ -76,7 +74,7 @@ class ReplicationFailoverTest {
         }
     }
 
-    @AfterAll
+    @AfterEach
     void stopTopology() throws Exception {
         if (set != null) {
             set.close();
@@ -92,7 +90,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(1)
     void readsWithTheirWritesTokenAreNeverStaleWhileMostReadsGoToReplicas() {
         int staleWithToken = 0;
         int staleWithoutToken = 0;
@@ -121,7 +118,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(2)
     void aReplicaWhosePostmasterAloneHangsIsEjected() {
         // Its backends still answer on pooled connections; only a new connection notices.
         Node hung = node("replica-1");
@@ -136,7 +132,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(3)
     void aHungReplicaIsEjectedAndReadsContinueWithoutErrors() {
         Node hung = node("replica-1");
         signalTree(replicas.replicas().get(0).postgresPid(), "STOP");
@@ -151,7 +146,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(4)
     void aKilledReplicaIsEjectedAndReadsContinueWithoutErrors() {
         Node killed = node("replica-2");
         signalTree(replicas.replicas().get(1).postgresPid(), "KILL");
@@ -162,7 +156,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(5)
     void aHungPrimaryRefusesWritesOnceItHasMissedThreeDeadlinesAndTakesThemAgainWhenResumed() {
         Node hung = set.primary();
         signalTree(primary.postgresPid(), "STOP");
@@ -183,7 +176,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(6)
     void withThePrimaryLostWritesFailFastAndReadsContinue() {
         Node lost = set.primary();
         signalTree(primary.postgresPid(), "KILL");
@@ -200,7 +192,6 @@ class ReplicationFailoverTest {
     }
 
     @Test
-    @Order(7)
     void aPromotedReplicaTakesTheWritesWithoutARestart() {
         Node replica = node("replica-1");
         Node promoted = join(set.promote(replica));
@@ -235,14 +226,4 @@ class ReplicationFailoverTest {
     }
 
     /** The postmaster and its children (backends, walreceiver, startup): the whole server hangs or dies. */
-    static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
 }

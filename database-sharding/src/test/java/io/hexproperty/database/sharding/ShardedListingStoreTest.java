@@ -4,6 +4,7 @@ import static io.hexproperty.testing.Stages.await;
 import static io.hexproperty.testing.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Routing decisions of the sharded store, over in-memory shards that count the finds they answer. */
+@Unit
 class ShardedListingStoreTest {
     private static final String AGENT = "AGROUTING001";
     private final ShardMap map = ShardMap.byState(3);

@@ -5,6 +5,7 @@ import static io.hexproperty.testing.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.domain.InquiryDraft;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sharded store does: writes land on the shard of their state, reads find them there, each shard's
  * outbox feeds its own listener, inquiries follow their listing.
  */
+@Postgres
 class ShardedPgListingStoreTest extends ListingStoreContract {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = ShardDatabases.EXTENSION;

@@ -3,6 +3,7 @@ package io.hexproperty.database.ops.advisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.FreshDatabase;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
@@ -20,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class IndexAdvisorTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = FreshDatabase.EXTENSION;

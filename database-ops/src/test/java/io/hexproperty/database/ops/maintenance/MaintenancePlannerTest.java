@@ -3,12 +3,14 @@ package io.hexproperty.database.ops.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.database.ops.maintenance.MaintenanceAction.Kind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class MaintenancePlannerTest {
     private static final long MB = 1 << 20;
     private final MaintenancePlanner planner = new MaintenancePlanner(MaintenanceThresholds.defaults());

@@ -3,6 +3,7 @@ package io.hexproperty.database.ops.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.FreshDatabase;
 import io.hexproperty.database.ops.maintenance.MaintenanceAction.Kind;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The scheduler on a real PostgreSQL: dead rows lead to a VACUUM that runs, a bloated index to a REINDEX. */
+@Postgres
 class MaintenanceSchedulerTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = FreshDatabase.EXTENSION;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.FreshDatabase;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class PartitionKeeperTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = FreshDatabase.EXTENSION;

@@ -3,6 +3,7 @@ package io.hexproperty.database.ops.slowqueries;
 import static io.hexproperty.testing.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.FreshDatabase;
 import io.hexproperty.database.PgListingStore;
@@ -26,6 +27,7 @@ import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class SlowQuerySamplerTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = FreshDatabase.EXTENSION;

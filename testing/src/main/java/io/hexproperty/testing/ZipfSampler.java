@@ -1,4 +1,4 @@
-package io.hexproperty.benchmarks;
+package io.hexproperty.testing;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * (including s = 1, where closed-form approximations break down) and O(log n) per draw. Benchmarks
  * draw a whole {@link #trace(int)} in setup and walk it in the measured loop, so the sampler's own
  * cost (a random double and ~17 comparisons) is never measured.
+ *
+ * <p>The one Zipf sampler of the tests, simulations and benchmarks (the load generator, which is
+ * production code, keeps its own in {@code loadtest}). Callers that bring their own random per
+ * thread draw unshuffled ranks with {@link #rank(SplittableRandom)}.
  */
 public final class ZipfSampler {
 
@@ -80,6 +84,11 @@ public final class ZipfSampler {
     /** Probability mass of the {@code k} most popular ranks: the hit ratio of an ideal cache of size k. */
     public double topMass(int k) {
         return k <= 0 ? 0 : cumulative[Math.min(k, cumulative.length) - 1];
+    }
+
+    /** A 0-based popularity rank (0 = the most popular) drawn with {@code random}: thread-safe. */
+    public int rank(SplittableRandom random) {
+        return rank(random.nextDouble());
     }
 
     int rank(double u) {

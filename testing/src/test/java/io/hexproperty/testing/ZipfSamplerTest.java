@@ -1,12 +1,14 @@
-package io.hexproperty.benchmarks;
+package io.hexproperty.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hexproperty.testing.lane.Unit;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ZipfSamplerTest {
 
     @Test
