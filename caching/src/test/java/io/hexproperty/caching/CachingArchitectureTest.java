@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 @Unit
 class CachingArchitectureTest {
 
-    private final JavaClasses main = new ClassFileImporter()
+    private static final JavaClasses main = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("io.hexproperty.caching");
 
     @Test
