@@ -89,7 +89,9 @@ final class Platform implements AutoCloseable {
     private Replication replication;
     private final List<PartitionKeeper> partitionKeepers = new ArrayList<>();
     private SlowQuerySampler slowQueries;
-    private MaintenanceScheduler maintenance;
+    private SlowQueryConfig slowQueryConfig = SlowQueryConfig.defaults();
+    private final List<SlowQuerySampler> samplers = new ArrayList<>(); // one per primary
+    private final List<MaintenanceScheduler> maintenance = new ArrayList<>();
     private int port;
     private volatile boolean closed;
 
@@ -104,6 +106,12 @@ final class Platform implements AutoCloseable {
         this.config = config;
         this.console = console;
         this.reads = reads;
+    }
+
+    /** Slow-query capture settings (default {@link SlowQueryConfig#defaults()}); call before {@link #start()}. */
+    Platform slowQueries(SlowQueryConfig value) {
+        this.slowQueryConfig = java.util.Objects.requireNonNull(value);
+        return this;
     }
 
     /** Starts everything; returns when the API is ready. */
@@ -123,7 +131,13 @@ final class Platform implements AutoCloseable {
         ListingService service;
         // ---- sharding (--shards N, docs/database-sharding.md): begin ----
         if (config.shards() > 1) {
-            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock);
+            // One sampler per shard, each the observer of its shard's store: capture covers every shard.
+            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock, shard -> {
+                SlowQuerySampler sampler = SlowQuerySampler.create(shard, slowQueryConfig, clock, metrics.registry());
+                samplers.add(sampler);
+                return sampler;
+            });
+            slowQueries = SlowQuerySampler.merged(samplers, slowQueryConfig);
             database = new Databases.Handle(shardSet.firstConfig(), shardSet);
             pool = shardSet.firstPool();
             readiness = shardSet.readiness(java.time.Duration.ofSeconds(2));
@@ -143,26 +157,29 @@ final class Platform implements AutoCloseable {
 
             pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
-            slowQueries = SlowQuerySampler.create(database.config(), SlowQueryConfig.defaults(), clock, metrics.registry());
+            slowQueries = SlowQuerySampler.create(database.config(), slowQueryConfig, clock, metrics.registry());
+            samplers.add(slowQueries);
             // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
-            replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console);
+            replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console,
+                    slowQueries);
             ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries) : replication.listings();
             // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
         // ---- sharding: end ----
-        // --- issue 5, queries and maintenance: monthly partitions (every database), maintenance scheduler ---
-        for (DatabaseConfig db : shardSet != null ? shardSet.configs() : List.of(database.config())) {
+        // Monthly partitions and maintenance on every primary (each shard's with --shards); replicas
+        // replay the primary's, so they need neither.
+        for (DatabaseConfig db : primaries()) {
             PartitionKeeper keeper = PartitionKeeper.create(db, PartitionKeeperConfig.defaults(), clock, metrics.registry());
             partitionKeepers.add(keeper);
             keeper.start();
+            MaintenanceScheduler scheduler = MaintenanceScheduler.create(db, MaintenanceConfig.defaults(),
+                    new RecentP99(metrics.registry()), clock, metrics.registry());
+            maintenance.add(scheduler);
+            scheduler.start();
         }
-        maintenance = MaintenanceScheduler.create(database.config(), MaintenanceConfig.defaults(),
-                new RecentP99(metrics.registry()), clock, metrics.registry());
-        maintenance.start();
-        // --- end issue 5 block ---
-        AgentStore agents = new PgAgentStore(pool);
-        DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
+        PgAgentStore agents = new PgAgentStore(pool);
+        DemoAgent.ensure(agents, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
         // --- caching: shared L2 tier (Redis) under L1, when configured ---
@@ -273,10 +290,9 @@ final class Platform implements AutoCloseable {
             return -1;
         }
         long mark = restored.watermark().orElse(-1);
-        var range = pool.query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM listing_changes").execute()
-                .await(30, TimeUnit.SECONDS).iterator().next();
-        long oldest = range.getLong(0);
-        long newest = range.getLong(1);
+        PgChangeFeed.Range range = PgChangeFeed.range(pool).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long oldest = range.oldest();
+        long newest = range.newest();
         if (mark >= 0 && mark <= newest && (oldest <= mark + 1 || newest == 0)) {
             console.printf("hexproperty: warm start: %d listings restored, catching up changes after %d%n",
                     restored.installed(), mark);
@@ -360,6 +376,26 @@ final class Platform implements AutoCloseable {
         return database;
     }
 
+    /** Every primary: the one database, or each shard's. */
+    List<DatabaseConfig> primaries() {
+        return shardSet != null ? shardSet.configs() : List.of(database.config());
+    }
+
+    /** The slow-query capture of this node (over every shard with --shards). */
+    SlowQuerySampler slowQueries() {
+        return slowQueries;
+    }
+
+    /** One slow-query sampler per primary, in {@link #primaries()} order. */
+    List<SlowQuerySampler> slowQuerySamplers() {
+        return List.copyOf(samplers);
+    }
+
+    /** One maintenance scheduler per primary, in {@link #primaries()} order. */
+    List<MaintenanceScheduler> maintenance() {
+        return List.copyOf(maintenance);
+    }
+
     /** The read/write split, or null without replicas. */
     Replication replication() {
         return replication;
@@ -393,18 +429,11 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
-        List<AutoCloseable> background = new ArrayList<>(partitionKeepers);
-        background.add(maintenance);
-        background.add(slowQueries);
-        for (AutoCloseable task : background) {
-            if (task != null) {
-                try {
-                    task.close();
-                } catch (Exception e) {
-                    LOG.warn("database background task did not stop cleanly: {}", Errors.oneLine(e));
-                }
-            }
-        }
+        Closer background = new Closer();
+        background.add("slow-query capture", slowQueries);
+        partitionKeepers.forEach(k -> background.add("partition keeper", k));
+        maintenance.forEach(m -> background.add("maintenance scheduler", m));
+        background.close(); // newest first: schedulers, keepers, then the capture they all may feed
         if (warm != null) {
             try {
                 warm.close();

@@ -57,7 +57,7 @@ final class Replication implements AutoCloseable {
 
     /** Null when no replica is configured. Blocking (starts servers). */
     static Replication start(Config config, Databases.Handle primary, int poolSize, Vertx vertx, MeterRegistry registry,
-                             Clock clock, PrintStream console) {
+                             Clock clock, PrintStream console, io.hexproperty.database.StatementObserver observer) {
         if (!config.enabled()) {
             return null;
         }
@@ -92,7 +92,7 @@ final class Replication implements AutoCloseable {
         ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(Math.max(2, poolSize / 2)), replicas,
                 ReplicaSet.Settings.defaults(), registry);
         Router router = new Router(set, ReadStrategy.lagAware(config.maxLag()), registry);
-        return new Replication(embedded, set, new RoutedListingStore(router, clock));
+        return new Replication(embedded, set, new RoutedListingStore(router, clock, observer));
     }
 
     RoutedListingStore listings() {

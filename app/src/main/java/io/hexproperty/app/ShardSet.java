@@ -53,6 +53,12 @@ final class ShardSet implements AutoCloseable {
     }
 
     static ShardSet open(ServeConfig config, Vertx vertx, PrintStream console, Consumer<String> phase, Clock clock) {
+        return open(config, vertx, console, phase, clock, shard -> io.hexproperty.database.StatementObserver.NONE);
+    }
+
+    /** {@code observers} gives each shard's stores their statement observer (its slow-query sampler). */
+    static ShardSet open(ServeConfig config, Vertx vertx, PrintStream console, Consumer<String> phase, Clock clock,
+                         java.util.function.Function<DatabaseConfig, io.hexproperty.database.StatementObserver> observers) {
         ShardMap map = ShardMap.byState(config.shards());
         List<DatabaseConfig> configs;
         AutoCloseable servers;
@@ -93,7 +99,7 @@ final class ShardSet implements AutoCloseable {
             for (DatabaseConfig shard : configs) {
                 Pool pool = PgPools.create(vertx, shard.withPoolSize(config.poolSize()));
                 pools.add(pool);
-                stores.add(new PgListingStore(pool, clock));
+                stores.add(new PgListingStore(pool, clock, observers.apply(shard)));
                 inquiryStores.add(new PgInquiryStore(pool));
             }
             ShardedListingStore listings = ShardedListingStore.of(map, stores);

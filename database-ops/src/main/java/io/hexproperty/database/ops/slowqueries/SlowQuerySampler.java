@@ -24,6 +24,11 @@ public interface SlowQuerySampler extends StatementObserver, AutoCloseable {
         return new PgSlowQuerySampler(database, config, clock, registry);
     }
 
+    /** One view over one sampler per shard: samples merged newest first (the newest {@code config.keep()}). */
+    static SlowQuerySampler merged(List<SlowQuerySampler> parts, SlowQueryConfig config) {
+        return parts.size() == 1 ? parts.getFirst() : new MergedSlowQuerySampler(parts, config);
+    }
+
     /** Captures plans of the statements pg_stat_statements reports over the threshold; returns how many. Blocking. */
     int captureFromStatistics() throws SQLException;
 
