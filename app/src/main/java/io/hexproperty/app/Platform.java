@@ -16,9 +16,11 @@ import io.hexproperty.database.Readiness;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.Seeder;
 import io.hexproperty.domain.ListingService;
-import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.caching.KeyCodec;
+import io.hexproperty.caching.strategies.ViewCounts;
 import io.hexproperty.caching.strategies.WriteBehind;
+import io.hexproperty.caching.strategies.WriteBehindMetrics;
 import io.hexproperty.caching.strategies.WriteBehindConfig;
 import io.hexproperty.caching.strategies.WriteStrategy;
 import io.hexproperty.database.PgListingViews;
@@ -201,23 +203,30 @@ final class Platform implements AutoCloseable {
             warm.start();
         }
         // --- end caching ---
-        HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
-                registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
-        if (slowQueries != null) {
-            api.slowQueries(slowQueries::json);
-        }
-        api.benchRoutes(config.benchRoutes());
-        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
-        if (shardSet == null) {
-            api.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
-                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
-        }
-        // --- end connections ---
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
         viewCounts = new ViewCounts(views, 250);
-        api.onListingViewed(viewCounts::viewed);
         // --- end caching ---
+        HttpApi.Builder http = HttpApi.builder()
+                .cache(cache)
+                .commands(service)
+                .authentication(AgentAuthentication.by(agents))
+                .readiness(() -> readiness.check().thenApply(Readiness.Status::ready))
+                .metrics(registry, metrics::scrape)
+                .clock(clock)
+                .adminToken(AdminToken.resolve(config.adminToken(), config.adminTokenFile()))
+                .onListingViewed(viewCounts::viewed)
+                .benchRoutes(config.benchRoutes());
+        if (slowQueries != null) {
+            http.slowQueries(slowQueries::json);
+        }
+        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
+        if (shardSet == null) {
+            http.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
+                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
+        }
+        // --- end connections ---
+        HttpApi api = http.build();
         gate.open(api.router(vertx));
         console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
                 port, (System.nanoTime() - started) / 1e9);
@@ -319,27 +328,9 @@ final class Platform implements AutoCloseable {
         }
         String journalId = Files.readString(idFile).strip();
         PgListingViews store = new PgListingViews(pool);
-        Timer flush = Timer.builder("cache.writebehind.flush.duration").tag("journal", "views")
-                .description("Write-behind batch applied to the store, per batch").publishPercentileHistogram()
-                .register(registry);
-        WriteBehind<ListingKey> counter = WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
-                KeyCodec.ofString(ListingKey::value, ListingKey::of), batch -> {
-                    long started = System.nanoTime();
-                    return store.apply(batch.id(), batch.deltas()).handle((applied, err) -> {
-                        String result = err != null ? "failed" : applied ? "applied" : "duplicate";
-                        flush.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                        Counter.builder("cache.writebehind.batches").tag("journal", "views").tag("result", result)
-                                .register(registry).increment();
-                        if (err != null) {
-                            throw err instanceof java.util.concurrent.CompletionException ce ? ce
-                                    : new java.util.concurrent.CompletionException(err);
-                        }
-                        return (Void) null;
-                    });
-                });
-        io.micrometer.core.instrument.Gauge.builder("cache.writebehind.pending", counter, WriteBehind::pendingIncrements)
-                .tag("journal", "views").description("Acknowledged increments not yet confirmed by the store")
-                .register(registry);
+        WriteBehindMetrics meters = new WriteBehindMetrics(registry, "views");
+        WriteBehind<ListingKey> counter = meters.watch(WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), meters.timed(batch -> store.apply(batch.id(), batch.deltas()))));
         return counter;
     }
     // --- end caching ---

@@ -8,7 +8,7 @@ import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.database.Readiness;
-import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
@@ -85,7 +85,7 @@ final class ShardSet implements AutoCloseable {
         try {
             if (config.seedOnFirstStart() && config.listings() > 0) {
                 phase.accept("seeding empty shards");
-                List<?> seeded = new ShardSeeder(map, configs, SeedOptions.defaults())
+                List<?> seeded = new ShardSeeder(map, configs, SeedConfig.defaults())
                         .seedEmpty(config.listings(), config.seed(), console == System.out ? SeedProgress.console()
                                 : SeedProgress.console(console, false, System::nanoTime));
                 if (!seeded.isEmpty()) {

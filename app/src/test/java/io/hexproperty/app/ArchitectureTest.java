@@ -2,11 +2,21 @@ package io.hexproperty.app;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hexproperty.testing.lane.Unit;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.hexproperty.domain.port.out.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +100,43 @@ class ArchitectureTest {
                 .because("production code carries no benchmarks (benchmarks/ and bench/ do, docs/decisions/0007)")
                 .allowEmptyShould(true) // empty is the goal: app's classpath holds no benchmarks module
                 .check(classes);
+    }
+
+    @Test
+    void httpUsesInboundPortsAndCachingNotOutboundPortsOrOtherAdapters() {
+        DescribedPredicate<JavaClass> outboundPorts = JavaClass.Predicates.resideInAPackage("io.hexproperty.domain.port.out..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(StoreUnavailableException.class)));
+        noClasses().that().resideInAPackage("io.hexproperty.http..")
+                .should().dependOnClassesThat(outboundPorts)
+                .because("HTTP drives use cases (domain port/in); only the composition root sees the outbound ports")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.hexproperty.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.hexproperty.database..", "io.hexproperty.seed..",
+                        "io.hexproperty.caching.redis..", "io.hexproperty.loadtest..", "io.hexproperty.app..")
+                .because("http talks to domain ports and to caching, nothing else of ours")
+                .check(classes);
+    }
+
+    // SQL in a string literal: a statement keyword followed by what makes it SQL, in upper case as written here.
+    private static final Pattern SQL = Pattern.compile(
+            "\"[^\"\\n]*\\b(SELECT\\s+\\S|INSERT\\s+INTO|DELETE\\s+FROM|UPDATE\\s+\\w+\\s+SET|ALTER\\s+TABLE|CREATE\\s+(TABLE|INDEX))");
+    // Moved to a database adapter by the consistency work of issue 8 (one way down the read path).
+    private static final List<String> PENDING = List.of("ConsistentReads.java");
+
+    @Test
+    void noSqlInTheCompositionRootOrTheHttpAdapter() throws IOException {
+        for (Path sources : List.of(Path.of("src/main/java"), Path.of("../http/src/main/java"))) {
+            assertThat(sources).isDirectory();
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (PENDING.contains(file.getFileName().toString())) {
+                        continue;
+                    }
+                    String text = Files.readString(file);
+                    assertThat(SQL.matcher(text).find()).as("SQL string literal in %s: SQL belongs in a database adapter", file)
+                            .isFalse();
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.domain.ListingService;
+import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.testing.InMemoryAgentStore;
 import io.hexproperty.testing.InMemoryInquiryStore;
 import io.hexproperty.testing.InMemoryListingStore;
@@ -35,17 +36,22 @@ class OpenApiConformanceTest {
     @BeforeAll
     static void build() throws Exception {
         vertx = Vertx.vertx();
-        routed = routes(api());
+        routed = routes(api().build());
         try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
             openApi = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
-    private static HttpApi api() {
+    private static HttpApi.Builder api() {
         InMemoryListingStore listings = new InMemoryListingStore(Clock.systemUTC());
         ListingService service = new ListingService(listings, new InMemoryInquiryStore(listings, Clock.systemUTC()));
-        return new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
-                () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC(), "test-admin-token-0123456789");
+        return HttpApi.builder()
+                .cache(ResponseCache.disabled(service, Clock.systemUTC()))
+                .commands(service)
+                .authentication(AgentAuthentication.by(new InMemoryAgentStore()))
+                .readiness(() -> CompletableFuture.completedFuture(true))
+                .metrics(new SimpleMeterRegistry(), () -> "")
+                .adminToken("test-admin-token-0123456789");
     }
 
     private static Set<String> routes(HttpApi api) {
@@ -64,7 +70,7 @@ class OpenApiConformanceTest {
     @Test
     void theBenchmarkCeilingIsRoutedOnlyWhenEnabled() {
         assertThat(routed).doesNotContain("get /bench/static");
-        assertThat(routes(api().benchRoutes(true))).contains("get /bench/static");
+        assertThat(routes(api().benchRoutes(true).build())).contains("get /bench/static");
     }
 
     @AfterAll

@@ -67,13 +67,13 @@ public final class Seeder {
     private final String jdbcUrl;
     private final String user;
     private final String password;
-    private final SeedOptions options;
+    private final SeedConfig options;
 
     public Seeder(String jdbcUrl, String user, String password) {
-        this(jdbcUrl, user, password, SeedOptions.defaults());
+        this(jdbcUrl, user, password, SeedConfig.defaults());
     }
 
-    public Seeder(String jdbcUrl, String user, String password, SeedOptions options) {
+    public Seeder(String jdbcUrl, String user, String password, SeedConfig options) {
         this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         this.user = user;
         this.password = password;

@@ -2,7 +2,7 @@ package io.hexproperty.seed;
 
 import io.hexproperty.database.sharding.ShardMap;
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.SeedReport;
 import io.hexproperty.seed.Seeder;
@@ -14,14 +14,14 @@ import java.util.Objects;
  * Seeds shards from the one deterministic listing stream: shard i loads exactly the listings of
  * {@code 0..count-1} whose state the map assigns to it, so the union of the shards is the unsharded
  * seed of the same seed and clock, listing for listing. Shards are loaded one after another: each
- * load already uses all cores ({@link SeedOptions#streams()}).
+ * load already uses all cores ({@link SeedConfig#streams()}).
  */
 public final class ShardSeeder {
     private final ShardMap map;
     private final List<DatabaseConfig> shards;
-    private final SeedOptions options;
+    private final SeedConfig options;
 
-    public ShardSeeder(ShardMap map, List<DatabaseConfig> shards, SeedOptions options) {
+    public ShardSeeder(ShardMap map, List<DatabaseConfig> shards, SeedConfig options) {
         this.map = Objects.requireNonNull(map, "map");
         this.shards = List.copyOf(shards);
         this.options = Objects.requireNonNull(options, "options");

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @Postgres
 class SeederTest {
     private static final Instant AS_OF = Instant.parse("2026-01-01T00:00:00Z");
-    private static final SeedOptions OPTIONS = SeedOptions.defaults()
+    private static final SeedConfig OPTIONS = SeedConfig.defaults()
             .withChunkRows(300)
             .withClock(Clock.fixed(AS_OF, ZoneOffset.UTC));
     private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -13,7 +13,7 @@ import io.hexproperty.database.Migrations;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.seed.ListingGenerator;
-import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.Seeder;
 import io.hexproperty.domain.Listing;
@@ -80,7 +80,7 @@ class ShardedEquivalenceTest {
         single = EmbeddedDatabase.start(root.resolve("single"), 0);
         Migrations.apply(single.jdbcUrl(), single.user(), single.password());
 
-        SeedOptions options = SeedOptions.defaults().withClock(AS_OF);
+        SeedConfig options = SeedConfig.defaults().withClock(AS_OF);
         new Seeder(single.jdbcUrl(), single.user(), single.password(), options).seed(LISTINGS, SEED, SeedProgress.none());
         new ShardSeeder(map, shards.urls().stream().map(DatabaseConfig::of).toList(), options).seed(LISTINGS, SEED, SeedProgress.none());
 

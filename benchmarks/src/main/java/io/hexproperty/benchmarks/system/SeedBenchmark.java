@@ -2,7 +2,7 @@ package io.hexproperty.benchmarks.system;
 
 import io.hexproperty.seed.CopyRows;
 import io.hexproperty.seed.ListingGenerator;
-import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedPhase;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.SeedReport;
@@ -48,14 +48,14 @@ public final class SeedBenchmark {
     public static void main(String[] args) throws Exception {
         long count = 100_000;
         long seed = 42;
-        SeedOptions options = SeedOptions.defaults();
+        SeedConfig options = SeedConfig.defaults();
         Map<String, String> pgConfig = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--streams" -> options = options.withStreams(Integer.parseInt(args[++i]));
                 case "--chunk" -> options = options.withChunkRows(Integer.parseInt(args[++i]));
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--maintenance-work-mem" -> options = new SeedOptions(options.streams(), options.chunkRows(),
+                case "--maintenance-work-mem" -> options = new SeedConfig(options.streams(), options.chunkRows(),
                         args[++i], options.clock());
                 case "--pg" -> {
                     String[] kv = args[++i].split("=", 2);

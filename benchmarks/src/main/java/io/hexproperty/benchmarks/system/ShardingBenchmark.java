@@ -10,7 +10,7 @@ import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.seed.ListingGenerator;
-import io.hexproperty.seed.SeedOptions;
+import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.Seeder;
 import io.hexproperty.domain.Listing;
@@ -80,7 +80,7 @@ public final class ShardingBenchmark {
             }
         }
         Clock asOf = Clock.fixed(Instant.parse("2026-11-01T12:00:00Z"), ZoneOffset.UTC);
-        SeedOptions options = SeedOptions.defaults().withClock(asOf);
+        SeedConfig options = SeedConfig.defaults().withClock(asOf);
         ShardMap map = ShardMap.byState(shardCount);
         System.out.printf(Locale.ROOT, "%d listings (seed %d), %d shards, %d queries, %d outstanding, pool %d per database, %d cores%n",
                 listings, seed, shardCount, queries, concurrency, poolSize, Runtime.getRuntime().availableProcessors());

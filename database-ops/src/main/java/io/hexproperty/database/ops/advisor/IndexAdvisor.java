@@ -13,7 +13,7 @@ import java.time.Clock;
  */
 public interface IndexAdvisor {
 
-    static IndexAdvisor create(DatabaseConfig database, AdviceSettings settings, Clock clock) {
+    static IndexAdvisor create(DatabaseConfig database, AdviceConfig settings, Clock clock) {
         return new PgIndexAdvisor(database, settings, clock);
     }
 

@@ -93,10 +93,10 @@ final class PgIndexAdvisor implements IndexAdvisor {
             ORDER BY s.seq_tup_read DESC""";
 
     private final DatabaseConfig database;
-    private final AdviceSettings settings;
+    private final AdviceConfig settings;
     private final Clock clock;
 
-    PgIndexAdvisor(DatabaseConfig database, AdviceSettings settings, Clock clock) {
+    PgIndexAdvisor(DatabaseConfig database, AdviceConfig settings, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -50,7 +50,7 @@ class IndexAdvisorTest {
         // table statistics reach pg_stat_user_tables when the backend flushes them (about a second)
         await().atMost(Duration.ofSeconds(20)).until(() -> longValue(db, "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'big'") >= 8);
 
-        AdviceSettings settings = new AdviceSettings(Duration.ZERO, 50, 10_000, 1_000,
+        AdviceConfig settings = new AdviceConfig(Duration.ZERO, 50, 10_000, 1_000,
                 Map.of("places", List.of("zip", "city", "state")));
         Advice advice = IndexAdvisor.create(db, settings, Clock.systemUTC()).advise();
 
@@ -100,7 +100,7 @@ class IndexAdvisorTest {
         DatabaseConfig db = FreshDatabase.create("advise_indep");
         sql(db, "CREATE TABLE grid (x int, y int)",
                 "INSERT INTO grid SELECT i % 50, (i / 50) % 40 FROM generate_series(1, 20000) i", "ANALYZE grid");
-        AdviceSettings settings = new AdviceSettings(Duration.ofMillis(20), 10, 10_000, 1_000, Map.of("grid", List.of("x", "y")));
+        AdviceConfig settings = new AdviceConfig(Duration.ofMillis(20), 10, 10_000, 1_000, Map.of("grid", List.of("x", "y")));
 
         Advice advice = IndexAdvisor.create(db, settings, Clock.systemUTC()).advise();
 

@@ -15,12 +15,12 @@ import java.util.Objects;
  *                           "256MB"); default 256MB, so the big indexes sort in memory
  * @param clock              the "now" the listing dates are spread back from (truncated to seconds)
  */
-public record SeedOptions(int streams, int chunkRows, String maintenanceWorkMem, Clock clock) {
+public record SeedConfig(int streams, int chunkRows, String maintenanceWorkMem, Clock clock) {
     public static final int DEFAULT_STREAMS = 2;
     public static final int DEFAULT_CHUNK_ROWS = 10_000;
     public static final String DEFAULT_MAINTENANCE_WORK_MEM = "256MB";
 
-    public SeedOptions {
+    public SeedConfig {
         if (streams < 1 || streams > 64) {
             throw new IllegalArgumentException("streams must be between 1 and 64, was " + streams);
         }
@@ -35,19 +35,19 @@ public record SeedOptions(int streams, int chunkRows, String maintenanceWorkMem,
         Objects.requireNonNull(clock, "clock");
     }
 
-    public static SeedOptions defaults() {
-        return new SeedOptions(DEFAULT_STREAMS, DEFAULT_CHUNK_ROWS, DEFAULT_MAINTENANCE_WORK_MEM, Clock.systemUTC());
+    public static SeedConfig defaults() {
+        return new SeedConfig(DEFAULT_STREAMS, DEFAULT_CHUNK_ROWS, DEFAULT_MAINTENANCE_WORK_MEM, Clock.systemUTC());
     }
 
-    public SeedOptions withStreams(int newStreams) {
-        return new SeedOptions(newStreams, chunkRows, maintenanceWorkMem, clock);
+    public SeedConfig withStreams(int newStreams) {
+        return new SeedConfig(newStreams, chunkRows, maintenanceWorkMem, clock);
     }
 
-    public SeedOptions withChunkRows(int newChunkRows) {
-        return new SeedOptions(streams, newChunkRows, maintenanceWorkMem, clock);
+    public SeedConfig withChunkRows(int newChunkRows) {
+        return new SeedConfig(streams, newChunkRows, maintenanceWorkMem, clock);
     }
 
-    public SeedOptions withClock(Clock newClock) {
-        return new SeedOptions(streams, chunkRows, maintenanceWorkMem, newClock);
+    public SeedConfig withClock(Clock newClock) {
+        return new SeedConfig(streams, chunkRows, maintenanceWorkMem, newClock);
     }
 }

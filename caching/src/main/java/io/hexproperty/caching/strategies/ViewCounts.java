@@ -1,6 +1,5 @@
-package io.hexproperty.app;
+package io.hexproperty.caching.strategies;
 
-import io.hexproperty.caching.strategies.WriteBehind;
 import io.hexproperty.domain.ListingKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Keys are never removed (a removal could race an increment and lose it), so memory grows with
  * the number of distinct listings viewed: about 100 bytes each.
  */
-final class ViewCounts implements AutoCloseable {
+public final class ViewCounts implements AutoCloseable {
     private final WriteBehind<ListingKey> journal;
     private final ConcurrentHashMap<ListingKey, LongAdder> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -27,12 +26,12 @@ final class ViewCounts implements AutoCloseable {
         return t;
     });
 
-    ViewCounts(WriteBehind<ListingKey> journal, long intervalMillis) {
+    public ViewCounts(WriteBehind<ListingKey> journal, long intervalMillis) {
         this.journal = journal;
         drainer.scheduleWithFixedDelay(this::drain, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    void viewed(ListingKey key) {
+    public void viewed(ListingKey key) {
         LongAdder adder = pending.get(key);
         if (adder == null) {
             adder = pending.computeIfAbsent(key, k -> new LongAdder());

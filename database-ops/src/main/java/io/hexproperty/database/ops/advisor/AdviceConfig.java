@@ -16,14 +16,14 @@ import java.util.Objects;
  * @param correlatedColumns per table, columns (or expressions such as {@code lower(city)}, as the queries
  *                          filter on them) that are probably correlated; checked for CREATE STATISTICS
  */
-public record AdviceSettings(Duration slowMean, int maxSlowQueries, long bigTableRows, long seqScanRows,
+public record AdviceConfig(Duration slowMean, int maxSlowQueries, long bigTableRows, long seqScanRows,
                              Map<String, List<String>> correlatedColumns) {
     public static final Duration DEFAULT_SLOW_MEAN = Duration.ofMillis(20);
     public static final int DEFAULT_MAX_SLOW_QUERIES = 20;
     public static final long DEFAULT_BIG_TABLE_ROWS = 10_000;
     public static final long DEFAULT_SEQ_SCAN_ROWS = 1_000;
 
-    public AdviceSettings {
+    public AdviceConfig {
         Objects.requireNonNull(slowMean, "slowMean");
         if (slowMean.isNegative()) {
             throw new IllegalArgumentException("slowMean must be >= 0, got " + slowMean);
@@ -45,12 +45,12 @@ public record AdviceSettings(Duration slowMean, int maxSlowQueries, long bigTabl
     }
 
     /** 20 ms slow, top 20, tables from 10,000 rows, and the place columns of listings. */
-    public static AdviceSettings defaults() {
-        return new AdviceSettings(DEFAULT_SLOW_MEAN, DEFAULT_MAX_SLOW_QUERIES, DEFAULT_BIG_TABLE_ROWS, DEFAULT_SEQ_SCAN_ROWS,
+    public static AdviceConfig defaults() {
+        return new AdviceConfig(DEFAULT_SLOW_MEAN, DEFAULT_MAX_SLOW_QUERIES, DEFAULT_BIG_TABLE_ROWS, DEFAULT_SEQ_SCAN_ROWS,
                 Map.of("listings", List.of("lower(city)", "state_or_province", "postal_code")));
     }
 
-    public AdviceSettings withSlowMean(Duration mean) {
-        return new AdviceSettings(mean, maxSlowQueries, bigTableRows, seqScanRows, correlatedColumns);
+    public AdviceConfig withSlowMean(Duration mean) {
+        return new AdviceConfig(mean, maxSlowQueries, bigTableRows, seqScanRows, correlatedColumns);
     }
 }
