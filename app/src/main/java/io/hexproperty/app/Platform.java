@@ -315,8 +315,9 @@ final class Platform implements AutoCloseable {
 
     // --- caching: write-behind view counts ---
     /**
-     * Listing views: each detail GET appends to a journal under var/journal/views (acknowledged on the
-     * journal thread, never on the request path); batches go to PostgreSQL once a second. The journal id
+     * Listing views: each detail GET adds one to an in-memory sum per key ({@link ViewCounts}), which
+     * journals the sums under var/journal/views every 250 ms (never on the request path); batches go
+     * to PostgreSQL once a second. The journal id
      * is per node (kept beside the journal), so batch ids of nodes sharing a database never collide.
      */
     private WriteBehind<ListingKey> startViewCounter(MeterRegistry registry) throws IOException {
