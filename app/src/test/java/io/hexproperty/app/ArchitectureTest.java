@@ -139,4 +139,16 @@ class ArchitectureTest {
             }
         }
     }
+
+    @Test
+    void theReadmeModuleListIsTheModuleList() throws IOException {
+        String pom = Files.readString(Path.of("../pom.xml"));
+        List<String> modules = Pattern.compile("<module>([^<]+)</module>").matcher(pom).results().map(m -> m.group(1)).toList();
+        String readme = Files.readString(Path.of("../README.md"));
+        assertThat(modules).hasSizeGreaterThan(10);
+        for (String module : modules) {
+            assertThat(Path.of("..", module, "pom.xml")).exists();
+            assertThat(readme).as("README architecture block lists %s/", module).containsPattern("(?m)^" + Pattern.quote(module + "/") + "\\s");
+        }
+    }
 }
