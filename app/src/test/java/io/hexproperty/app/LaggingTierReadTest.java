@@ -3,7 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hexproperty.caching.redis.RedisServerExtension;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.ListingPatch;
 import io.hexproperty.domain.Money;
@@ -19,7 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Tag;
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.lane.Postgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * answered with a 500 and never served. Each case is made deterministic: the Redis value is put back to
  * the old version after the node processed the change; the replica replays 30 s behind.
  */
-@Tag("postgres")
-@Tag("redis")
+@Postgres
+@Redis
 class LaggingTierReadTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = RedisServerExtension.standalone();

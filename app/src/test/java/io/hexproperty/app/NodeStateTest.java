@@ -3,7 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hexproperty.database.EmbeddedDatabase;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
 import io.hexproperty.database.Migrations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
+import io.hexproperty.testing.lane.Postgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * that a running node holds, with one line and a non-zero exit; a warm-start snapshot saved against one
  * database is refused, never loaded, by a node on another database.
  */
-@Tag("postgres")
+@Postgres
 class NodeStateTest {
 
     @Test
@@ -88,7 +88,7 @@ class NodeStateTest {
         try {
             Migrations.apply(other.jdbcUrl(), other.user(), other.password());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (Platform second = new Platform(config(root, other.config().url(), state), console(out)).start()) {
+            try (Platform second = new Platform(config(root, other.url(), state), console(out)).start()) {
                 String printed = out.toString(StandardCharsets.UTF_8);
                 assertThat(printed).contains("was saved against database " + firstDatabase).contains("not loaded");
                 assertThat(printed).doesNotContain("warm start: " + keys.size() + " listings restored");

@@ -3,7 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hexproperty.caching.redis.RedisServerExtension;
+import io.hexproperty.testing.RedisServerExtension;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Tag;
+import io.hexproperty.testing.lane.Timing;
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.lane.Postgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,9 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The measured stale windows (p50, p99, max) are printed; {@code -Dhexproperty.propagation.seconds=N}
  * lengthens the runs (docs/benchmarks/caching.md records longer ones with the command).
  */
-@Tag("postgres")
-@Tag("redis")
-@Tag("timing")
+@Postgres
+@Redis
+@Timing
 class PropagationTest {
     /** The propagation bound the README documents and this test holds every read to. */
     static final Duration BOUND = Duration.ofSeconds(1);

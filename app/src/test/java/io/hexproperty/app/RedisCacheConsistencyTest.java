@@ -2,12 +2,13 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hexproperty.caching.redis.RedisServerExtension;
+import io.hexproperty.testing.RedisServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.lane.Postgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>{@code -Dhexproperty.consistency.redis.ops=N} sets the number of operations (default 10^5, about
  * a minute here); the longer runs are recorded in docs/benchmarks/caching.md.
  */
-@Tag("postgres")
-@Tag("redis")
+@Postgres
+@Redis
 class RedisCacheConsistencyTest {
     private static final int OPERATIONS = Integer.getInteger("hexproperty.consistency.redis.ops", 100_000);
 

@@ -127,6 +127,11 @@ public final class ResponseCache {
         return listings.get(key).thenApply(v -> v.map(CachedValue::value));
     }
 
+    /** Read-your-writes: past every cache, from a database node that has applied the write's token. */
+    CompletionStage<Optional<Encoded>> listingAfter(ListingKey key, String token) {
+        return queries.findAfter(key, token).thenApply(found -> found.map(this::encode));
+    }
+
     CompletionStage<Encoded> search(SearchQuery query) {
         if (pages == null) {
             return queries.search(query).thenApply(page -> encode(query, page));
