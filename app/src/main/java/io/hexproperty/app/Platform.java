@@ -45,7 +45,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -113,7 +112,7 @@ final class Platform implements AutoCloseable {
                 .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                                 .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                .withMetrics(metrics.vertxMetrics())
                 .build();
         bindHttp();
 

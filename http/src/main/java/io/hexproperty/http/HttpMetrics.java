@@ -9,10 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Request duration histograms tagged by route template ("/api/v1/listings/:listingKey"), never by
- * raw path, so the number of series stays bounded whatever clients send.
+ * raw path, and by a method from a fixed set ({@link #OTHER_METHOD} for any other token: HTTP lets a
+ * client invent methods), so the number of series stays bounded whatever clients send.
  */
 final class HttpMetrics {
     static final String ROUTE_KEY = "hexproperty.route";
+    static final String UNMATCHED_ROUTE = "unmatched";
+    /** OpenTelemetry's value for a method outside the known set. */
+    static final String OTHER_METHOD = "_OTHER";
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -24,9 +30,9 @@ final class HttpMetrics {
     void start(RoutingContext ctx) {
         long start = System.nanoTime();
         ctx.addEndHandler(ignored -> {
-            String route = ctx.get(ROUTE_KEY, "unmatched");
+            String route = ctx.get(ROUTE_KEY, UNMATCHED_ROUTE);
             int status = ctx.response().getStatusCode();
-            String method = ctx.request().method().name();
+            String method = method(ctx.request().method().name());
             timer(method, route, status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         });
         ctx.next();
@@ -46,6 +52,10 @@ final class HttpMetrics {
                     .register(registry));
         }
         return timer;
+    }
+
+    static String method(String raw) {
+        return METHODS.contains(raw) ? raw : OTHER_METHOD;
     }
 
     private static String outcome(int status) {
