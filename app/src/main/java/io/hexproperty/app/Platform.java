@@ -90,6 +90,7 @@ final class Platform implements AutoCloseable {
     private SlowQuerySampler slowQueries;
     private MaintenanceScheduler maintenance;
     private int port;
+    private int managementPort;
     private volatile boolean closed;
 
     private final UnaryOperator<ListingQueries> reads;
@@ -200,8 +201,15 @@ final class Platform implements AutoCloseable {
         api.onListingViewed(viewCounts::viewed);
         // --- end caching ---
         gate.open(api.router(vertx));
-        console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
-                port, (System.nanoTime() - started) / 1e9);
+        // --- observability: the management port (metrics, admin, dashboard) ---
+        ManagementServer.Bound management = ManagementServer.bind(vertx, config.management(),
+                api.managementRouter(vertx, router -> { }), config.drainTimeout().toMillis());
+        deployments.add(management.deployment());
+        managementPort = management.port();
+        // --- end observability ---
+        console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings); "
+                        + "management on http://%s:%d/ (/metrics, /dashboard)%n",
+                port, (System.nanoTime() - started) / 1e9, config.management().host(), managementPort);
         return this;
     }
 
@@ -352,6 +360,10 @@ final class Platform implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int managementPort() {
+        return managementPort;
     }
 
     Databases.Handle database() {

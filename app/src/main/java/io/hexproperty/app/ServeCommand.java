@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hexproperty serve}: the whole platform in one JVM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Runs the API, web page and metrics on one port, on the embedded PostgreSQL "
+        description = "Runs the API and web page on --port and metrics, admin and dashboard on the loopback "
+                + "--management-port, on the embedded PostgreSQL "
                 + "(data under --data-dir, seeded on first start) or on --db-url. Ctrl-C stops it cleanly.")
 final class ServeCommand implements Callable<Integer> {
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -28,6 +29,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:HEXPROPERTY_HOST:-0.0.0.0}",
             description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--management-port", defaultValue = "${env:HEXPROPERTY_MANAGEMENT_PORT:-8081}",
+            description = "Port of /metrics, /admin/* and /dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one). "
+                    + "Env: HEXPROPERTY_MANAGEMENT_PORT.")
+    int managementPort;
+
+    @Option(names = "--management-host", defaultValue = "${env:HEXPROPERTY_MANAGEMENT_HOST:-127.0.0.1}",
+            description = "Address of the management port (default: ${DEFAULT-VALUE}: this machine only). "
+                    + "Env: HEXPROPERTY_MANAGEMENT_HOST.")
+    String managementHost;
 
     @Option(names = "--listings", defaultValue = "100000",
             description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
@@ -81,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
-                replicas.config());
+                replicas.config(), new ManagementConfig(managementHost, managementPort));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -25,7 +25,8 @@ record ServeConfig(
         String adminToken,
         CacheOptions cacheOptions,
         int shards,
-        Replication.Config replication) {
+        Replication.Config replication,
+        ManagementConfig management) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -55,19 +56,34 @@ record ServeConfig(
                 drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none());
     }
 
+    /** Without a management setting: loopback, on a free port when {@code port} is 0, else the default port. */
+    ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
+                long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
+                Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
+                Replication.Config replication) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
+                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
+    }
+
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, management);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, management);
     }
 
     ServeConfig withReplication(Replication.Config value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, management);
+    }
+
+    ServeConfig withManagement(ManagementConfig value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, value);
     }
 
     /** Where node-local cache files live: next to the data directory ({@code var/cache}). */
@@ -85,6 +101,7 @@ record ServeConfig(
     ServeConfig {
         cacheOptions = cacheOptions == null ? CacheOptions.defaults() : cacheOptions;
         replication = replication == null ? Replication.Config.none() : replication;
+        management = management == null ? ManagementConfig.defaults() : management;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }

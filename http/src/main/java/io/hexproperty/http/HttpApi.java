@@ -34,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP adapter: routes of API v1, health, metrics, OpenAPI and the web page. Routing is plain
+ * The HTTP adapter: routes of API v1, health, OpenAPI and the web page on the public port; metrics,
+ * admin and dashboard on the management port ({@link #managementRouter}). Routing is plain
  * code; each handler parses, calls a use case, and maps the outcome (or the domain exception) to a
  * response. Every failure path ends in an RFC 9457 problem; nothing internal leaks to clients.
  */
@@ -126,9 +127,6 @@ public final class HttpApi {
         get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
         get(router, "/health/ready", this::ready);
-        get(router, "/metrics", ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .putHeader("Cache-Control", "no-store").end(scrape.get()));
         get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
 
@@ -142,8 +140,6 @@ public final class HttpApi {
         write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
         route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
         write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
-        write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
-        get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
 
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
@@ -155,6 +151,27 @@ public final class HttpApi {
         router.route().failureHandler(this::failure);
         router.errorHandler(405, ctx -> new Problem(405, "method-not-allowed", "Method not allowed",
                 ctx.request().method() + " is not allowed here", null).send(ctx.response()));
+        return router;
+    }
+
+    /**
+     * The management port's routes: {@code /metrics}, {@code /admin/*}, and what {@code extra} adds
+     * (the dashboard). Kept off the public port so that neither the admin surface nor the metrics
+     * are reachable from where the API is; bind it to loopback or a private network.
+     */
+    public Router managementRouter(Vertx vertx, java.util.function.Consumer<Router> extra) {
+        Router router = Router.router(vertx);
+        router.route().handler(metrics::start);
+        get(router, "/metrics", ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(scrape.get()));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
+        get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        extra.accept(router);
+        router.route().last().handler(ctx -> new Problem(404, "not-found", "Not found",
+                "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
+        router.route().failureHandler(this::failure);
         return router;
     }
 

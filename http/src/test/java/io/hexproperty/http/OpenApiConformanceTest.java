@@ -38,7 +38,10 @@ class OpenApiConformanceTest {
         HttpApi api = new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
                 () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC(), "test-admin-token-0123456789");
         routed = new TreeSet<>();
-        for (Route route : api.router(vertx).getRoutes()) {
+        // Both ports: the public one and the management one (/metrics, /admin/*).
+        var routes = new java.util.ArrayList<>(api.router(vertx).getRoutes());
+        routes.addAll(api.managementRouter(vertx, extra -> { }).getRoutes());
+        for (Route route : routes) {
             if (route.getPath() == null || route.methods() == null || route.getPath().equals("/")) {
                 continue;
             }

@@ -1,0 +1,28 @@
+package io.hexproperty.app;
+
+/**
+ * Where the management port listens: {@code /metrics}, {@code /admin/*} and {@code /dashboard}. It is
+ * on loopback by default, so the admin surface and the metrics are never exposed where the API is;
+ * a Prometheus on another machine needs {@code --management-host} set to a private address.
+ */
+record ManagementConfig(String host, int port) {
+    static final int DEFAULT_PORT = 8081;
+
+    ManagementConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("--management-host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--management-port must be between 0 and 65535, got " + port);
+        }
+    }
+
+    static ManagementConfig defaults() {
+        return new ManagementConfig("127.0.0.1", DEFAULT_PORT);
+    }
+
+    /** On loopback, on any free port (tests, and {@code --port 0}). */
+    static ManagementConfig anyFreePort() {
+        return new ManagementConfig("127.0.0.1", 0);
+    }
+}
