@@ -1,14 +1,16 @@
 package io.hexproperty.app;
 
 /**
- * Where the management port listens: {@code /metrics}, {@code /admin/*} and {@code /dashboard}. It is
+ * Where the management port listens ({@code /metrics}, {@code /admin/*}, {@code /dashboard}) and the
+ * settings of the metrics it serves (Apdex T, prices). It is
  * on loopback by default, so the admin surface and the metrics are never exposed where the API is;
  * a Prometheus on another machine needs {@code --management-host} set to a private address.
  */
-record ManagementConfig(String host, int port) {
+record ManagementConfig(String host, int port, io.hexproperty.metrics.MetricsConfig metrics) {
     static final int DEFAULT_PORT = 8081;
 
     ManagementConfig {
+        metrics = metrics == null ? io.hexproperty.metrics.MetricsConfig.defaults() : metrics;
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("--management-host must not be empty");
         }
@@ -18,11 +20,11 @@ record ManagementConfig(String host, int port) {
     }
 
     static ManagementConfig defaults() {
-        return new ManagementConfig("127.0.0.1", DEFAULT_PORT);
+        return new ManagementConfig("127.0.0.1", DEFAULT_PORT, null);
     }
 
     /** On loopback, on any free port (tests, and {@code --port 0}). */
     static ManagementConfig anyFreePort() {
-        return new ManagementConfig("127.0.0.1", 0);
+        return new ManagementConfig("127.0.0.1", 0, null);
     }
 }

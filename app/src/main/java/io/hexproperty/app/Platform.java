@@ -109,6 +109,7 @@ final class Platform implements AutoCloseable {
     /** Starts everything; returns when the API is ready. */
     Platform start() throws Exception {
         long started = System.nanoTime();
+        metrics.start(config.management().metrics()); // before the first request: Apdex T shapes the histograms
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)

@@ -40,6 +40,18 @@ final class ServeCommand implements Callable<Integer> {
                     + "Env: HEXPROPERTY_MANAGEMENT_HOST.")
     String managementHost;
 
+    @Option(names = "--apdex-t", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Apdex target time T: a request is satisfied within T, tolerating within 4T (default: ${DEFAULT-VALUE}).")
+    Duration apdexT;
+
+    @Option(names = "--price-cpu-hour", defaultValue = "0.034",
+            description = "Price of one vCPU-hour in USD, for the cost metrics (default: ${DEFAULT-VALUE}).")
+    double priceCpuHour;
+
+    @Option(names = "--price-gb-hour", defaultValue = "0.0045",
+            description = "Price of one GB-hour of memory in USD, for the cost metrics (default: ${DEFAULT-VALUE}).")
+    double priceGbHour;
+
     @Option(names = "--listings", defaultValue = "100000",
             description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
     int listings;
@@ -92,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
-                replicas.config(), new ManagementConfig(managementHost, managementPort));
+                replicas.config(), new ManagementConfig(managementHost, managementPort,
+                io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -21,6 +21,12 @@ final class HttpMetrics {
             java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // The business transactions: a buyer's inquiry and an agent's listing writes, by route.
+    private static final java.util.Map<String, String> TRANSACTIONS = java.util.Map.of(
+            "POST /api/v1/inquiries", "inquiry",
+            "POST /api/v1/listings", "listing_create",
+            "PATCH /api/v1/listings/:listingKey", "listing_update",
+            "DELETE /api/v1/listings/:listingKey", "listing_delete");
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,7 +39,12 @@ final class HttpMetrics {
             String route = ctx.get(ROUTE_KEY, UNMATCHED_ROUTE);
             int status = ctx.response().getStatusCode();
             String method = method(ctx.request().method().name());
-            timer(method, route, status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long took = System.nanoTime() - start;
+            timer(method, route, status).record(took, TimeUnit.NANOSECONDS);
+            String transaction = TRANSACTIONS.get(method + ' ' + route);
+            if (transaction != null) {
+                transaction(transaction, status).record(took, TimeUnit.NANOSECONDS);
+            }
         });
         ctx.next();
     }
@@ -50,6 +61,19 @@ final class HttpMetrics {
                     .tag("outcome", outcome(status))
                     .publishPercentileHistogram()
                     .register(registry));
+        }
+        return timer;
+    }
+
+    private Timer transaction(String type, int status) {
+        // success: done; rejected: the client's fault (4xx: invalid, unauthorized, conflict); failure: ours (5xx)
+        String outcome = status >= 500 ? "failure" : status >= 400 ? "rejected" : "success";
+        String id = "tx " + type + ' ' + outcome;
+        Timer timer = timers.get(id);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(id, k -> Timer.builder("hexproperty.transactions")
+                    .description("Business transactions (inquiries, listing writes) by type and outcome: rate, time, success, failure")
+                    .tag("type", type).tag("outcome", outcome).register(registry));
         }
         return timer;
     }

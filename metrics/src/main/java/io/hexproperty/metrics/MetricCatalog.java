@@ -33,6 +33,7 @@ final class MetricCatalog {
 
     private static final Map<String, Buckets> BUCKETS = Map.ofEntries(
             Map.entry("http.server.requests", Buckets.REQUEST),
+            Map.entry("hexproperty.transactions", Buckets.REQUEST),
             Map.entry("external.request.duration", Buckets.REQUEST),
             Map.entry("cdn.purge.duration", Buckets.REQUEST),
             Map.entry("cache.load.duration", Buckets.STATEMENT),

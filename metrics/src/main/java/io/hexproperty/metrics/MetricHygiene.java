@@ -30,6 +30,13 @@ final class MetricHygiene implements MeterFilter {
             "vertx.sql.processing.pending", "db.statements.pending",
             "vertx.sql.resets", "db.statements.reset");
 
+    // Apdex needs bucket bounds at T and 4T on the request histograms.
+    private volatile java.time.Duration apdexT = MetricsConfig.defaults().apdexT();
+
+    void apdexT(java.time.Duration t) {
+        this.apdexT = t;
+    }
+
     @Override
     public MeterFilterReply accept(Meter.Id id) {
         return switch (id.getName()) {
@@ -74,9 +81,14 @@ final class MetricHygiene implements MeterFilter {
             }
             buckets = Buckets.REQUEST;
         }
+        double[] bounds = buckets.nanos();
+        if (id.getName().equals(TrafficWindow.REQUESTS)) {
+            bounds = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(bounds),
+                    java.util.stream.DoubleStream.of(apdexT.toNanos(), 4 * apdexT.toNanos())).distinct().sorted().toArray();
+        }
         return DistributionStatisticConfig.builder()
                 .percentilesHistogram(false)
-                .serviceLevelObjectives(buckets.nanos())
+                .serviceLevelObjectives(bounds)
                 .build()
                 .merge(config);
     }

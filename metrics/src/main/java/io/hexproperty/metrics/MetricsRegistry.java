@@ -21,12 +21,15 @@ public final class MetricsRegistry implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final VertxMeters vertx;
+    private final MetricHygiene hygiene = new MetricHygiene();
+    private volatile TrafficWindow window;
+    private java.util.concurrent.ScheduledExecutorService sampler;
     // Micrometer holds the objects of function meters weakly: this keeps /proc readers alive.
     private final ProcessMetrics process = new ProcessMetrics();
 
     public MetricsRegistry(String application) {
         // Filters apply to meters registered after them: first, before any binder.
-        registry.config().meterFilter(new MetricHygiene());
+        registry.config().meterFilter(hygiene);
         registry.config().commonTags("application", application);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -52,6 +55,41 @@ public final class MetricsRegistry implements AutoCloseable {
         return vertx;
     }
 
+    /**
+     * Starts the derived metrics (Apdex, error ratio, cost, the live window the dashboard shows) with
+     * {@code config}. Call once, before the first request is served: T shapes the request histograms.
+     */
+    public synchronized void start(MetricsConfig config) {
+        if (window != null) {
+            throw new IllegalStateException("derived metrics already started");
+        }
+        hygiene.apdexT(config.apdexT());
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.util.function.DoubleSupplier cpu = os instanceof com.sun.management.OperatingSystemMXBean sun
+                ? () -> sun.getProcessCpuTime() / 1e9 : () -> -1;
+        TrafficWindow.CostMeter cost = new TrafficWindow.CostMeter(registry, config, cpu, process::rssBytes);
+        window = new TrafficWindow(registry, config, cost, System::nanoTime);
+        sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hexproperty-metrics-window");
+            t.setDaemon(true);
+            return t;
+        });
+        long step = config.step().toMillis();
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                window.sample();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MetricsRegistry.class).warn("metrics window sample failed: {}", e.toString());
+            }
+        }, 0, step, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The live window's figures as JSON (for the dashboard), or null before the first sample. */
+    public String liveJson() {
+        TrafficWindow w = window;
+        return w == null || w.figures() == null ? null : LiveJson.of(w.figures(), registry, null);
+    }
+
     /** The Prometheus text exposition (format 0.0.4). */
     public String scrape() {
         return registry.scrape();
@@ -59,6 +97,9 @@ public final class MetricsRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
         vertx.close();
         gc.close();
         registry.close();

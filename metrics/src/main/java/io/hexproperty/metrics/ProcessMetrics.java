@@ -98,6 +98,12 @@ final class ProcessMetrics implements MeterBinder {
         }
     }
 
+    /** Resident set size in bytes, or the JVM's committed heap where /proc is absent. */
+    double rssBytes() {
+        double kb = Files.isReadable(proc.resolve("status")) ? statusKb("VmRSS:") : Double.NaN;
+        return Double.isNaN(kb) ? Runtime.getRuntime().totalMemory() : kb * 1024;
+    }
+
     private double statusKb(String key) {
         return field(proc.resolve("status"), key);
     }
