@@ -140,6 +140,17 @@ public final class HttpApi {
         write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
         route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
         write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
+        // --- observability: real-user monitoring beacons (RumEndpoint) ---
+        route(router, HttpMethod.POST, "/rum").handler(HttpApi::rumSize);
+        router.route(HttpMethod.POST, "/rum").handler(BodyHandler.create(false).setBodyLimit(RumEndpoint.MAX_BODY_BYTES))
+                .handler(ctx -> {
+                    RumEndpoint endpoint = rum;
+                    if (endpoint == null) {
+                        new Problem(404, "not-found", "Not found", "real-user monitoring is off", null).send(ctx.response());
+                    } else {
+                        endpoint.handle(ctx);
+                    }
+                });
 
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
@@ -173,6 +184,25 @@ public final class HttpApi {
                 "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    private volatile RumEndpoint rum;
+
+    /** Accepts RUM beacons at {@code POST /rum} (without it that route answers 404). Set before {@link #router}. */
+    public HttpApi rum(RumEndpoint endpoint) {
+        this.rum = Objects.requireNonNull(endpoint);
+        return this;
+    }
+
+    private static void rumSize(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > RumEndpoint.MAX_BODY_BYTES) {
+            ctx.response().putHeader("Connection", "close");
+            new Problem(413, "payload-too-large", "Payload too large",
+                    "a RUM beacon is at most " + RumEndpoint.MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
+            return;
+        }
+        ctx.next();
     }
 
     private io.vertx.ext.web.Route route(Router router, HttpMethod method, String path) {

@@ -23,6 +23,7 @@ public final class MetricsRegistry implements AutoCloseable {
     private final VertxMeters vertx;
     private final MetricHygiene hygiene = new MetricHygiene();
     private volatile TrafficWindow window;
+    private volatile RumAggregator rum;
     private java.util.concurrent.ScheduledExecutorService sampler;
     // Micrometer holds the objects of function meters weakly: this keeps /proc readers alive.
     private final ProcessMetrics process = new ProcessMetrics();
@@ -64,6 +65,7 @@ public final class MetricsRegistry implements AutoCloseable {
             throw new IllegalStateException("derived metrics already started");
         }
         hygiene.apdexT(config.apdexT());
+        rum = new RumAggregator(registry);
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         java.util.function.DoubleSupplier cpu = os instanceof com.sun.management.OperatingSystemMXBean sun
                 ? () -> sun.getProcessCpuTime() / 1e9 : () -> -1;
@@ -87,7 +89,17 @@ public final class MetricsRegistry implements AutoCloseable {
     /** The live window's figures as JSON (for the dashboard), or null before the first sample. */
     public String liveJson() {
         TrafficWindow w = window;
-        return w == null || w.figures() == null ? null : LiveJson.of(w.figures(), registry, null);
+        RumAggregator r = rum;
+        return w == null || w.figures() == null ? null : LiveJson.of(w.figures(), registry, r == null ? null : r.p75Json());
+    }
+
+    /** Real-user monitoring's aggregation (after {@link #start}). */
+    public RumAggregator rum() {
+        RumAggregator r = rum;
+        if (r == null) {
+            throw new IllegalStateException("start(MetricsConfig) first");
+        }
+        return r;
     }
 
     /** The Prometheus text exposition (format 0.0.4). */
