@@ -197,7 +197,9 @@ public final class HttpApi {
     private static void rumSize(RoutingContext ctx) {
         String length = ctx.request().getHeader("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > RumEndpoint.MAX_BODY_BYTES) {
-            ctx.response().putHeader("Connection", "close");
+            if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close"); // the unread body would be parsed as the next request
+            }
             new Problem(413, "payload-too-large", "Payload too large",
                     "a RUM beacon is at most " + RumEndpoint.MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
             return;
