@@ -206,7 +206,8 @@ final class Platform implements AutoCloseable {
         gate.open(api.router(vertx));
         // --- observability: the management port (metrics, admin, dashboard) ---
         ManagementServer.Bound management = ManagementServer.bind(vertx, config.management(),
-                api.managementRouter(vertx, router -> { }), config.drainTimeout().toMillis());
+                api.managementRouter(vertx, new io.hexproperty.http.Dashboard(vertx, metrics::liveJson)::mount),
+                config.drainTimeout().toMillis());
         deployments.add(management.deployment());
         managementPort = management.port();
         // --- end observability ---
