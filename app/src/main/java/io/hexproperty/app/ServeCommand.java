@@ -52,6 +52,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Price of one GB-hour of memory in USD, for the cost metrics (default: ${DEFAULT-VALUE}).")
     double priceGbHour;
 
+    @Option(names = "--alert-webhook", paramLabel = "URL", defaultValue = "${env:HEXPROPERTY_ALERT_WEBHOOK}",
+            description = "POST alert notifications here (Alertmanager webhook JSON) besides the log. Default: none. "
+                    + "Env: HEXPROPERTY_ALERT_WEBHOOK.")
+    java.net.URI alertWebhook;
+
     @Option(names = "--listings", defaultValue = "100000",
             description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
     int listings;
@@ -105,7 +110,8 @@ final class ServeCommand implements Callable<Integer> {
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
                 replicas.config(), new ManagementConfig(managementHost, managementPort,
-                io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)));
+                io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
+                        .withAlertWebhook(alertWebhook)));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -16,7 +16,7 @@ final class LiveJson {
     private LiveJson() {
     }
 
-    static String of(TrafficWindow.Figures f, MeterRegistry registry, JsonObject rum) {
+    static String of(TrafficWindow.Figures f, MeterRegistry registry, JsonObject rum, JsonArray alerts) {
         JsonObject json = new JsonObject()
                 .put("at", f.atMillis())
                 .put("windowSeconds", round(f.windowSeconds()))
@@ -43,6 +43,9 @@ final class LiveJson {
                 .put("replicaLagSeconds", num(max(registry, "db.replica.lag"))));
         if (rum != null) {
             json.put("rum", rum);
+        }
+        if (alerts != null) {
+            json.put("alerts", alerts);
         }
         return json.encode();
     }

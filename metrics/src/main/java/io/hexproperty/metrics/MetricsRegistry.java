@@ -24,6 +24,7 @@ public final class MetricsRegistry implements AutoCloseable {
     private final MetricHygiene hygiene = new MetricHygiene();
     private volatile TrafficWindow window;
     private volatile RumAggregator rum;
+    private volatile AlertRules alerts;
     private java.util.concurrent.ScheduledExecutorService sampler;
     // Micrometer holds the objects of function meters weakly: this keeps /proc readers alive.
     private final ProcessMetrics process = new ProcessMetrics();
@@ -71,6 +72,8 @@ public final class MetricsRegistry implements AutoCloseable {
                 ? () -> sun.getProcessCpuTime() / 1e9 : () -> -1;
         TrafficWindow.CostMeter cost = new TrafficWindow.CostMeter(registry, config, cpu, process::rssBytes);
         window = new TrafficWindow(registry, config, cost, System::nanoTime);
+        alerts = new AlertRules(AlertRules.standard(window, registry), System::nanoTime, java.time.Instant::now,
+                config.alertWebhook());
         sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hexproperty-metrics-window");
             t.setDaemon(true);
@@ -80,6 +83,7 @@ public final class MetricsRegistry implements AutoCloseable {
         sampler.scheduleAtFixedRate(() -> {
             try {
                 window.sample();
+                alerts.evaluate();
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(MetricsRegistry.class).warn("metrics window sample failed: {}", e.toString());
             }
@@ -90,7 +94,9 @@ public final class MetricsRegistry implements AutoCloseable {
     public String liveJson() {
         TrafficWindow w = window;
         RumAggregator r = rum;
-        return w == null || w.figures() == null ? null : LiveJson.of(w.figures(), registry, r == null ? null : r.p75Json());
+        AlertRules a = alerts;
+        return w == null || w.figures() == null ? null
+                : LiveJson.of(w.figures(), registry, r == null ? null : r.p75Json(), a == null ? null : a.json());
     }
 
     /** Real-user monitoring's aggregation (after {@link #start}). */
