@@ -28,6 +28,13 @@ final class MetricCatalog {
             Map.entry("cache.l2.invalidations.dropped", "Invalidations dropped before reaching the shared cache tier, by reason"),
             Map.entry("cache.writebehind.batches", "Write-behind batches applied to the store, by result"),
             Map.entry("db.maintenance.duration", "Time of a database maintenance action, by action"),
+            Map.entry("db.maintenance.actions", "Database maintenance actions run, by action and table"),
+            Map.entry("db.maintenance.failures", "Database maintenance actions that failed, by action and table"),
+            Map.entry("db.maintenance.postponed", "Maintenance runs postponed because the API was busy"),
+            Map.entry("db.slow.captured", "Slow statements captured with their plan, by source"),
+            Map.entry("db.slow.dropped", "Slow statements not captured because the sampler was busy"),
+            Map.entry("db.reads", "Reads routed to a database node, by node"),
+            Map.entry("db.node.ejections", "Times a database node was taken out of rotation"),
             Map.entry("cdn.purge.keys", "Surrogate keys sent in CDN purge requests"),
             Map.entry("cdn.purge.requests", "CDN purge requests, by result"));
 
