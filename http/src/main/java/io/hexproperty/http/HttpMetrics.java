@@ -41,7 +41,8 @@ final class HttpMetrics {
             String method = method(ctx.request().method().name());
             long took = System.nanoTime() - start;
             timer(method, route, status).record(took, TimeUnit.NANOSECONDS);
-            String transaction = TRANSACTIONS.get(method + ' ' + route);
+            // reads are never transactions: no lookup (and no string) on the hot path
+            String transaction = method.equals("GET") || method.equals("HEAD") ? null : TRANSACTIONS.get(method + ' ' + route);
             if (transaction != null) {
                 transaction(transaction, status).record(took, TimeUnit.NANOSECONDS);
             }

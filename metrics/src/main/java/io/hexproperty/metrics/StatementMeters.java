@@ -22,7 +22,8 @@ final class StatementMeters implements ClientMetrics<StatementMeters.Sample, Obj
     private final MeterRegistry registry;
     private final StatementNames names;
     private final String server;
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // statement name -> {success, failure}: no allocation per query once a statement has been seen
+    private final ConcurrentMap<String, Timer[]> timers = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
     StatementMeters(ClientMetrics<?, ?, ?> inner, MeterRegistry registry, StatementNames names, String server) {
@@ -76,14 +77,24 @@ final class StatementMeters implements ClientMetrics<StatementMeters.Sample, Obj
     }
 
     private void record(Sample sample, String outcome) {
-        String id = sample.statement() + '|' + outcome;
-        Timer timer = timers.get(id);
+        Timer[] pair = timers.get(sample.statement());
+        if (pair == null) {
+            pair = timers.computeIfAbsent(sample.statement(), name -> new Timer[2]);
+        }
+        int i = "success".equals(outcome) ? 0 : 1;
+        Timer timer = pair[i];
         if (timer == null) {
-            timer = timers.computeIfAbsent(id, k -> Timer.builder(NAME)
-                    .description("Time of a SQL statement from send to last row, by statement name (operation and table)")
-                    .tag("statement", sample.statement()).tag("outcome", outcome).tag("server", server)
-                    .register(registry));
+            // registered on first use, so a statement that never fails has no failure series
+            timer = timer(sample.statement(), outcome);
+            pair[i] = timer;
         }
         timer.record(System.nanoTime() - sample.start(), TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String statement, String outcome) {
+        return Timer.builder(NAME)
+                .description("Time of a SQL statement from send to last row, by statement name (operation and table)")
+                .tag("statement", statement).tag("outcome", outcome).tag("server", server)
+                .register(registry);
     }
 }
