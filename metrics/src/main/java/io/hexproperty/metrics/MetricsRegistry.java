@@ -25,6 +25,7 @@ public final class MetricsRegistry implements AutoCloseable {
     private volatile TrafficWindow window;
     private volatile RumAggregator rum;
     private volatile AlertRules alerts;
+    private volatile Trends trends;
     private java.util.concurrent.ScheduledExecutorService sampler;
     // Micrometer holds the objects of function meters weakly: this keeps /proc readers alive.
     private final ProcessMetrics process = new ProcessMetrics();
@@ -74,6 +75,12 @@ public final class MetricsRegistry implements AutoCloseable {
         window = new TrafficWindow(registry, config, cost, System::nanoTime);
         alerts = new AlertRules(AlertRules.standard(window, registry), System::nanoTime, java.time.Instant::now,
                 config.alertWebhook());
+        TrafficWindow w = window;
+        trends = new Trends(registry, config, java.util.Map.of(
+                "heap_after_gc", () -> registry.find("jvm.memory.used.after.gc").tag("area", "heap").gauges().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Gauge::value).filter(v -> !Double.isNaN(v)).sum(),
+                "rss", process::rssBytes,
+                "p99", () -> w.figures() == null ? Double.NaN : w.figures().all().p99()));
         sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hexproperty-metrics-window");
             t.setDaemon(true);
@@ -84,6 +91,7 @@ public final class MetricsRegistry implements AutoCloseable {
             try {
                 window.sample();
                 alerts.evaluate();
+                trends.sample(System.nanoTime() / 1e9);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(MetricsRegistry.class).warn("metrics window sample failed: {}", e.toString());
             }
