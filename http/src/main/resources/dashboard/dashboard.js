@@ -102,7 +102,8 @@
       rows($('rum').tBodies[0], ['home', 'search', 'detail'].map(function (t) {
         var v = p.rum[t] || {};
         var s = function (k) { return v[k] == null ? null : fmt(1000 * v[k], ' ms', 0); };
-        return [t, s('TTFB'), s('FCP'), s('LCP'), s('INP'), v.CLS == null ? null : fmt(v.CLS, '', 3), s('LOAD')];
+        return [t, s('TTFB'), s('FCP'), s('LCP'), s('INP'), v.CLS == null ? null : fmt(v.CLS, '', 3), s('LOAD'),
+          v.apdex == null ? null : fmt(v.apdex, '', 2)];
       }));
       $('sessions').textContent = p.rum.sessions + ' sessions; bounce rate '
         + (p.rum.bounceRatio == null ? '—' : fmt(100 * p.rum.bounceRatio, ' %')) + '; mean session '

@@ -72,6 +72,7 @@ class RumEndpointTest {
         assertThat(lcpCount()).isEqualTo(1);
         assertThat(registry.get("rum.lcp").tag("template", "detail").summary().totalAmount()).isEqualTo(1.2005);
         assertThat(registry.get("rum.bounce.ratio").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("rum.apdex").tag("template", "detail").gauge().value()).as("LCP 1.2 s is satisfied").isEqualTo(1.0);
     }
 
     @Test

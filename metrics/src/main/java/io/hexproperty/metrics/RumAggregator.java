@@ -83,6 +83,11 @@ public final class RumAggregator {
                 .register(registry);
         Gauge.builder("rum.bounce.ratio", this, RumAggregator::bounceRatio)
                 .description("Share of recent browser sessions with a single view").register(registry);
+        for (String template : TEMPLATES) {
+            Gauge.builder("rum.apdex", this, r -> r.userApdex(template)).tag("template", template)
+                    .description("User satisfaction from real page loads: Apdex of LCP with T = 2.5 s (the web-vitals "
+                            + "'good' limit), tolerating up to 4T, since start").register(registry);
+        }
         Gauge.builder("rum.session.duration.mean", this, RumAggregator::meanSessionSeconds).baseUnit("seconds")
                 .description("Mean duration of recent browser sessions, first view to last beacon").register(registry);
     }
@@ -109,6 +114,25 @@ public final class RumAggregator {
             sessions.put(sessionId, before == null ? new Session(views, sessionSeconds)
                     : new Session(Math.max(views, before.views()), Math.max(sessionSeconds, before.seconds())));
         }
+    }
+
+    /** Apdex of LCP (T = 2.5 s, 4T = 10 s): both are bucket bounds of the LCP histogram. */
+    double userApdex(String template) {
+        var snapshot = summary(Metric.LCP, template).takeSnapshot();
+        long n = snapshot.count();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double satisfied = 0;
+        double withinFourT = 0;
+        for (CountAtBucket b : snapshot.histogramCounts()) {
+            if (b.bucket() == 2.5) {
+                satisfied = b.count();
+            } else if (b.bucket() == 10) {
+                withinFourT = b.count();
+            }
+        }
+        return (satisfied + (withinFourT - satisfied) / 2) / n;
     }
 
     double sessionCount() {
@@ -140,6 +164,8 @@ public final class RumAggregator {
             for (Metric m : Metric.values()) {
                 t.put(m.name(), p75(summary(m, template)));
             }
+            double apdex = userApdex(template);
+            t.put("apdex", Double.isNaN(apdex) ? null : apdex);
             out.put(template, t);
         }
         double bounce = bounceRatio();
