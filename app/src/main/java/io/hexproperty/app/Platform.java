@@ -190,7 +190,8 @@ final class Platform implements AutoCloseable {
         if (slowQueries != null) {
             api.slowQueries(slowQueries::json);
         }
-        api.rum(new io.hexproperty.http.RumEndpoint(metrics.rum(), io.hexproperty.http.RumEndpoint.RumConfig.defaults(),
+        api.rum(new io.hexproperty.http.RumEndpoint(metrics.rum(), io.hexproperty.http.RumEndpoint.RumConfig.defaults()
+                        .withSampleRate(config.management().rumSample()),
                 registry, System::nanoTime)); // observability: real-user monitoring
         // --- connections: read-your-writes tokens (X-Consistency-Token) ---
         if (shardSet == null) {

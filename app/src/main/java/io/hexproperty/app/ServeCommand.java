@@ -57,6 +57,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "Env: HEXPROPERTY_ALERT_WEBHOOK.")
     java.net.URI alertWebhook;
 
+    @Option(names = "--rum-sample", defaultValue = "1.0",
+            description = "Share of browser sessions whose RUM beacons are recorded, 0..1 (default: ${DEFAULT-VALUE}).")
+    double rumSample;
+
     @Option(names = "--listings", defaultValue = "100000",
             description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
     int listings;
@@ -111,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
                 replicas.config(), new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
-                        .withAlertWebhook(alertWebhook)));
+                        .withAlertWebhook(alertWebhook), rumSample));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

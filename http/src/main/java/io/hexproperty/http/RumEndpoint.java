@@ -45,6 +45,10 @@ public final class RumEndpoint {
         public static RumConfig defaults() {
             return new RumConfig(1.0, 30, 30, 500);
         }
+
+        public RumConfig withSampleRate(double rate) {
+            return new RumConfig(rate, clientBurst, clientPerMinute, perSecond);
+        }
     }
 
     private final RumAggregator aggregator;
