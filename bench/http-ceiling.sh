@@ -4,7 +4,7 @@
 # measured side by side in one run. Loopback only; stops everything it started.
 #
 #   bench/http-ceiling.sh                      # starts ./hexproperty serve on a free port (data: /tmp/hexproperty-bench/pg)
-#   bench/http-ceiling.sh --target http://127.0.0.1:18180 --duration 5
+#   bench/http-ceiling.sh --target http://127.0.0.1:18180 --duration 5   # that serve needs --bench-routes
 #
 # Options (defaults): --target URL (start our own serve) --data-dir DIR (/tmp/hexproperty-bench/pg)
 #   --duration SECONDS (15) --warmup SECONDS (10) --threads N (2) --connections N (64) --keys N (2000)
@@ -38,7 +38,8 @@ fi
 
 # The bytes nginx serves: exactly what the server answers.
 mkdir -p "$BENCH_TMP/www" "$BENCH_TMP/nginx"
-curl -fsS "$TARGET/bench/static" -o "$BENCH_TMP/www/static.json"
+curl -fsS "$TARGET/bench/static" -o "$BENCH_TMP/www/static.json" \
+  || die "$TARGET/bench/static did not answer: start that serve with --bench-routes"
 log "collecting $KEYS listing keys through the API"
 n="$(collect_keys "$TARGET" "$KEYS" "$BENCH_TMP/keys.txt")"
 [ "$n" -gt 0 ] || die "the server returned no listings"

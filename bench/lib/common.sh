@@ -76,8 +76,9 @@ start_serve() {
   mkdir -p "$data_dir"
   chmod 755 "$(dirname "$data_dir")" 2>/dev/null || true
   local out="$BENCH_TMP/serve.log"
-  log "starting ./hexproperty serve --port $port --data-dir $data_dir (log $out; first start seeds 100,000 listings)"
-  setsid "$BENCH_ROOT/hexproperty" serve --host 127.0.0.1 --port "$port" --data-dir "$data_dir" >"$out" 2>&1 &
+  log "starting ./hexproperty serve --bench-routes --port $port --data-dir $data_dir (log $out; first start seeds 100,000 listings)"
+  # --bench-routes: GET /bench/static, the ceiling the scripts compare against (off by default)
+  setsid "$BENCH_ROOT/hexproperty" serve --bench-routes --host 127.0.0.1 --port "$port" --data-dir "$data_dir" >"$out" 2>&1 &
   BENCH_PIDS+=("$!")
   SERVE_PID="$!"
   TARGET="http://127.0.0.1:$port"

@@ -1,9 +1,9 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.queries.Advice;
-import io.hexproperty.database.queries.AdviceSettings;
-import io.hexproperty.database.queries.IndexAdvisor;
+import io.hexproperty.database.ops.advisor.Advice;
+import io.hexproperty.database.ops.advisor.AdviceConfig;
+import io.hexproperty.database.ops.advisor.IndexAdvisor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,7 +31,7 @@ final class AdviseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Databases.Handle database = Databases.open(db.dbUrl, db.dbUser, db.dbPassword, db.dataDir, System.err, true)) {
             Migrations.apply(database.jdbcUrl(), database.user(), database.password());
-            Advice advice = IndexAdvisor.create(database.config(), AdviceSettings.defaults().withSlowMean(slow),
+            Advice advice = IndexAdvisor.create(database.config(), AdviceConfig.defaults().withSlowMean(slow),
                     Clock.systemUTC()).advise();
             System.out.print(json ? advice.json() + "\n" : advice.text());
             return 0;

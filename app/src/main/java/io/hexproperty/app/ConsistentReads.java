@@ -1,7 +1,7 @@
 package io.hexproperty.app;
 
-import io.hexproperty.database.connections.ConsistencyToken;
-import io.hexproperty.database.connections.RoutedListingStore;
+import io.hexproperty.database.replicas.ConsistencyToken;
+import io.hexproperty.database.replicas.RoutedListingStore;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.out.ListingStore;

@@ -1,8 +1,8 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.database.DatabaseStartException;
-import io.hexproperty.database.EmbeddedDatabase;
+import io.hexproperty.database.embedded.DatabaseStartException;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ final class Databases {
         console.println("hexproperty: starting embedded PostgreSQL (data in " + dataDir.toAbsolutePath().normalize() + ")");
         try {
             EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0);
-            return new Handle(db.config(), db);
+            return new Handle(DatabaseConfig.of(db.url()), db);
         } catch (DatabaseStartException e) {
             throw new StartupException(e.getMessage());
         }

@@ -1,15 +1,14 @@
 package io.hexproperty.app;
 
-import io.hexproperty.database.EmbeddedDatabase;
-import io.hexproperty.database.EmbeddedReplicas;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
+import io.hexproperty.database.embedded.EmbeddedReplicas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.hexproperty.database.replicas.ReplicaControl;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -58,21 +57,15 @@ final class DbCommand implements Runnable {
                 return 1;
             }
             long started = System.nanoTime();
-            try (Connection c = connect(port.getAsInt()); Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        System.err.println("hexproperty: replica " + replica + " (port " + port.getAsInt() + ") is already a primary");
-                        return 1;
-                    }
+            try (Connection c = connect(port.getAsInt())) {
+                if (!ReplicaControl.inRecovery(c)) {
+                    System.err.println("hexproperty: replica " + replica + " (port " + port.getAsInt() + ") is already a primary");
+                    return 1;
                 }
-                try (ResultSet rs = s.executeQuery("SELECT pg_promote(true, 60)")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        System.err.println("hexproperty: replica " + replica + " did not finish promotion within 60 s; see "
-                                + dir.resolve("postgres.log"));
-                        return 1;
-                    }
+                if (!ReplicaControl.promote(c, 60)) {
+                    System.err.println("hexproperty: replica " + replica + " did not finish promotion within 60 s; see "
+                            + dir.resolve("postgres.log"));
+                    return 1;
                 }
             }
             System.out.printf("hexproperty: replica-%d (127.0.0.1:%d) promoted in %d ms; a running serve sends writes to it"
@@ -99,12 +92,11 @@ final class DbCommand implements Runnable {
                     System.out.printf("replica-%d  stopped%n", i);
                     continue;
                 }
-                try (Connection c = connect(port.getAsInt()); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
-                             + " COALESCE(round(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000), 0)")) {
-                    rs.next();
+                try (Connection c = connect(port.getAsInt())) {
+                    ReplicaControl.Status status = ReplicaControl.status(c);
                     System.out.printf("replica-%d  127.0.0.1:%d  %s  replayed %s  last replayed commit %d ms ago%n", i,
-                            port.getAsInt(), rs.getBoolean(1) ? "standby" : "PROMOTED", rs.getString(2), rs.getLong(3));
+                            port.getAsInt(), status.inRecovery() ? "standby" : "PROMOTED", status.replayedLsn(),
+                            status.lastReplayedCommitMillisAgo());
                 } catch (SQLException e) {
                     System.out.printf("replica-%d  127.0.0.1:%d  unreachable: %s%n", i, port.getAsInt(), Errors.oneLine(e));
                 }

@@ -1,7 +1,7 @@
 package io.hexproperty.app;
 
+import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.domain.port.out.AgentStore;
-import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -10,9 +10,8 @@ import java.util.concurrent.TimeUnit;
 final class DemoAgent {
     private DemoAgent() {}
 
-    static void ensure(AgentStore agents, Pool pool, Path tokenFile, PrintStream console) throws Exception {
-        long count = pool.query("SELECT count(*) FROM agents").execute()
-                .await(30, TimeUnit.SECONDS).iterator().next().getLong(0);
+    static void ensure(PgAgentStore agents, Path tokenFile, PrintStream console) throws Exception {
+        long count = agents.count().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (count > 0) {
             return;
         }

@@ -1,10 +1,10 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.maintenance.MaintenanceAction;
-import io.hexproperty.database.maintenance.MaintenanceConfig;
-import io.hexproperty.database.maintenance.MaintenanceOutcome;
-import io.hexproperty.database.maintenance.MaintenanceScheduler;
+import io.hexproperty.database.ops.maintenance.MaintenanceAction;
+import io.hexproperty.database.ops.maintenance.MaintenanceConfig;
+import io.hexproperty.database.ops.maintenance.MaintenanceOutcome;
+import io.hexproperty.database.ops.maintenance.MaintenanceScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.hexproperty.app;
 
-import io.hexproperty.database.ApiQueryPlans;
+import io.hexproperty.database.ops.ApiQueryPlans;
 import io.hexproperty.database.Migrations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

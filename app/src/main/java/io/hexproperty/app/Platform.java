@@ -2,23 +2,25 @@ package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.maintenance.MaintenanceConfig;
-import io.hexproperty.database.maintenance.MaintenanceScheduler;
-import io.hexproperty.database.queries.PartitionKeeper;
-import io.hexproperty.database.queries.PartitionKeeperConfig;
-import io.hexproperty.database.queries.SlowQueryConfig;
-import io.hexproperty.database.queries.SlowQuerySampler;
+import io.hexproperty.database.ops.maintenance.MaintenanceConfig;
+import io.hexproperty.database.ops.maintenance.MaintenanceScheduler;
+import io.hexproperty.database.ops.partitions.PartitionKeeper;
+import io.hexproperty.database.ops.partitions.PartitionKeeperConfig;
+import io.hexproperty.database.ops.slowqueries.SlowQueryConfig;
+import io.hexproperty.database.ops.slowqueries.SlowQuerySampler;
 import io.hexproperty.database.PgAgentStore;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.database.Readiness;
-import io.hexproperty.database.seed.SeedProgress;
-import io.hexproperty.database.seed.Seeder;
+import io.hexproperty.seed.SeedProgress;
+import io.hexproperty.seed.Seeder;
 import io.hexproperty.domain.ListingService;
-import io.hexproperty.domain.port.out.AgentStore;
+import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.caching.KeyCodec;
+import io.hexproperty.caching.strategies.ViewCounts;
 import io.hexproperty.caching.strategies.WriteBehind;
+import io.hexproperty.caching.strategies.WriteBehindMetrics;
 import io.hexproperty.caching.strategies.WriteBehindConfig;
 import io.hexproperty.caching.strategies.WriteStrategy;
 import io.hexproperty.database.PgListingViews;
@@ -88,7 +90,9 @@ final class Platform implements AutoCloseable {
     private Replication replication;
     private final List<PartitionKeeper> partitionKeepers = new ArrayList<>();
     private SlowQuerySampler slowQueries;
-    private MaintenanceScheduler maintenance;
+    private SlowQueryConfig slowQueryConfig = SlowQueryConfig.defaults();
+    private final List<SlowQuerySampler> samplers = new ArrayList<>(); // one per primary
+    private final List<MaintenanceScheduler> maintenance = new ArrayList<>();
     private int port;
     private int managementPort;
     private volatile boolean closed;
@@ -104,6 +108,12 @@ final class Platform implements AutoCloseable {
         this.config = config;
         this.console = console;
         this.reads = reads;
+    }
+
+    /** Slow-query capture settings (default {@link SlowQueryConfig#defaults()}); call before {@link #start()}. */
+    Platform slowQueries(SlowQueryConfig value) {
+        this.slowQueryConfig = java.util.Objects.requireNonNull(value);
+        return this;
     }
 
     /** Starts everything; returns when the API is ready. */
@@ -124,7 +134,13 @@ final class Platform implements AutoCloseable {
         ListingService service;
         // ---- sharding (--shards N, docs/database-sharding.md): begin ----
         if (config.shards() > 1) {
-            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock);
+            // One sampler per shard, each the observer of its shard's store: capture covers every shard.
+            shardSet = ShardSet.open(config, vertx, console, gate::phase, clock, shard -> {
+                SlowQuerySampler sampler = SlowQuerySampler.create(shard, slowQueryConfig, clock, metrics.registry());
+                samplers.add(sampler);
+                return sampler;
+            });
+            slowQueries = SlowQuerySampler.merged(samplers, slowQueryConfig);
             database = new Databases.Handle(shardSet.firstConfig(), shardSet);
             pool = shardSet.firstPool();
             readiness = shardSet.readiness(java.time.Duration.ofSeconds(2));
@@ -144,26 +160,29 @@ final class Platform implements AutoCloseable {
 
             pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
-            slowQueries = SlowQuerySampler.create(database.config(), SlowQueryConfig.defaults(), clock, metrics.registry());
+            slowQueries = SlowQuerySampler.create(database.config(), slowQueryConfig, clock, metrics.registry());
+            samplers.add(slowQueries);
             // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
-            replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console);
+            replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console,
+                    slowQueries);
             ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries) : replication.listings();
             // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
         // ---- sharding: end ----
-        // --- issue 5, queries and maintenance: monthly partitions (every database), maintenance scheduler ---
-        for (DatabaseConfig db : shardSet != null ? shardSet.configs() : List.of(database.config())) {
+        // Monthly partitions and maintenance on every primary (each shard's with --shards); replicas
+        // replay the primary's, so they need neither.
+        for (DatabaseConfig db : primaries()) {
             PartitionKeeper keeper = PartitionKeeper.create(db, PartitionKeeperConfig.defaults(), clock, metrics.registry());
             partitionKeepers.add(keeper);
             keeper.start();
+            MaintenanceScheduler scheduler = MaintenanceScheduler.create(db, MaintenanceConfig.defaults(),
+                    new RecentP99(metrics.registry()), clock, metrics.registry());
+            maintenance.add(scheduler);
+            scheduler.start();
         }
-        maintenance = MaintenanceScheduler.create(database.config(), MaintenanceConfig.defaults(),
-                new RecentP99(metrics.registry()), clock, metrics.registry());
-        maintenance.start();
-        // --- end issue 5 block ---
-        AgentStore agents = new PgAgentStore(pool);
-        DemoAgent.ensure(agents, pool, config.demoTokenFile(), console);
+        PgAgentStore agents = new PgAgentStore(pool);
+        DemoAgent.ensure(agents, config.demoTokenFile(), console);
 
         MeterRegistry registry = metrics.registry();
         // --- caching: shared L2 tier (Redis) under L1, when configured ---
@@ -185,25 +204,32 @@ final class Platform implements AutoCloseable {
             warm.start();
         }
         // --- end caching ---
-        HttpApi api = new HttpApi(service, cache, service, agents, () -> readiness.check().thenApply(Readiness.Status::ready),
-                registry, metrics::scrape, clock, AdminToken.resolve(config.adminToken(), config.adminTokenFile()));
-        if (slowQueries != null) {
-            api.slowQueries(slowQueries::json);
-        }
-        api.rum(new io.hexproperty.http.RumEndpoint(metrics.rum(), io.hexproperty.http.RumEndpoint.RumConfig.defaults()
-                        .withSampleRate(config.management().rumSample()),
-                registry, System::nanoTime)); // observability: real-user monitoring
-        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
-        if (shardSet == null) {
-            api.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
-                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
-        }
-        // --- end connections ---
         // --- caching: listing views, written behind ---
         views = startViewCounter(registry);
         viewCounts = new ViewCounts(views, 250);
-        api.onListingViewed(viewCounts::viewed);
         // --- end caching ---
+        HttpApi.Builder http = HttpApi.builder()
+                .cache(cache)
+                .commands(service)
+                .authentication(AgentAuthentication.by(agents))
+                .readiness(() -> readiness.check().thenApply(Readiness.Status::ready))
+                .metrics(registry, metrics::scrape)
+                .clock(clock)
+                .adminToken(AdminToken.resolve(config.adminToken(), config.adminTokenFile()))
+                .onListingViewed(viewCounts::viewed)
+                .benchRoutes(config.benchRoutes())
+                .rum(new io.hexproperty.http.RumEndpoint(metrics.rum(), io.hexproperty.http.RumEndpoint.RumConfig.defaults()
+                        .withSampleRate(config.management().rumSample()), registry, System::nanoTime)); // observability: RUM
+        if (slowQueries != null) {
+            http.slowQueries(slowQueries::json);
+        }
+        // --- connections: read-your-writes tokens (X-Consistency-Token) ---
+        if (shardSet == null) {
+            http.readYourWrites(replication != null ? ConsistentReads.replicated(replication.listings())
+                    : ConsistentReads.primaryOnly(pool, new PgListingStore(pool, clock)));
+        }
+        // --- end connections ---
+        HttpApi api = http.build();
         gate.open(api.router(vertx));
         // --- observability: the management port (metrics, admin, dashboard) ---
         ManagementServer.Bound management = ManagementServer.bind(vertx, config.management(),
@@ -284,10 +310,9 @@ final class Platform implements AutoCloseable {
             return -1;
         }
         long mark = restored.watermark().orElse(-1);
-        var range = pool.query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM listing_changes").execute()
-                .await(30, TimeUnit.SECONDS).iterator().next();
-        long oldest = range.getLong(0);
-        long newest = range.getLong(1);
+        PgChangeFeed.Range range = PgChangeFeed.range(pool).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long oldest = range.oldest();
+        long newest = range.newest();
         if (mark >= 0 && mark <= newest && (oldest <= mark + 1 || newest == 0)) {
             console.printf("hexproperty: warm start: %d listings restored, catching up changes after %d%n",
                     restored.installed(), mark);
@@ -301,8 +326,9 @@ final class Platform implements AutoCloseable {
 
     // --- caching: write-behind view counts ---
     /**
-     * Listing views: each detail GET appends to a journal under var/journal/views (acknowledged on the
-     * journal thread, never on the request path); batches go to PostgreSQL once a second. The journal id
+     * Listing views: each detail GET adds one to an in-memory sum per key ({@link ViewCounts}), which
+     * journals the sums under var/journal/views every 250 ms (never on the request path); batches go
+     * to PostgreSQL once a second. The journal id
      * is per node (kept beside the journal), so batch ids of nodes sharing a database never collide.
      */
     private WriteBehind<ListingKey> startViewCounter(MeterRegistry registry) throws IOException {
@@ -314,27 +340,9 @@ final class Platform implements AutoCloseable {
         }
         String journalId = Files.readString(idFile).strip();
         PgListingViews store = new PgListingViews(pool);
-        Timer flush = Timer.builder("cache.writebehind.flush.duration").tag("journal", "views")
-                .description("Write-behind batch applied to the store, per batch").publishPercentileHistogram()
-                .register(registry);
-        WriteBehind<ListingKey> counter = WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
-                KeyCodec.ofString(ListingKey::value, ListingKey::of), batch -> {
-                    long started = System.nanoTime();
-                    return store.apply(batch.id(), batch.deltas()).handle((applied, err) -> {
-                        String result = err != null ? "failed" : applied ? "applied" : "duplicate";
-                        flush.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                        Counter.builder("cache.writebehind.batches").tag("journal", "views").tag("result", result)
-                                .register(registry).increment();
-                        if (err != null) {
-                            throw err instanceof java.util.concurrent.CompletionException ce ? ce
-                                    : new java.util.concurrent.CompletionException(err);
-                        }
-                        return (Void) null;
-                    });
-                });
-        io.micrometer.core.instrument.Gauge.builder("cache.writebehind.pending", counter, WriteBehind::pendingIncrements)
-                .tag("journal", "views").description("Acknowledged increments not yet confirmed by the store")
-                .register(registry);
+        WriteBehindMetrics meters = new WriteBehindMetrics(registry, "views");
+        WriteBehind<ListingKey> counter = meters.watch(WriteStrategy.writeBehind(WriteBehindConfig.defaults(dir, journalId),
+                KeyCodec.ofString(ListingKey::value, ListingKey::of), meters.timed(batch -> store.apply(batch.id(), batch.deltas()))));
         return counter;
     }
     // --- end caching ---
@@ -375,6 +383,26 @@ final class Platform implements AutoCloseable {
         return database;
     }
 
+    /** Every primary: the one database, or each shard's. */
+    List<DatabaseConfig> primaries() {
+        return shardSet != null ? shardSet.configs() : List.of(database.config());
+    }
+
+    /** The slow-query capture of this node (over every shard with --shards). */
+    SlowQuerySampler slowQueries() {
+        return slowQueries;
+    }
+
+    /** One slow-query sampler per primary, in {@link #primaries()} order. */
+    List<SlowQuerySampler> slowQuerySamplers() {
+        return List.copyOf(samplers);
+    }
+
+    /** One maintenance scheduler per primary, in {@link #primaries()} order. */
+    List<MaintenanceScheduler> maintenance() {
+        return List.copyOf(maintenance);
+    }
+
     /** The read/write split, or null without replicas. */
     Replication replication() {
         return replication;
@@ -408,18 +436,11 @@ final class Platform implements AutoCloseable {
             return;
         }
         closed = true;
-        List<AutoCloseable> background = new ArrayList<>(partitionKeepers);
-        background.add(maintenance);
-        background.add(slowQueries);
-        for (AutoCloseable task : background) {
-            if (task != null) {
-                try {
-                    task.close();
-                } catch (Exception e) {
-                    LOG.warn("database background task did not stop cleanly: {}", Errors.oneLine(e));
-                }
-            }
-        }
+        Closer background = new Closer();
+        background.add("slow-query capture", slowQueries);
+        partitionKeepers.forEach(k -> background.add("partition keeper", k));
+        maintenance.forEach(m -> background.add("maintenance scheduler", m));
+        background.close(); // newest first: schedulers, keepers, then the capture they all may feed
         if (warm != null) {
             try {
                 warm.close();

@@ -1,13 +1,13 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.database.DatabaseStartException;
-import io.hexproperty.database.EmbeddedDatabase;
-import io.hexproperty.database.EmbeddedReplicas;
-import io.hexproperty.database.connections.ReadStrategy;
-import io.hexproperty.database.connections.ReplicaSet;
-import io.hexproperty.database.connections.RoutedListingStore;
-import io.hexproperty.database.connections.Router;
+import io.hexproperty.database.embedded.DatabaseStartException;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
+import io.hexproperty.database.embedded.EmbeddedReplicas;
+import io.hexproperty.database.replicas.ReadStrategy;
+import io.hexproperty.database.replicas.ReplicaSet;
+import io.hexproperty.database.replicas.RoutedListingStore;
+import io.hexproperty.database.replicas.Router;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -57,7 +57,7 @@ final class Replication implements AutoCloseable {
 
     /** Null when no replica is configured. Blocking (starts servers). */
     static Replication start(Config config, Databases.Handle primary, int poolSize, Vertx vertx, MeterRegistry registry,
-                             Clock clock, PrintStream console) {
+                             Clock clock, PrintStream console, io.hexproperty.database.StatementObserver observer) {
         if (!config.enabled()) {
             return null;
         }
@@ -74,7 +74,7 @@ final class Replication implements AutoCloseable {
             } catch (DatabaseStartException e) {
                 throw new StartupException(e.getMessage());
             }
-            embedded.replicas().forEach(r -> replicas.add(r.config().withPoolSize(poolSize)));
+            embedded.replicas().forEach(r -> replicas.add(DatabaseConfig.of(r.url()).withPoolSize(poolSize)));
         }
         for (String url : config.urls()) {
             try {
@@ -92,7 +92,7 @@ final class Replication implements AutoCloseable {
         ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(Math.max(2, poolSize / 2)), replicas,
                 ReplicaSet.Settings.defaults(), registry);
         Router router = new Router(set, ReadStrategy.lagAware(config.maxLag()), registry);
-        return new Replication(embedded, set, new RoutedListingStore(router, clock));
+        return new Replication(embedded, set, new RoutedListingStore(router, clock, observer));
     }
 
     RoutedListingStore listings() {

@@ -1,9 +1,9 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.Migrations;
-import io.hexproperty.database.seed.SeedProgress;
-import io.hexproperty.database.seed.SeedReport;
-import io.hexproperty.database.seed.Seeder;
+import io.hexproperty.seed.SeedProgress;
+import io.hexproperty.seed.SeedReport;
+import io.hexproperty.seed.Seeder;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

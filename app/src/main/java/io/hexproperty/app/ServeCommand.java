@@ -107,13 +107,18 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, unsharded). Env: HEXPROPERTY_SHARDS.")
     int shards;
 
+    @Option(names = "--bench-routes",
+            description = "Also serve GET /bench/static, a listing-sized body from memory: the HTTP ceiling that "
+                    + "bench/http-ceiling.sh compares the API against. Off by default.")
+    boolean benchRoutes;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
-                replicas.config(), new ManagementConfig(managementHost, managementPort,
+                replicas.config(), benchRoutes, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample));
         Platform platform = new Platform(config, System.out);

@@ -26,6 +26,7 @@ record ServeConfig(
         CacheOptions cacheOptions,
         int shards,
         Replication.Config replication,
+        boolean benchRoutes,
         ManagementConfig management) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
@@ -56,34 +57,41 @@ record ServeConfig(
                 drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none());
     }
 
-    /** Without a management setting: loopback, on a free port when {@code port} is 0, else the default port. */
     ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
                 Replication.Config replication) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false,
                 port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
     }
 
-    ServeConfig withShards(int count) {
+    /** With {@code GET /bench/static} (the HTTP ceiling of bench/http-ceiling.sh) served or not. */
+    ServeConfig withBenchRoutes(boolean value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, management);
-    }
-
-    ServeConfig withCacheOptions(CacheOptions options) {
-        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, management);
-    }
-
-    ServeConfig withReplication(Replication.Config value) {
-        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, management);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                value, management);
     }
 
     ServeConfig withManagement(ManagementConfig value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, value);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                benchRoutes, value);
+    }
+
+    ServeConfig withShards(int count) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes, management);
+    }
+
+    ServeConfig withCacheOptions(CacheOptions options) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes, management);
+    }
+
+    ServeConfig withReplication(Replication.Config value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, benchRoutes, management);
     }
 
     /** Where node-local cache files live: next to the data directory ({@code var/cache}). */

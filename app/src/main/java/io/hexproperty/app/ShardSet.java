@@ -1,17 +1,18 @@
 package io.hexproperty.app;
 
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.database.DatabaseStartException;
+import io.hexproperty.database.embedded.DatabaseStartException;
+import io.hexproperty.database.MigrationException;
 import io.hexproperty.database.Migrations;
 import io.hexproperty.database.PgInquiryStore;
 import io.hexproperty.database.PgListingStore;
 import io.hexproperty.database.PgPools;
 import io.hexproperty.database.Readiness;
-import io.hexproperty.database.seed.SeedOptions;
-import io.hexproperty.database.seed.SeedProgress;
-import io.hexproperty.database.sharding.EmbeddedShards;
+import io.hexproperty.seed.SeedConfig;
+import io.hexproperty.seed.SeedProgress;
+import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
-import io.hexproperty.database.sharding.ShardSeeder;
+import io.hexproperty.seed.ShardSeeder;
 import io.hexproperty.database.sharding.ShardedChangeFeed;
 import io.hexproperty.database.sharding.ShardedInquiryStore;
 import io.hexproperty.database.sharding.ShardedListingStore;
@@ -52,6 +53,12 @@ final class ShardSet implements AutoCloseable {
     }
 
     static ShardSet open(ServeConfig config, Vertx vertx, PrintStream console, Consumer<String> phase, Clock clock) {
+        return open(config, vertx, console, phase, clock, shard -> io.hexproperty.database.StatementObserver.NONE);
+    }
+
+    /** {@code observers} gives each shard's stores their statement observer (its slow-query sampler). */
+    static ShardSet open(ServeConfig config, Vertx vertx, PrintStream console, Consumer<String> phase, Clock clock,
+                         java.util.function.Function<DatabaseConfig, io.hexproperty.database.StatementObserver> observers) {
         ShardMap map = ShardMap.byState(config.shards());
         List<DatabaseConfig> configs;
         AutoCloseable servers;
@@ -67,17 +74,18 @@ final class ShardSet implements AutoCloseable {
             console.print(map.describe());
             phase.accept("starting and migrating " + config.shards() + " shards");
             try {
-                EmbeddedShards embedded = EmbeddedShards.start(config.dataDir(), config.shards());
-                configs = embedded.configs();
+                EmbeddedShards embedded = EmbeddedShards.start(config.dataDir(), config.shards(),
+                        db -> Migrations.apply(db.jdbcUrl(), db.user(), db.password()));
+                configs = embedded.urls().stream().map(DatabaseConfig::of).toList();
                 servers = embedded;
-            } catch (DatabaseStartException e) {
+            } catch (DatabaseStartException | MigrationException e) {
                 throw new StartupException(e.getMessage());
             }
         }
         try {
             if (config.seedOnFirstStart() && config.listings() > 0) {
                 phase.accept("seeding empty shards");
-                List<?> seeded = new ShardSeeder(map, configs, SeedOptions.defaults())
+                List<?> seeded = new ShardSeeder(map, configs, SeedConfig.defaults())
                         .seedEmpty(config.listings(), config.seed(), console == System.out ? SeedProgress.console()
                                 : SeedProgress.console(console, false, System::nanoTime));
                 if (!seeded.isEmpty()) {
@@ -91,7 +99,7 @@ final class ShardSet implements AutoCloseable {
             for (DatabaseConfig shard : configs) {
                 Pool pool = PgPools.create(vertx, shard.withPoolSize(config.poolSize()));
                 pools.add(pool);
-                stores.add(new PgListingStore(pool, clock));
+                stores.add(new PgListingStore(pool, clock, observers.apply(shard)));
                 inquiryStores.add(new PgInquiryStore(pool));
             }
             ShardedListingStore listings = ShardedListingStore.of(map, stores);

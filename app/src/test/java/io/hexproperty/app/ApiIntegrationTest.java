@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The API end to end: real HTTP on loopback, real embedded PostgreSQL, generated data. */
+@Postgres
 class ApiIntegrationTest {
     private static TestPlatform p;
 

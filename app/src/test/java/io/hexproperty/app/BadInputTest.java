@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Hostile and broken input on every endpoint: each gets a 4xx RFC 9457 problem naming what is
  * wrong; never a 5xx, never a stack trace, never a partial write.
  */
+@Postgres
 class BadInputTest {
     private static TestPlatform p;
     private static String key;

@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.SearchPage;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * its own caches and change feed; node B and C load through a decorator that delays every load by
  * a random 0-3 ms between the database read and the cache install.
  */
+@Postgres
 class CacheConsistencyTest {
     private static final int OPERATIONS = Integer.getInteger("hexproperty.consistency.ops", 100_000);
     private static TestPlatform a;

@@ -3,6 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.micrometer.core.instrument.Counter;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * View counts written behind (journal, batches to PostgreSQL) without taking listing reads off the
  * cache, and the caching meters on /metrics.
  */
+@Postgres
 class CacheMetricsTest {
     private static TestPlatform p;
 

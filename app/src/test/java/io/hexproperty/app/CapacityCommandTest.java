@@ -1,16 +1,17 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Unit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@Tag("unit")
+@Unit
 class CapacityCommandTest {
     private static JsonObject result(boolean broken, Double atBreak, Double xMax, double... throughputs) {
         JsonArray points = new JsonArray();

@@ -1,5 +1,9 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+
+import io.hexproperty.testing.lane.Browser;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hexproperty.testing.browser.HeadlessChromium;
@@ -14,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** The live dashboard on the management port, in headless Chromium: its charts fill with live points. */
 @RequiresChromium
+@Browser
+@Postgres
 class DashboardBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static TestPlatform p;

@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** The issue-5 database pieces as `serve` wires them, and the `db` commands against its database. */
+@Postgres
 class DbCommandTest {
     private final TestPlatform p = TestPlatform.get();
 

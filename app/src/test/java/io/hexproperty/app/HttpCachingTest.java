@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** HTTP caching on the real platform: pre-encoded hits, gzip, CDN headers, write-through, manual invalidation. */
+@Postgres
 class HttpCachingTest {
     private static TestPlatform p;
 

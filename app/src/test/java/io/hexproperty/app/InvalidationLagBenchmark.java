@@ -3,6 +3,8 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
+import io.hexproperty.testing.lane.Timing;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *     -Dhexproperty.bench.patches=2000 -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
 @EnabledIfSystemProperty(named = "hexproperty.bench", matches = "true")
+@Postgres
+@Timing
 class InvalidationLagBenchmark {
 
     @Test

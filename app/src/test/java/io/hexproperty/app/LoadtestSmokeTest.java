@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hexproperty loadtest --profile smoke} against the real platform: short, bounded, loopback only. */
+@Postgres
 class LoadtestSmokeTest {
 
     @Test

@@ -1,5 +1,7 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Test;
  * Metrics and admin live on the management port only; the public port serves API, page and health
  * (issue 9, item 10).
  */
+@Postgres
 class ManagementPortTest {
     private final TestPlatform p = TestPlatform.get();
 

@@ -1,5 +1,7 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * The /metrics exposition of a running node, checked as a platform team would: Prometheus's own
  * linter, a HELP for every family, a bounded number of buckets and series whatever clients send.
  */
+@Postgres
 class MetricsHygieneTest {
     private static TestPlatform p;
 

@@ -1,5 +1,7 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * rules, and a real Prometheus (Debian's package) scrapes a running node's management port and
  * evaluates every alert expression (without its threshold) and every dashboard query: each returns data.
  */
+@Postgres
 class PrometheusIntegrationTest {
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
     private static final Pattern ALERT = Pattern.compile("- alert: (\\S+)\\n\\s+expr: [|]?\\s*([\\s\\S]*?)\\n\\s+for:");

@@ -3,8 +3,9 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hexproperty.database.connections.Node;
-import io.hexproperty.database.connections.ReplicaSet;
+import io.hexproperty.testing.lane.Postgres;
+import io.hexproperty.database.replicas.Node;
+import io.hexproperty.database.replicas.ReplicaSet;
 import io.hexproperty.testing.ListingDrafts;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve --replicas 1} end to end, then {@code db promote} against it while it runs. */
+@Postgres
 class ReplicatedServeTest {
     @Test
     void serveWithAReplicaReadsFromItAndFollowsAPromotionMadeFromTheCommandLine() throws Exception {

@@ -1,5 +1,9 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+
+import io.hexproperty.testing.lane.Browser;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * the vitals are about: the search and detail views do not shift as their data arrives.
  */
 @RequiresChromium
+@Browser
+@Postgres
 class RumBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     // Every layout shift of the page so far (buffered), as [{value, hadRecentInput, sources:[node]}].

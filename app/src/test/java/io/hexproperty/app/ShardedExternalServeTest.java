@@ -1,10 +1,12 @@
 package io.hexproperty.app;
 
+import io.hexproperty.testing.lane.Postgres;
+import io.hexproperty.database.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hexproperty.database.DatabaseConfig;
-import io.hexproperty.database.sharding.EmbeddedShards;
+import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve --shards 2 --db-url a,b}: shards on databases the platform does not own. */
+@Postgres
 class ShardedExternalServeTest {
 
     @Test
@@ -33,8 +36,9 @@ class ShardedExternalServeTest {
         Path root = Files.createTempDirectory("hexproperty-external-shards");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         ShardMap map = ShardMap.byState(2);
-        try (EmbeddedShards external = EmbeddedShards.start(root.resolve("external"), 2)) {
-            String urls = external.configs().stream().map(DatabaseConfig::url).collect(Collectors.joining(","));
+        try (EmbeddedShards external = EmbeddedShards.start(root.resolve("external"), 2,
+                db -> Migrations.apply(db.jdbcUrl(), db.user(), db.password()))) {
+            String urls = external.urls().stream().map(DatabaseConfig::of).toList().stream().map(DatabaseConfig::url).collect(Collectors.joining(","));
             ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("unused"), urls, "postgres", "",
                     800, 3, true, 1, 4, Duration.ofSeconds(1), root.resolve("token"), true, null, ServeConfig.CacheOptions.defaults(), 2, Replication.Config.none());
             try (Platform platform = new Platform(config, new PrintStream(System.out, true)).start()) {
@@ -45,7 +49,7 @@ class ShardedExternalServeTest {
             }
             long total = 0;
             for (int s = 0; s < 2; s++) {
-                DatabaseConfig shard = external.configs().get(s);
+                DatabaseConfig shard = external.urls().stream().map(DatabaseConfig::of).toList().get(s);
                 List<String> states = strings(shard, "SELECT DISTINCT state_or_province FROM listings");
                 assertThat(map.statesOf(s)).as("shard " + s).containsAll(states);
                 total += Long.parseLong(strings(shard, "SELECT count(*) FROM listings").getFirst());

@@ -3,6 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.sharding.ShardMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** {@code serve --shards 3} end to end: three embedded servers, routed reads and writes, per-shard invalidation. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Postgres
 class ShardedServeTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ShardMap map = ShardMap.byState(3);

@@ -3,6 +3,7 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * started with {@code --purge-url}: Varnish caches details and pages for minutes, and a change made
  * through the API is visible through Varnish as soon as the change feed has banned its keys.
  */
+@Postgres
 class VarnishPurgeTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();

@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.micrometer.core.instrument.Counter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * L1 without a database load; a corrupt file costs only its own entry; a watermark the outbox no
  * longer covers flushes what was restored.
  */
+@Postgres
 class WarmStartRestartTest {
     private static TestPlatform a;
 

@@ -2,6 +2,8 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Browser;
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.testing.browser.HeadlessChromium;
 import io.hexproperty.testing.browser.RequiresChromium;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The web page of the real platform (embedded PostgreSQL, generated data) in headless Chromium. */
 @RequiresChromium
+@Browser
+@Postgres
 class WebPageBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static TestPlatform p;

@@ -1,5 +1,6 @@
 package io.hexproperty.benchmarks;
 
+import io.hexproperty.testing.ZipfSampler;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.http.ListingJson;
 import io.vertx.core.buffer.Buffer;

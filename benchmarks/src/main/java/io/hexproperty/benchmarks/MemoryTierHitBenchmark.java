@@ -1,5 +1,6 @@
 package io.hexproperty.benchmarks;
 
+import io.hexproperty.testing.ZipfSampler;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;

@@ -1,5 +1,6 @@
 package io.hexproperty.benchmarks;
 
+import io.hexproperty.testing.ZipfSampler;
 import io.hexproperty.domain.BoundingBox;
 import io.hexproperty.domain.PropertyType;
 import io.hexproperty.domain.SearchQuery;

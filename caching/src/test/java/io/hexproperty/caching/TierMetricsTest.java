@@ -2,6 +2,7 @@ package io.hexproperty.caching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.layers.memory.MemoryTier;
 import io.hexproperty.caching.layers.memory.MemoryTierConfig;
 import io.micrometer.core.instrument.Meter;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class TierMetricsTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -16,7 +16,7 @@ public final class Migrations {
      * Brings the schema up to date and returns how many migrations ran (0 when it already was).
      * {@code url} may be a {@code jdbc:postgresql://} or a {@code postgresql://} URL.
      *
-     * @throws DatabaseStartException one line naming the database and the cause
+     * @throws MigrationException one line naming the database and the cause
      */
     public static int apply(String url, String user, String password) {
         return apply(DatabaseConfig.of(url).withCredentials(user, password));
@@ -32,7 +32,7 @@ public final class Migrations {
                     .migrate();
             return result.migrationsExecuted;
         } catch (FlywayException e) {
-            throw new DatabaseStartException("cannot migrate database " + config.redactedUrl() + " as user "
+            throw new MigrationException("cannot migrate database " + config.redactedUrl() + " as user "
                     + config.user() + ": " + rootCause(e), e);
         }
     }

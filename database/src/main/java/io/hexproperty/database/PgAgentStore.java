@@ -34,6 +34,12 @@ public final class PgAgentStore implements AgentStore {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
+    /** How many agents exist (serve creates a demo agent when there are none). */
+    public CompletionStage<Long> count() {
+        return pool.query("SELECT count(*) FROM agents").execute()
+                .map(rows -> rows.iterator().next().getLong(0)).toCompletionStage();
+    }
+
     @Override
     public CompletionStage<Credentials> create(String name) {
         Agent agent;

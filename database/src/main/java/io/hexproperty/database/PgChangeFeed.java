@@ -34,6 +34,18 @@ import org.slf4j.LoggerFactory;
  * to the present.
  */
 public final class PgChangeFeed implements ChangeFeed {
+    /** The sequences the outbox holds, {@code 0, 0} when it is empty (warm start checks a saved watermark against it). */
+    public record Range(long oldest, long newest) {}
+
+    /** The oldest and newest sequence in the outbox. */
+    public static CompletionStage<Range> range(Pool pool) {
+        return pool.query("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM listing_changes").execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Range(row.getLong(0), row.getLong(1));
+                }).toCompletionStage();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PgChangeFeed.class);
     static final String CHANNEL = "listing_changes";
     private static final int BATCH = 500;

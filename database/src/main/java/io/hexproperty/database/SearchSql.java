@@ -18,9 +18,9 @@ import java.util.List;
  * comparison, so their cursor predicate adds the redundant {@code sort_column <= $v} that lets the
  * planner start the index scan at the cursor instead of filtering from the top.
  */
-record SearchSql(String sql, Tuple params) {
+public record SearchSql(String sql, Tuple params) {
 
-    static SearchSql of(SearchQuery q) {
+    public static SearchSql of(SearchQuery q) {
         List<String> where = new ArrayList<>();
         Tuple params = Tuple.tuple();
         q.city().ifPresent(v -> where.add("lower(city) = lower(" + bind(params, v) + ")"));

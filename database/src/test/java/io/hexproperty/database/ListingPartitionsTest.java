@@ -4,6 +4,7 @@ import static io.hexproperty.testing.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingPatch;
 import io.hexproperty.domain.SearchQuery;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** V30: listings LIST-partitioned by status, with one global key table. */
+@Postgres
 class ListingPartitionsTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

@@ -3,6 +3,7 @@ package io.hexproperty.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
 import io.hexproperty.testing.RunningPostgres;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class MigrationsTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;
@@ -30,7 +32,7 @@ class MigrationsTest {
         String url = "postgresql://app:hunter2@127.0.0.1:" + closedPort + "/nowhere";
 
         assertThatThrownBy(() -> Migrations.apply(url, null, null))
-                .isInstanceOf(DatabaseStartException.class)
+                .isInstanceOf(MigrationException.class)
                 .hasMessageStartingWith("cannot migrate database postgresql://app:***@127.0.0.1:" + closedPort + "/nowhere as user app: ")
                 .hasMessageContaining("refused")
                 .hasMessageNotContaining("hunter2")

@@ -3,6 +3,7 @@ package io.hexproperty.database;
 import static io.hexproperty.testing.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingPatch;
 import io.hexproperty.domain.Money;
@@ -24,6 +25,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /** Every committed write leaves one outbox row, in order, and wakes listeners. */
+@Postgres
 class OutboxTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

@@ -1,5 +1,6 @@
 package io.hexproperty.database;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.port.out.InquiryStore;
 import io.hexproperty.domain.port.out.ListingStore;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
@@ -7,6 +8,7 @@ import io.hexproperty.testing.InquiryStoreContract;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class PgInquiryStoreTest extends InquiryStoreContract {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

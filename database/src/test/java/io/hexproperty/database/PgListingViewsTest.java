@@ -2,6 +2,7 @@ package io.hexproperty.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class PgListingViewsTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

@@ -4,6 +4,7 @@ import static io.hexproperty.testing.Stages.await;
 import static io.hexproperty.testing.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.out.StoreUnavailableException;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Postgres
 class PgPoolsTest {
     @RegisterExtension
     static final EmbeddedPostgresExtension PG = TestPostgres.EXTENSION;

@@ -1,13 +1,14 @@
 package io.hexproperty.database;
 
+import io.hexproperty.database.embedded.EmbeddedDatabase;
 import io.hexproperty.testing.EmbeddedPostgresExtension;
 import io.hexproperty.testing.RunningPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /** The one embedded PostgreSQL (and the one Vert.x pool on it) shared by this module's tests. */
-final class TestPostgres {
-    static final EmbeddedPostgresExtension EXTENSION = EmbeddedPostgresExtension.shared(dir -> {
+public final class TestPostgres {
+    public static final EmbeddedPostgresExtension EXTENSION = EmbeddedPostgresExtension.shared(dir -> {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
         Migrations.apply(db.jdbcUrl(), db.user(), db.password());
         return RunningPostgres.of(db.url(), db.jdbcUrl(), db.user(), db.password(), db::close);
@@ -18,7 +19,7 @@ final class TestPostgres {
 
     private TestPostgres() {}
 
-    static synchronized Pool pool() {
+    public static synchronized Pool pool() {
         if (pool == null) {
             vertx = Vertx.vertx();
             pool = PgPools.create(vertx, DatabaseConfig.of(EXTENSION.postgres().url()));
@@ -26,7 +27,7 @@ final class TestPostgres {
         return pool;
     }
 
-    static synchronized Vertx vertx() {
+    public static synchronized Vertx vertx() {
         pool();
         return vertx;
     }

@@ -10,8 +10,7 @@ import java.util.Set;
  * Operator endpoints behind the admin token: manual cache invalidation by key, by tag, or all, and
  * the slow-query capture.
  * Invalidation here is local to this node; the change feed already reaches every node for data
- * changes, so manual invalidation is for operators fixing something by hand (run it on each node,
- * or through the gateway's broadcast).
+ * changes, so manual invalidation is for operators fixing something by hand: run it on each node.
  */
 final class AdminRoutes {
     private static final Set<String> FIELDS = Set.of("key", "tag", "all");

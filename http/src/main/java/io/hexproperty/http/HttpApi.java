@@ -7,9 +7,9 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.ListingNotFoundException;
 import io.hexproperty.domain.NotOwnerException;
 import io.hexproperty.domain.VersionConflictException;
+import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.domain.port.in.ListingCommands;
 import io.hexproperty.domain.port.in.ListingQueries;
-import io.hexproperty.domain.port.out.AgentStore;
 import io.hexproperty.domain.port.out.StoreUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -51,10 +51,9 @@ public final class HttpApi {
             "public, max-age=10, s-maxage=15, stale-while-revalidate=10, stale-if-error=120";
     static final String SEARCH_CDN_CACHE_CONTROL = "max-age=30, stale-while-revalidate=10, stale-if-error=600";
 
-    private final ListingQueries queries;
     private final ResponseCache cache;
     private final ListingCommands commands;
-    private final AgentStore agents;
+    private final AgentAuthentication agents;
     private final Supplier<CompletionStage<Boolean>> readiness;
     private final Supplier<String> scrape;
     private final HttpMetrics metrics;
@@ -64,16 +63,8 @@ public final class HttpApi {
     private final AdminRoutes admin;
     private final StaticAssets assets = StaticAssets.webroot();
     // --- caching: listing views counted write-behind ---
-    private volatile java.util.function.Consumer<ListingKey> viewed = key -> { };
+    private final java.util.function.Consumer<ListingKey> viewed;
 
-    /**
-     * Called on the event loop after each listing detail response is sent (fire-and-forget: it must
-     * only enqueue, e.g. a write-behind increment). Set before {@link #router}.
-     */
-    public HttpApi onListingViewed(java.util.function.Consumer<ListingKey> viewed) {
-        this.viewed = Objects.requireNonNull(viewed);
-        return this;
-    }
 
     private void countView(ListingKey key) {
         try {
@@ -83,42 +74,135 @@ public final class HttpApi {
         }
     }
     // --- end caching ---
-    private volatile Supplier<String> slowQueries;
-    private volatile ReadYourWrites readYourWrites;
+    private final Supplier<String> slowQueries;
+    private final boolean benchRoutes;
 
-    /** Enables consistency tokens on writes and token-carrying reads (set before {@link #router}). */
-    public HttpApi readYourWrites(ReadYourWrites value) {
-        this.readYourWrites = Objects.requireNonNull(value);
-        return this;
-    }
+    private final ReadYourWrites readYourWrites;
 
-    public HttpApi(ListingQueries queries, ResponseCache cache, ListingCommands commands, AgentStore agents,
-                   Supplier<CompletionStage<Boolean>> readiness, MeterRegistry registry, Supplier<String> scrape,
-                   Clock clock, String adminToken) {
-        this.queries = Objects.requireNonNull(queries);
-        this.cache = Objects.requireNonNull(cache);
-        this.commands = Objects.requireNonNull(commands);
-        this.agents = Objects.requireNonNull(agents);
-        this.readiness = Objects.requireNonNull(readiness);
-        this.scrape = Objects.requireNonNull(scrape);
-        this.metrics = new HttpMetrics(registry);
-        this.clock = Objects.requireNonNull(clock);
+
+    private HttpApi(Builder b) {
+        this.cache = Objects.requireNonNull(b.cache, "cache");
+        this.commands = Objects.requireNonNull(b.commands, "commands");
+        this.agents = Objects.requireNonNull(b.authentication, "authentication");
+        this.readiness = Objects.requireNonNull(b.readiness, "readiness");
+        this.scrape = Objects.requireNonNull(b.scrape, "scrape");
+        this.metrics = new HttpMetrics(Objects.requireNonNull(b.registry, "registry"));
+        this.clock = Objects.requireNonNull(b.clock, "clock");
         this.searchParameters = new SearchParameters(H3.core());
         this.openApi = resource("openapi.json");
-        if (adminToken == null || adminToken.length() < 16) {
+        if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
-        this.admin = new AdminRoutes(adminToken, cache);
+        this.admin = new AdminRoutes(b.adminToken, cache);
+        this.viewed = b.viewed;
+        this.slowQueries = b.slowQueries;
+        this.readYourWrites = b.readYourWrites;
+        this.benchRoutes = b.benchRoutes;
+        this.rum = b.rum;
     }
 
-    /**
-     * Serves {@code source} (the slow-query sampler's JSON) at {@code GET /admin/db/slow}; without
-     * it that route answers 404. Call before {@link #router(Vertx)}.
-     */
-    public HttpApi slowQueries(Supplier<String> source) {
-        this.slowQueries = Objects.requireNonNull(source, "source");
-        return this;
+    public static Builder builder() {
+        return new Builder();
     }
+
+    /** What the API serves from; every setter but the optional ones (marked) is required. */
+    public static final class Builder {
+        private ResponseCache cache;
+        private ListingCommands commands;
+        private AgentAuthentication authentication;
+        private Supplier<CompletionStage<Boolean>> readiness;
+        private MeterRegistry registry;
+        private Supplier<String> scrape;
+        private Clock clock = Clock.systemUTC();
+        private String adminToken;
+        private java.util.function.Consumer<ListingKey> viewed = key -> { };
+        private Supplier<String> slowQueries;
+        private ReadYourWrites readYourWrites;
+        private boolean benchRoutes;
+        private RumEndpoint rum;
+
+        private Builder() {}
+
+        /** Reads: the cached listing queries (ResponseCache.disabled for none). */
+        public Builder cache(ResponseCache value) {
+            this.cache = value;
+            return this;
+        }
+
+        public Builder commands(ListingCommands value) {
+            this.commands = value;
+            return this;
+        }
+
+        /** Who a bearer token belongs to, for writes. */
+        public Builder authentication(AgentAuthentication value) {
+            this.authentication = value;
+            return this;
+        }
+
+        /** {@code /health/ready}: completes true when the stores answer. */
+        public Builder readiness(Supplier<CompletionStage<Boolean>> value) {
+            this.readiness = value;
+            return this;
+        }
+
+        /** Where HTTP metrics go, and the {@code /metrics} text. */
+        public Builder metrics(MeterRegistry value, Supplier<String> scrapeText) {
+            this.registry = value;
+            this.scrape = scrapeText;
+            return this;
+        }
+
+        /** Optional, default the system UTC clock. */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /** The bearer token of the /admin routes, at least 16 characters. */
+        public Builder adminToken(String value) {
+            this.adminToken = value;
+            return this;
+        }
+
+        /**
+         * Optional: called on the event loop after each listing detail response is sent
+         * (fire-and-forget: it must only enqueue, e.g. a write-behind increment).
+         */
+        public Builder onListingViewed(java.util.function.Consumer<ListingKey> value) {
+            this.viewed = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional: {@code GET /admin/db/slow} serves this (the slow-query sampler's JSON); else 404. */
+        public Builder slowQueries(Supplier<String> source) {
+            this.slowQueries = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Optional: consistency tokens on writes and token-carrying reads. */
+        public Builder readYourWrites(ReadYourWrites value) {
+            this.readYourWrites = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional, off: also serve {@code GET /bench/static} ({@code serve --bench-routes}). */
+        public Builder benchRoutes(boolean enabled) {
+            this.benchRoutes = enabled;
+            return this;
+        }
+
+        /** Optional: accept real-user-monitoring beacons at {@code POST /rum}; else that route answers 404. */
+        public Builder rum(RumEndpoint value) {
+            this.rum = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public HttpApi build() {
+            return new HttpApi(this);
+        }
+    }
+
 
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
@@ -130,9 +214,11 @@ public final class HttpApi {
         get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
 
-        io.vertx.core.buffer.Buffer ceiling = ListingJson.encode(BenchmarkSample.listing());
-        get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(ceiling));
+        if (benchRoutes) {
+            io.vertx.core.buffer.Buffer ceiling = ListingJson.encode(CeilingSample.listing());
+            get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store").end(ceiling));
+        }
         get(router, "/api/v1/listings/:listingKey", this::getListing);
         get(router, "/api/v1/listings", this::search);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
@@ -186,13 +272,7 @@ public final class HttpApi {
         return router;
     }
 
-    private volatile RumEndpoint rum;
-
-    /** Accepts RUM beacons at {@code POST /rum} (without it that route answers 404). Set before {@link #router}. */
-    public HttpApi rum(RumEndpoint endpoint) {
-        this.rum = Objects.requireNonNull(endpoint);
-        return this;
-    }
+    private final RumEndpoint rum;
 
     private static void rumSize(RoutingContext ctx) {
         String length = ctx.request().getHeader("Content-Length");
@@ -241,7 +321,7 @@ public final class HttpApi {
         ctx.next();
     }
 
-    private static void tooLarge(RoutingContext ctx) {
+    static void tooLarge(RoutingContext ctx) {
         if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
             // The unread rest of the body would otherwise be parsed as the next request.
             ctx.response().putHeader("Connection", "close");
@@ -472,60 +552,19 @@ public final class HttpApi {
     private <T> void reply(RoutingContext ctx, CompletionStage<T> stage, java.util.function.Consumer<T> onSuccess) {
         stage.whenComplete((value, err) -> {
             if (err != null) {
-                sendFailure(ctx, err);
+                ProblemMapping.sendFailure(ctx, err);
                 return;
             }
             try {
                 onSuccess.accept(value);
             } catch (RuntimeException e) {
-                sendFailure(ctx, e);
+                ProblemMapping.sendFailure(ctx, e);
             }
         });
     }
 
     private void failure(RoutingContext ctx) {
-        Throwable err = ctx.failure();
-        if (err == null || err instanceof HttpException) {
-            int status = err instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();
-            if (status == 413) {
-                tooLarge(ctx);
-            } else if (status == 400) {
-                new Problem(400, "bad-request", "Bad request", "the request is malformed", null).send(ctx.response());
-            } else if (status > 0 && status < 500) {
-                new Problem(status, "error", "Request failed", "status " + status, null).send(ctx.response());
-            } else {
-                sendFailure(ctx, err == null ? new IllegalStateException("status " + status) : err);
-            }
-            return;
-        }
-        sendFailure(ctx, err);
-    }
-
-    static Problem problemFor(Throwable err) {
-        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        return switch (e) {
-            case BadRequestException bad -> bad.problem();
-            case DomainException d -> Problem.badParameter(d.field(), d.reason());
-            case ListingNotFoundException nf -> new Problem(404, "not-found", "Not found", nf.getMessage(), "listingKey");
-            case VersionConflictException vc -> new Problem(412, "precondition-failed", "Precondition failed",
-                    vc.getMessage() + "; fetch it again and retry with If-Match: " + ETags.of(vc.current()), "If-Match");
-            case NotOwnerException no -> new Problem(403, "forbidden", "Forbidden", no.getMessage(), "Authorization");
-            case StoreUnavailableException su -> new Problem(503, "unavailable", "Service unavailable",
-                    "the database is not available right now; retry shortly", null);
-            default -> null;
-        };
-    }
-
-    private void sendFailure(RoutingContext ctx, Throwable err) {
-        Problem problem = problemFor(err);
-        if (problem == null) {
-            LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), err);
-            problem = new Problem(500, "internal", "Internal error", "an unexpected error occurred", null);
-        } else if (problem.status() == 503) {
-            LOG.warn("store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), err.getMessage());
-            ctx.response().putHeader("Retry-After", "2");
-        }
-        problem.send(ctx.response());
+        ProblemMapping.failure(ctx);
     }
 
     private static byte[] resource(String name) {

@@ -3,10 +3,12 @@ package io.hexproperty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class EncodedTest {
     @Test
     void survivesTheDiskFormatWhole() {

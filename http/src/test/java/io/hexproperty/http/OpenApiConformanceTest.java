@@ -2,7 +2,9 @@ package io.hexproperty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.domain.ListingService;
+import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.testing.InMemoryAgentStore;
 import io.hexproperty.testing.InMemoryInquiryStore;
 import io.hexproperty.testing.InMemoryListingStore;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** /openapi.json describes exactly the routes the router serves and the parameters the search accepts. */
+@Unit
 class OpenApiConformanceTest {
     private static Vertx vertx;
     private static JsonObject openApi;
@@ -33,15 +36,30 @@ class OpenApiConformanceTest {
     @BeforeAll
     static void build() throws Exception {
         vertx = Vertx.vertx();
+        routed = routes(api().build());
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            openApi = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static HttpApi.Builder api() {
         InMemoryListingStore listings = new InMemoryListingStore(Clock.systemUTC());
         ListingService service = new ListingService(listings, new InMemoryInquiryStore(listings, Clock.systemUTC()));
-        HttpApi api = new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
-                () -> CompletableFuture.completedFuture(true), new SimpleMeterRegistry(), () -> "", Clock.systemUTC(), "test-admin-token-0123456789");
-        routed = new TreeSet<>();
+        return HttpApi.builder()
+                .cache(ResponseCache.disabled(service, Clock.systemUTC()))
+                .commands(service)
+                .authentication(AgentAuthentication.by(new InMemoryAgentStore()))
+                .readiness(() -> CompletableFuture.completedFuture(true))
+                .metrics(new SimpleMeterRegistry(), () -> "")
+                .adminToken("test-admin-token-0123456789");
+    }
+
+    private static Set<String> routes(HttpApi api) {
+        Set<String> routed = new TreeSet<>();
         // Both ports: the public one and the management one (/metrics, /admin/*).
-        var routes = new java.util.ArrayList<>(api.router(vertx).getRoutes());
-        routes.addAll(api.managementRouter(vertx, extra -> { }).getRoutes());
-        for (Route route : routes) {
+        var all = new java.util.ArrayList<>(api.router(vertx).getRoutes());
+        all.addAll(api.managementRouter(vertx, extra -> { }).getRoutes());
+        for (Route route : all) {
             if (route.getPath() == null || route.methods() == null || route.getPath().equals("/")) {
                 continue;
             }
@@ -49,9 +67,13 @@ class OpenApiConformanceTest {
                 routed.add(m.name().toLowerCase(Locale.ROOT) + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}"));
             }
         }
-        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
-            openApi = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        return routed;
+    }
+
+    @Test
+    void theBenchmarkCeilingIsRoutedOnlyWhenEnabled() {
+        assertThat(routed).doesNotContain("get /bench/static");
+        assertThat(routes(api().benchRoutes(true).build())).contains("get /bench/static");
     }
 
     @AfterAll
@@ -70,7 +92,6 @@ class OpenApiConformanceTest {
                 }
             }
         }
-        routed.remove("get /bench/static"); // benchmark ceiling, deliberately not part of the API
         routed.removeIf(r -> r.endsWith(" /*")); // static web page
         assertThat(routed).isNotEmpty();
         assertThat(documented).containsExactlyInAnyOrderElementsOf(routed);

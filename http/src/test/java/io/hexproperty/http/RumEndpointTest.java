@@ -37,9 +37,15 @@ class RumEndpointTest {
         vertx = Vertx.vertx();
         InMemoryListingStore listings = new InMemoryListingStore(Clock.systemUTC());
         ListingService service = new ListingService(listings, new InMemoryInquiryStore(listings, Clock.systemUTC()));
-        HttpApi api = new HttpApi(service, ResponseCache.disabled(service, Clock.systemUTC()), service, new InMemoryAgentStore(),
-                () -> CompletableFuture.completedFuture(true), registry, () -> "", Clock.systemUTC(), "test-admin-token-0123456789")
-                .rum(new RumEndpoint(new RumAggregator(registry), new RumEndpoint.RumConfig(0.5, 3, 6, 1000), registry, nanos::get));
+        HttpApi api = HttpApi.builder()
+                .cache(ResponseCache.disabled(service, Clock.systemUTC()))
+                .commands(service)
+                .authentication(io.hexproperty.domain.port.in.AgentAuthentication.by(new InMemoryAgentStore()))
+                .readiness(() -> CompletableFuture.completedFuture(true))
+                .metrics(registry, () -> "")
+                .adminToken("test-admin-token-0123456789")
+                .rum(new RumEndpoint(new RumAggregator(registry), new RumEndpoint.RumConfig(0.5, 3, 6, 1000), registry, nanos::get))
+                .build();
         server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(0, "127.0.0.1")
                 .await(10, TimeUnit.SECONDS);
     }

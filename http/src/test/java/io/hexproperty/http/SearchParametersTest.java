@@ -3,6 +3,7 @@ package io.hexproperty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import com.uber.h3core.H3Core;
 import io.hexproperty.domain.DomainException;
 import io.hexproperty.domain.SearchCursor;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Unit
 class SearchParametersTest {
     private final SearchParameters parser;
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.loadtest.ArrivalSchedule.Stage;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ArrivalScheduleTest {
 
   @Test

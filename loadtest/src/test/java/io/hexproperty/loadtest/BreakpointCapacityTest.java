@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.hexproperty.testing.lane.Timing;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * run stops itself when p99 breaks, the capacity report checks Little's law on the steps below
  * saturation and fits the USL.
  */
+@Timing
 class BreakpointCapacityTest {
 
   @Test

@@ -3,6 +3,7 @@ package io.hexproperty.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Timing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wait for the answer, send the next, measure from the actual send) sees only the one request
  * that was in flight during each stall, and reports a p99.9 that hides it.
  */
+@Timing
 class CoordinatedOmissionTest {
 
   static final int RATE = 200;

@@ -2,6 +2,7 @@ package io.hexproperty.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Timing;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every intended start ends up somewhere: completed, failed (timeout) or dropped; none vanish. */
+@Timing
 class OverloadAccountingTest {
 
   @Test

@@ -2,6 +2,7 @@ package io.hexproperty.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Timing;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** A short smoke run through the CLI against a stub API: workload, exit codes and every output file. */
+@Timing
 class ReportFilesTest {
 
   static StubServer stub;

@@ -2,6 +2,7 @@ package io.hexproperty.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Timing;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A short spike against a server of known capacity (200/s): the spike queues, p99 jumps, then recovers. */
+@Timing
 class SpikeRunTest {
 
   @Test

@@ -3,9 +3,11 @@ package io.hexproperty.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ThresholdTest {
 
   @Test

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hexproperty.testing.lane.Unit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class UslFitTest {
 
   private static List<UslFit.Point> synthetic(UslModel truth, double noise, long seed) {

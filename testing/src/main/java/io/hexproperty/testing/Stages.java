@@ -25,6 +25,30 @@ public final class Stages {
         }
     }
 
+    /**
+     * The stage's value; when it failed, its exception unwrapped and rethrown as is (for
+     * {@code assertThatThrownBy(() -> join(...)).isInstanceOf(...)}). Bounded like {@link #await}.
+     */
+    public static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new CompletionException(cause);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no result within " + TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
     /** The exception the stage failed with (unwrapped); an AssertionError if it succeeded. */
     public static Throwable failure(CompletionStage<?> stage) {
         try {

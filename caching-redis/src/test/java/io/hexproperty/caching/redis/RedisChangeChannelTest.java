@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.invalidation.ChangeFeedInvalidator;
 import io.hexproperty.caching.invalidation.Invalidator;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Redis
 class RedisChangeChannelTest {
 
     @RegisterExtension

@@ -3,6 +3,8 @@ package io.hexproperty.caching.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
 import io.hexproperty.caching.distributed.DistributedTier;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract against a three-master Redis Cluster, plus keys spread over every node's slots. */
+@Redis
 class RedisClusterTierTest extends DistributedTierContract {
 
     @RegisterExtension

@@ -1,8 +1,11 @@
 package io.hexproperty.caching.redis;
 
+import static io.hexproperty.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
 import io.hexproperty.caching.distributed.DistributedTier;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Redis
 class RedisDistributedTierTest extends DistributedTierContract {
 
     @RegisterExtension
@@ -47,9 +51,6 @@ class RedisDistributedTierTest extends DistributedTierContract {
         return new CachedValue<>(s, version, Instant.EPOCH);
     }
 
-    private static <T> T join(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     @Test
     void keepsLoadedAtToTheNanosecondAndValuesExpireAfterTheirTtl() throws Exception {
@@ -180,7 +181,7 @@ class RedisDistributedTierTest extends DistributedTierContract {
     void aSlowRedisDegradesToMissesAndSkipsWithinTheCommandTimeout() throws Exception {
         DistributedTier<String, String> tier = fixture.open(config().withCommandTimeout(Duration.ofMillis(200)));
         assertThat(join(tier.putIfNewer("a", v("a1", 1), Duration.ofMinutes(1)))).isEqualTo(InstallOutcome.INSTALLED);
-        Process sleeper = redis.cliAsync("DEBUG", "SLEEP", "5");
+        var sleeper = redis.cliAsync("DEBUG", "SLEEP", "5");
         try {
             await().atMost(Duration.ofSeconds(3)).until(() -> join(tier.get("a")).isEmpty());
             assertThat(join(tier.putIfNewer("a", v("a2", 2), Duration.ofMinutes(1)))).isEqualTo(InstallOutcome.SKIPPED);
@@ -189,7 +190,7 @@ class RedisDistributedTierTest extends DistributedTierContract {
             assertThat(fixture.errors("put")).isPositive();
             assertThat(fixture.errors("invalidate")).isPositive();
         } finally {
-            sleeper.waitFor(30, TimeUnit.SECONDS);
+            sleeper.get(30, TimeUnit.SECONDS);
         }
         // the skipped writes may still have reached Redis late (it queued them); the version rules keep it
         // right, and the timed-out invalidation is replayed (until then this node reads "a" as a miss)

@@ -1,8 +1,11 @@
 package io.hexproperty.caching.redis;
 
+import static io.hexproperty.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.InstallOutcome;
 import io.hexproperty.caching.distributed.DistributedTier;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Its own redis-server, because it stops it mid-test. */
+@Redis
 class RedisDownTest {
 
     @RegisterExtension
@@ -34,9 +38,6 @@ class RedisDownTest {
         return new CachedValue<>(s, version, Instant.EPOCH);
     }
 
-    private static <T> T join(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     @Test
     void aStoppedRedisIsAMissAndASkipNeverAnErrorAndTheTierRecoversWhenItIsBack() throws Exception {

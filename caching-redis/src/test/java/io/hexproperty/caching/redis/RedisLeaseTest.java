@@ -1,7 +1,10 @@
 package io.hexproperty.caching.redis;
 
+import static io.hexproperty.testing.Stages.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Redis;
+import io.hexproperty.testing.RedisServerExtension;
 import io.hexproperty.caching.CachedValue;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Redis
 class RedisLeaseTest {
 
     @RegisterExtension
@@ -32,9 +36,6 @@ class RedisLeaseTest {
         fixture.close();
     }
 
-    private static <T> T join(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
 
     /** Two nodes: two tiers with their own connection pools and owner tokens, on the same keys. */
     private List<RedisDistributedTier<String, String>> twoNodes() {

@@ -2,11 +2,13 @@ package io.hexproperty.caching.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.FakeTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+@Unit
 class ThrottledLogTest {
 
     @Test

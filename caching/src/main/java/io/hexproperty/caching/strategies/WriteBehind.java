@@ -3,7 +3,7 @@ package io.hexproperty.caching.strategies;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Write-behind counters (listing view counts, search analytics). {@link #write} completes once the
+ * Write-behind counters (listing view counts, fed by {@link ViewCounts}). {@link #write} completes once the
  * increment is in the journal: from then on it survives a kill -9 and is flushed exactly once to a sink
  * that deduplicates batch ids. See {@link JournaledWriteBehind} for the design.
  */

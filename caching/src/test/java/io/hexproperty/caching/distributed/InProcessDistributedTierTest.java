@@ -2,12 +2,14 @@ package io.hexproperty.caching.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.FakeTicker;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class InProcessDistributedTierTest extends DistributedTierContract {
 
     private final FakeTicker ticker = new FakeTicker();

@@ -2,6 +2,7 @@ package io.hexproperty.caching.invalidation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.FakeTicker;
 import io.hexproperty.caching.TierMetrics;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class ChangeFeedInvalidatorTest {
 
     private final MemoryTier<ListingKey, String> listings = MemoryTier.create(MemoryTierConfig.defaults(),

@@ -2,10 +2,9 @@ package io.hexproperty.caching.simulation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.util.Arrays;
+import io.hexproperty.testing.ZipfSampler;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Replays one Zipf trace through Caffeine (W-TinyLFU) and through an LRU of the same size, and prints
@@ -33,17 +32,10 @@ public final class HitRatioSimulator {
         long seed = args.length > 4 ? Long.parseLong(args[4]) : 42;
         int capacity = (int) (keys * fraction);
 
-        double[] cdf = zipfCdf(keys, s);
-        int[] permutation = permutation(keys, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        int[] trace = new int[requests];
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < requests; i++) {
-            int rank = Arrays.binarySearch(cdf, random.nextDouble());
-            rank = rank >= 0 ? rank : Math.min(-rank - 1, keys - 1);
-            trace[i] = permutation[rank]; // popularity is not correlated with key order or hash
-        }
+        ZipfSampler zipf = ZipfSampler.of(keys, s, seed); // ranks shuffled: popularity is not correlated with key order or hash
+        int[] trace = zipf.trace(requests);
 
-        double optimum = cdf[capacity - 1];
+        double optimum = zipf.topMass(capacity);
         double tinyLfu = caffeine(trace, capacity);
         double lru = lru(trace, capacity);
         System.out.printf("zipf s=%.2f, %,d keys, %,d requests, cache %,d entries (%.1f%% of keys), seed %d%n",
@@ -87,30 +79,4 @@ public final class HitRatioSimulator {
         return (double) hits / trace.length;
     }
 
-    static double[] zipfCdf(int n, double s) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += 1.0 / Math.pow(i + 1, s);
-            cdf[i] = sum;
-        }
-        for (int i = 0; i < n; i++) {
-            cdf[i] /= sum;
-        }
-        return cdf;
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

@@ -2,6 +2,7 @@ package io.hexproperty.caching.strategies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.KeyCodec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * increments counters (flushing every 20 ms or 500 increments to an id-recording sink) and is killed with
  * SIGKILL; this JVM then opens the same journal, which replays and flushes what the child left.
  */
+@Unit
 class JournaledWriteBehindCrashTest {
 
     private static final int THREADS = 4;

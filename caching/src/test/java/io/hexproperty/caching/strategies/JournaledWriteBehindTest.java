@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.KeyCodec;
 import io.hexproperty.caching.strategies.WriteBehindSink.FlushBatch;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Unit
 class JournaledWriteBehindTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package io.hexproperty.caching.strategies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.TierMetrics;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * Inputs are seeded; the ticker advances on every read, so entries expire, loads have a duration
  * and XFetch refreshes run too. Nothing sleeps.
  */
+@Unit
 class ReadInvalidateStressTest {
 
     private static final int KEYS = 32;

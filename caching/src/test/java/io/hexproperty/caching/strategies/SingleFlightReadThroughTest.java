@@ -3,6 +3,7 @@ package io.hexproperty.caching.strategies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.FakeTicker;
 import io.hexproperty.caching.TierMetrics;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class SingleFlightReadThroughTest {
 
     private final FakeTicker ticker = new FakeTicker();

@@ -3,6 +3,7 @@ package io.hexproperty.caching.strategies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.FakeTicker;
 import io.hexproperty.caching.TierMetrics;
 import io.hexproperty.caching.layers.memory.MemoryTier;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class WriteStrategyTest {
 
     private final MemoryTier<String, String> tier = MemoryTier.create(MemoryTierConfig.defaults(),

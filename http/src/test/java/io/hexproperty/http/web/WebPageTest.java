@@ -1,5 +1,6 @@
 package io.hexproperty.http.web;
 
+import io.hexproperty.testing.lane.Browser;
 import io.hexproperty.testing.browser.HeadlessChromium;
 import io.hexproperty.testing.browser.RequiresChromium;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Screenshots go to target/screenshots/ for a look by eye.
  */
 @RequiresChromium
+@Browser
 class WebPageTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String ITEMS = "document.querySelectorAll('[data-testid=result-item]')";

@@ -1,5 +1,6 @@
 package io.hexproperty.testing.browser;
 
+import io.hexproperty.testing.lane.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @RequiresChromium
+@Browser
 class HeadlessChromiumTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String PAGE = """

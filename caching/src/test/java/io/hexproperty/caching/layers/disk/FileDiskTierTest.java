@@ -2,6 +2,7 @@ package io.hexproperty.caching.layers.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.KeyCodec;
 import io.hexproperty.caching.TierMetrics;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Unit
 class FileDiskTierTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package io.hexproperty.caching.layers.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.FakeTicker;
 import io.hexproperty.caching.KeyCodec;
@@ -18,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Unit
 class WarmStartTest {
 
     @TempDir

@@ -3,6 +3,7 @@ package io.hexproperty.caching.layers.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.testing.lane.Unit;
 import io.hexproperty.caching.CachedValue;
 import io.hexproperty.caching.FakeTicker;
 import io.hexproperty.caching.InstallOutcome;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+@Unit
 class CaffeineMemoryTierTest {
 
     private final FakeTicker ticker = new FakeTicker();

@@ -1,0 +1,291 @@
+package io.hexproperty.database.embedded;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL 17 server run by this JVM, with its data kept between runs.
+ *
+ * <p>Layout of {@code dataDir}: {@code pgdata/} (the cluster), {@code postgres.log} (the server's
+ * output of the current run) and {@code hexproperty.lock} (held while a JVM runs the cluster, so
+ * two processes never share it).
+ *
+ * <p>Built on the zonky PostgreSQL binaries but not on zonky's {@code EmbeddedPostgres}: that class
+ * cannot run as root (initdb refuses), which is how containers and CI run, and it starts the server
+ * through {@code pg_ctl}, which leaves an orphan when the JVM is killed. Here the server is a direct
+ * child process with a parent-death signal (see {@link ServiceUser}), stopped with SIGINT (fast
+ * shutdown) by {@link #close()}; a postmaster left by an unclean stop is recovered at the next start.
+ *
+ * <p>Settings are for a laptop-sized, single-user development server; see {@link #SETTINGS}.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+    public static final String DATABASE = "hexproperty";
+    public static final String USER = "postgres";
+    static final String PG_MAJOR = "17";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    /**
+     * Server settings, passed on the command line so that a changed default applies to existing
+     * data directories too. Why each differs from PostgreSQL's default:
+     * <ul>
+     * <li>listen_addresses 127.0.0.1, no Unix socket: a dev server must not be reachable from the
+     * network, and a socket in /tmp would collide between checkouts.
+     * <li>max_connections 100: pools (default 2*cores+1 each) of a few worker JVMs plus psql.
+     * <li>shared_buffers 256MB, effective_cache_size 2GB: the seeded listings table and its indexes
+     * stay cached on a laptop without starving the JVM.
+     * <li>work_mem 8MB: sorts of a search page stay in memory; maintenance_work_mem 256MB: index
+     * builds after a bulk seed run several times faster.
+     * <li>synchronous_commit off: dev mode only; a crash can lose the last few hundred ms of commits,
+     * never corrupts data (fsync stays on). External (production) databases keep their own setting.
+     * <li>max_wal_size 2GB, checkpoint_timeout 15min: fewer checkpoints during bulk seeding.
+     * <li>jit off: queries here are short OLTP lookups where JIT compilation costs more than it saves.
+     * </ul>
+     */
+    static final Map<String, String> SETTINGS = settings();
+
+    private final ClusterDirectory directory;
+    private final int port;
+    private final Postmaster postmaster;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedDatabase(ClusterDirectory directory, int port, Postmaster postmaster) {
+        this.directory = directory;
+        this.port = port;
+        this.postmaster = postmaster;
+        this.shutdownHook = new Thread(this::close, "embedded-postgres-stop");
+    }
+
+    /**
+     * Starts (creating on first use) the cluster under {@code dataDir} on {@code port} (0 picks a free
+     * port), waits until it accepts connections and returns. Blocking: call it off event loops.
+     *
+     * @throws DatabaseStartException with a one-line reason and fix
+     */
+    public static EmbeddedDatabase start(Path dataDir, int port) {
+        return launch(dataDir, port, ClusterDirectory::initIfNeeded, Map.of(), true);
+    }
+
+    /** How a cluster directory gets its data before the server starts (initdb, or a base backup for a replica). */
+    @FunctionalInterface
+    interface Provisioner {
+        void provision(ClusterDirectory directory, PostgresBinaries binaries, ServiceUser user) throws IOException;
+    }
+
+    /**
+     * The start sequence shared by primaries and {@link EmbeddedReplicas}: lock the directory,
+     * provision it, launch the postmaster with {@link #SETTINGS} plus {@code extraSettings}, wait for
+     * connections and, when {@code prepare}, create the application database (not on a standby).
+     */
+    static EmbeddedDatabase launch(Path dataDir, int port, Provisioner provisioner, Map<String, String> extraSettings,
+                                   boolean prepare) {
+        if (port < 0 || port > 65535) {
+            throw new DatabaseStartException("database port must be between 0 and 65535 (0 picks a free port), not " + port);
+        }
+        Path dir = dataDir.toAbsolutePath().normalize();
+        long started = System.nanoTime();
+        ServiceUser user = ServiceUser.detect();
+        ClusterDirectory directory;
+        try {
+            directory = ClusterDirectory.open(dir, user);
+        } catch (IOException e) {
+            throw new DatabaseStartException("cannot use database directory " + dir + ": " + e.getMessage()
+                    + "; choose a writable data directory or fix its permissions", e);
+        }
+        try {
+            PostgresBinaries binaries = PostgresBinaries.unpacked();
+            provisioner.provision(directory, binaries, user);
+            directory.recoverStalePostmaster();
+            int actualPort = port == 0 ? freePort() : port;
+            Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+            settings.putAll(extraSettings);
+            Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, settings, directory.log());
+            EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster);
+            try {
+                db.awaitReady();
+                if (prepare) {
+                    db.prepareDatabase(binaries.hasPgStatStatements());
+                }
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+            if (!user.diesWithJvm()) {
+                // Without a parent-death signal only a hook keeps the server from outliving us.
+                Runtime.getRuntime().addShutdownHook(db.shutdownHook);
+            }
+            LOG.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {}, running as {}) in {} ms", PG_MAJOR,
+                    actualPort, dir, user.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return db;
+        } catch (IOException e) {
+            directory.release();
+            throw new DatabaseStartException("cannot start embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            directory.release();
+            throw e;
+        }
+    }
+
+    /** JDBC URL of the {@value #DATABASE} database (no credentials; the user is {@value #USER}, no password). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** The same database as a {@code postgresql://} URL, with the user, for {@code DatabaseConfig.of}. */
+    public String url() {
+        return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    /** Empty: the embedded server listens on loopback only and trusts local connections. */
+    public String password() {
+        return "";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDirectory() {
+        return directory.root();
+    }
+
+    /** The postmaster's process id, for diagnostics. */
+    public long postgresPid() {
+        return postmaster.pid();
+    }
+
+    /**
+     * Stops the server with a fast shutdown (open sessions are rolled back, data is checkpointed)
+     * and waits for it to exit. Idempotent and safe to call from a shutdown hook: call it there after
+     * the HTTP server has drained. Java runs shutdown hooks concurrently, so this class registers no
+     * hook of its own where it does not need one: if the JVM exits without calling this, the server
+     * still gets SIGINT (its parent-death signal) and shuts down cleanly by itself. Only where that
+     * signal is unavailable (no util-linux setpriv) does {@link #start} register a stopping hook.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            postmaster.stop(STOP_TIMEOUT);
+            LOG.info("embedded PostgreSQL on port {} stopped", port);
+        } finally {
+            directory.release();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException | SecurityException e) {
+                // Already shutting down (we may be the hook itself): nothing to unregister.
+            }
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (postmaster.exited()) {
+                throw new DatabaseStartException(startFailure());
+            }
+            try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            postmaster.awaitExit(POLL);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DatabaseStartException("interrupted while waiting for PostgreSQL to start");
+            }
+        }
+        throw new DatabaseStartException("PostgreSQL did not accept connections within " + STARTUP_TIMEOUT.toSeconds()
+                + " s (last error: " + (last == null ? "none" : last.getMessage()) + "); see " + directory.log());
+    }
+
+    private String startFailure() {
+        String log;
+        try {
+            log = Files.readString(directory.log(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log = "";
+        }
+        if (log.contains("Address already in use") || log.contains("could not create any TCP/IP sockets")) {
+            return "port " + port + " is already in use; choose another database port (0 picks a free one)";
+        }
+        return "PostgreSQL exited during start-up: " + ClusterDirectory.lastLine(log, "FATAL") + " (see " + directory.log() + ")";
+    }
+
+    private void prepareDatabase(boolean pgStatStatements) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+            if (!rs.next()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseStartException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+        }
+        if (pgStatStatements) {
+            try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            } catch (SQLException e) {
+                LOG.warn("pg_stat_statements not enabled: {}", e.getMessage());
+            }
+        }
+    }
+
+    private Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", USER);
+        props.setProperty("connectTimeout", "2");
+        props.setProperty("loginTimeout", "2");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listen_addresses", "127.0.0.1");
+        s.put("unix_socket_directories", "");
+        s.put("max_connections", "100");
+        s.put("shared_buffers", "256MB");
+        s.put("effective_cache_size", "2GB");
+        s.put("work_mem", "8MB");
+        s.put("maintenance_work_mem", "256MB");
+        s.put("synchronous_commit", "off");
+        s.put("max_wal_size", "2GB");
+        s.put("checkpoint_timeout", "15min");
+        s.put("jit", "off");
+        s.put("timezone", "UTC");
+        s.put("log_timezone", "UTC");
+        return java.util.Collections.unmodifiableMap(s);
+    }
+}

@@ -1,0 +1,37 @@
+package io.hexproperty.seed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits one line of the RFC 4180 CSV of the reference data (quoted fields may hold commas). */
+final class CsvLine {
+    private CsvLine() {}
+
+    static List<String> split(String line) {
+        List<String> fields = new ArrayList<>(6);
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+}
