@@ -40,7 +40,8 @@ final class CacheCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         What what;
 
-        @Option(names = "--target", defaultValue = "http://127.0.0.1:8080", description = "The node (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--target", defaultValue = "http://127.0.0.1:8081",
+                description = "The node's management port (default: ${DEFAULT-VALUE}).")
         URI target;
 
         @Option(names = "--admin-token", defaultValue = "${env:HEXPROPERTY_ADMIN_TOKEN}",

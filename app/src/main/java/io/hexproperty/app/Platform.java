@@ -53,7 +53,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -101,6 +100,7 @@ final class Platform implements AutoCloseable {
     private final List<SlowQuerySampler> samplers = new ArrayList<>(); // one per primary
     private final List<MaintenanceScheduler> maintenance = new ArrayList<>();
     private int port;
+    private int managementPort;
     private volatile boolean closed;
     private StateDirectory state;
 
@@ -126,11 +126,12 @@ final class Platform implements AutoCloseable {
     /** Starts everything; returns when the API is ready. */
     Platform start() throws Exception {
         long started = System.nanoTime();
+        metrics.start(config.management().metrics()); // before the first request: Apdex T shapes the histograms
         vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
                         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                                 .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                .withMetrics(metrics.vertxMetrics())
                 .build();
         bindHttp();
         state = StateDirectory.lock(config.stateRoot());
@@ -228,14 +229,24 @@ final class Platform implements AutoCloseable {
                 .clock(clock)
                 .adminToken(AdminToken.resolve(config.adminToken(), config.adminTokenFile()))
                 .onListingViewed(viewCounts::viewed)
-                .benchRoutes(config.benchRoutes());
+                .benchRoutes(config.benchRoutes())
+                .rum(new io.hexproperty.http.RumEndpoint(metrics.rum(), io.hexproperty.http.RumEndpoint.RumConfig.defaults()
+                        .withSampleRate(config.management().rumSample()), registry, System::nanoTime)); // observability: RUM
         if (slowQueries != null) {
             http.slowQueries(slowQueries::json);
         }
         HttpApi api = http.build();
         gate.open(api.router(vertx));
-        console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings, metrics /metrics)%n",
-                port, (System.nanoTime() - started) / 1e9);
+        // --- observability: the management port (metrics, admin, dashboard) ---
+        ManagementServer.Bound management = ManagementServer.bind(vertx, config.management(),
+                api.managementRouter(vertx, new io.hexproperty.http.Dashboard(vertx, metrics::liveJson)::mount),
+                config.drainTimeout().toMillis());
+        deployments.add(management.deployment());
+        managementPort = management.port();
+        // --- end observability ---
+        console.printf("hexproperty: ready on http://localhost:%d/ in %.1f s (API /api/v1/listings); "
+                        + "management on http://%s:%d/ (/metrics, /dashboard)%n",
+                port, (System.nanoTime() - started) / 1e9, config.management().host(), managementPort);
         return this;
     }
 
@@ -410,6 +421,10 @@ final class Platform implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int managementPort() {
+        return managementPort;
     }
 
     Databases.Handle database() {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hexproperty serve}: the whole platform in one JVM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Runs the API, web page and metrics on one port, on the embedded PostgreSQL "
+        description = "Runs the API and web page on --port and metrics, admin and dashboard on the loopback "
+                + "--management-port, on the embedded PostgreSQL "
                 + "(data under --data-dir, seeded on first start) or on --db-url. Ctrl-C stops it cleanly.")
 final class ServeCommand implements Callable<Integer> {
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -28,6 +29,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:HEXPROPERTY_HOST:-0.0.0.0}",
             description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--management-port", defaultValue = "${env:HEXPROPERTY_MANAGEMENT_PORT:-8081}",
+            description = "Port of /metrics, /admin/* and /dashboard (default: ${DEFAULT-VALUE}; 0 picks a free one). "
+                    + "Env: HEXPROPERTY_MANAGEMENT_PORT.")
+    int managementPort;
+
+    @Option(names = "--management-host", defaultValue = "${env:HEXPROPERTY_MANAGEMENT_HOST:-127.0.0.1}",
+            description = "Address of the management port (default: ${DEFAULT-VALUE}: this machine only). "
+                    + "Env: HEXPROPERTY_MANAGEMENT_HOST.")
+    String managementHost;
+
+    @Option(names = "--apdex-t", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Apdex target time T: a request is satisfied within T, tolerating within 4T (default: ${DEFAULT-VALUE}).")
+    Duration apdexT;
+
+    @Option(names = "--price-cpu-hour", defaultValue = "0.034",
+            description = "Price of one vCPU-hour in USD, for the cost metrics (default: ${DEFAULT-VALUE}).")
+    double priceCpuHour;
+
+    @Option(names = "--price-gb-hour", defaultValue = "0.0045",
+            description = "Price of one GB-hour of memory in USD, for the cost metrics (default: ${DEFAULT-VALUE}).")
+    double priceGbHour;
+
+    @Option(names = "--alert-webhook", paramLabel = "URL", defaultValue = "${env:HEXPROPERTY_ALERT_WEBHOOK}",
+            description = "POST alert notifications here (Alertmanager webhook JSON) besides the log. Default: none. "
+                    + "Env: HEXPROPERTY_ALERT_WEBHOOK.")
+    java.net.URI alertWebhook;
+
+    @Option(names = "--rum-sample", defaultValue = "1.0",
+            description = "Share of browser sessions whose RUM beacons are recorded, 0..1 (default: ${DEFAULT-VALUE}).")
+    double rumSample;
 
     @Option(names = "--listings", defaultValue = "100000",
             description = "Listings generated on first start (default: ${DEFAULT-VALUE}).")
@@ -91,7 +123,9 @@ final class ServeCommand implements Callable<Integer> {
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
-                replicas.config(), benchRoutes, stateDir);
+                replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
+                io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
+                        .withAlertWebhook(alertWebhook), rumSample));
         Platform platform = new Platform(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -27,7 +27,8 @@ record ServeConfig(
         int shards,
         Replication.Config replication,
         boolean benchRoutes,
-        Path stateDir) {
+        Path stateDir,
+        ManagementConfig management) {
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
@@ -54,13 +55,14 @@ record ServeConfig(
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none(), false, null);
+                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none(), false, null,
+                port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
     }
 
     ServeConfig withStateDir(Path value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
                 eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
-                benchRoutes, value);
+                benchRoutes, value, management);
     }
 
     /** Without the bench routes, with the state directory derived from the data directory and port. */
@@ -69,29 +71,36 @@ record ServeConfig(
                 Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
                 Replication.Config replication) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false, null);
+                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false, null,
+                port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
     }
 
     /** With {@code GET /bench/static} (the HTTP ceiling of bench/http-ceiling.sh) served or not. */
     ServeConfig withBenchRoutes(boolean value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
                 eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
-                value, stateDir);
+                value, stateDir, management);
+    }
+
+    ServeConfig withManagement(ManagementConfig value) {
+        return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                benchRoutes, stateDir, value);
     }
 
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes, stateDir);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes, stateDir, management);
     }
 
     ServeConfig withCacheOptions(CacheOptions options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes, stateDir);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes, stateDir, management);
     }
 
     ServeConfig withReplication(Replication.Config value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, benchRoutes, stateDir);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, benchRoutes, stateDir, management);
     }
 
     /**
@@ -123,6 +132,7 @@ record ServeConfig(
     ServeConfig {
         cacheOptions = cacheOptions == null ? CacheOptions.defaults() : cacheOptions;
         replication = replication == null ? Replication.Config.none() : replication;
+        management = management == null ? ManagementConfig.defaults() : management;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }

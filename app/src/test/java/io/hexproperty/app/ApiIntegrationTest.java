@@ -207,12 +207,12 @@ class ApiIntegrationTest {
     void metricsExposeRouteTemplatesPoolAndJvm() {
         String key = items(p.get("/api/v1/listings?limit=1")).getFirst().getString("ListingKey");
         p.get("/api/v1/listings/" + key);
-        String metrics = p.get("/metrics").body();
+        String metrics = p.management("/metrics").body();
         assertThat(metrics).contains("http_server_requests_seconds_bucket")
                 .contains("route=\"/api/v1/listings/:listingKey\"")
                 .doesNotContain("route=\"/api/v1/listings/" + key)
                 .contains("jvm_memory_used_bytes")
                 .contains("process_cpu_usage")
-                .containsPattern("vertx_pool_[a-z_]+\\{[^}]*pool_type=\"sql\"");
+                .containsPattern("db_client_connections_used\\{[^}]*pool_name=\"hexproperty-pg\"");
     }
 }

@@ -69,7 +69,7 @@ class CacheMetricsTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 p.platform.metrics().registry().get("cache.invalidation.lag").timer().count() > 0);
 
-        String metrics = p.get("/metrics").body();
+        String metrics = p.management("/metrics").body();
         series(metrics, "cache_gets_total", "cache=\"listings\"", "tier=\"memory\"", "result=\"hit\"");
         series(metrics, "cache_gets_total", "cache=\"listings\"", "tier=\"memory\"", "result=\"miss\"");
         series(metrics, "cache_gets_total", "cache=\"search\"", "tier=\"memory\"", "result=\"hit\"");

@@ -23,9 +23,9 @@ class DbCommandTest {
     @Test
     void slowQueryCaptureIsServedToTheAdminOnly() throws Exception {
         String token = Files.readString(p.dataDir.resolveSibling("admin-token")).strip();
-        BadInputTest.assertProblem(p.get("/admin/db/slow"), 401, "Authorization");
+        BadInputTest.assertProblem(p.management("/admin/db/slow"), 401, "Authorization");
 
-        HttpResponse<String> ok = p.get("/admin/db/slow", "Authorization", "Bearer " + token);
+        HttpResponse<String> ok = p.management("/admin/db/slow", "Authorization", "Bearer " + token);
 
         assertThat(ok.statusCode()).isEqualTo(200);
         JsonObject body = new JsonObject(ok.body());

@@ -79,17 +79,17 @@ class HttpCachingTest {
         String token = Files.readString(p.dataDir.resolveSibling("admin-token")).strip();
         String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=4&sort=price_asc")).getLast().getString("ListingKey");
         p.get("/api/v1/listings/" + key);
-        BadInputTest.assertProblem(p.send("POST", "/admin/cache/invalidate", "{\"all\":true}", "Content-Type", "application/json"),
+        BadInputTest.assertProblem(p.sendManagement("POST", "/admin/cache/invalidate", "{\"all\":true}", "Content-Type", "application/json"),
                 401, "Authorization");
-        BadInputTest.assertProblem(p.send("POST", "/admin/cache/invalidate", "{\"key\":\"a\",\"all\":true}",
+        BadInputTest.assertProblem(p.sendManagement("POST", "/admin/cache/invalidate", "{\"key\":\"a\",\"all\":true}",
                 "Content-Type", "application/json", "Authorization", "Bearer " + token), 400, "body");
-        HttpResponse<String> ok = p.send("POST", "/admin/cache/invalidate", "{\"key\":\"" + key + "\"}",
+        HttpResponse<String> ok = p.sendManagement("POST", "/admin/cache/invalidate", "{\"key\":\"" + key + "\"}",
                 "Content-Type", "application/json", "Authorization", "Bearer " + token);
         assertThat(ok.statusCode()).isEqualTo(200);
         double misses = gets("miss");
         assertThat(p.get("/api/v1/listings/" + key).statusCode()).isEqualTo(200);
         assertThat(gets("miss")).isGreaterThan(misses);
-        assertThat(Main.run("cache", "purge", "--all", "--target", p.baseUrl, "--admin-token", token)).isZero();
+        assertThat(Main.run("cache", "purge", "--all", "--target", p.managementUrl, "--admin-token", token)).isZero();
     }
 
     @Test

@@ -22,6 +22,8 @@ final class TestPlatform {
     final Platform platform;
     final Path dataDir;
     final String baseUrl;
+    /** The management port: /metrics, /admin/*, /dashboard. */
+    final String managementUrl;
     final String demoToken;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -29,6 +31,7 @@ final class TestPlatform {
         this.platform = platform;
         this.dataDir = dataDir;
         this.baseUrl = "http://127.0.0.1:" + platform.port();
+        this.managementUrl = "http://127.0.0.1:" + platform.managementPort();
         this.demoToken = demoToken;
     }
 
@@ -82,6 +85,17 @@ final class TestPlatform {
 
     HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), headers);
+    }
+
+    /** GET on the management port. */
+    HttpResponse<String> management(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl + path)).GET(), headers);
+    }
+
+    /** A request with a body on the management port. */
+    HttpResponse<String> sendManagement(String method, String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(managementUrl + path)).method(method,
+                HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
     HttpResponse<String> send(String method, String path, String body, String... headers) {

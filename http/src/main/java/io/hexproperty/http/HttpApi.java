@@ -35,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP adapter: routes of API v1, health, metrics, OpenAPI and the web page. Routing is plain
+ * The HTTP adapter: routes of API v1, health, OpenAPI and the web page on the public port; metrics,
+ * admin and dashboard on the management port ({@link #managementRouter}). Routing is plain
  * code; each handler parses, calls a use case, and maps the outcome (or the domain exception) to a
  * response. Every failure path ends in an RFC 9457 problem; nothing internal leaks to clients.
  */
@@ -96,6 +97,7 @@ public final class HttpApi {
         this.viewed = b.viewed;
         this.slowQueries = b.slowQueries;
         this.benchRoutes = b.benchRoutes;
+        this.rum = b.rum;
     }
 
     public static Builder builder() {
@@ -115,6 +117,7 @@ public final class HttpApi {
         private java.util.function.Consumer<ListingKey> viewed = key -> { };
         private Supplier<String> slowQueries;
         private boolean benchRoutes;
+        private RumEndpoint rum;
 
         private Builder() {}
 
@@ -181,6 +184,12 @@ public final class HttpApi {
             return this;
         }
 
+        /** Optional: accept real-user-monitoring beacons at {@code POST /rum}; else that route answers 404. */
+        public Builder rum(RumEndpoint value) {
+            this.rum = Objects.requireNonNull(value);
+            return this;
+        }
+
         public HttpApi build() {
             return new HttpApi(this);
         }
@@ -194,9 +203,6 @@ public final class HttpApi {
         get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
         get(router, "/health/ready", this::ready);
-        get(router, "/metrics", ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .putHeader("Cache-Control", "no-store").end(scrape.get()));
         get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
 
@@ -212,8 +218,17 @@ public final class HttpApi {
         write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
         route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
         write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
-        write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
-        get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        // --- observability: real-user monitoring beacons (RumEndpoint) ---
+        route(router, HttpMethod.POST, "/rum").handler(HttpApi::rumSize);
+        router.route(HttpMethod.POST, "/rum").handler(BodyHandler.create(false).setBodyLimit(RumEndpoint.MAX_BODY_BYTES))
+                .handler(ctx -> {
+                    RumEndpoint endpoint = rum;
+                    if (endpoint == null) {
+                        new Problem(404, "not-found", "Not found", "real-user monitoring is off", null).send(ctx.response());
+                    } else {
+                        endpoint.handle(ctx);
+                    }
+                });
 
         router.route(HttpMethod.GET, "/*").handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
@@ -226,6 +241,42 @@ public final class HttpApi {
         router.errorHandler(405, ctx -> new Problem(405, "method-not-allowed", "Method not allowed",
                 ctx.request().method() + " is not allowed here", null).send(ctx.response()));
         return router;
+    }
+
+    /**
+     * The management port's routes: {@code /metrics}, {@code /admin/*}, and what {@code extra} adds
+     * (the dashboard). Kept off the public port so that neither the admin surface nor the metrics
+     * are reachable from where the API is; bind it to loopback or a private network.
+     */
+    public Router managementRouter(Vertx vertx, java.util.function.Consumer<Router> extra) {
+        Router router = Router.router(vertx);
+        router.route().handler(metrics::start);
+        get(router, "/metrics", ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(scrape.get()));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        write(router, HttpMethod.POST, "/admin/cache/invalidate", body, admin::invalidate);
+        get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        extra.accept(router);
+        router.route().last().handler(ctx -> new Problem(404, "not-found", "Not found",
+                "no resource at " + SearchParameters.clip(ctx.request().path()), null).send(ctx.response()));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    private final RumEndpoint rum;
+
+    private static void rumSize(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > RumEndpoint.MAX_BODY_BYTES) {
+            if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close"); // the unread body would be parsed as the next request
+            }
+            new Problem(413, "payload-too-large", "Payload too large",
+                    "a RUM beacon is at most " + RumEndpoint.MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
+            return;
+        }
+        ctx.next();
     }
 
     private io.vertx.ext.web.Route route(Router router, HttpMethod method, String path) {

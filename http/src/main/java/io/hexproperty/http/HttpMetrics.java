@@ -9,12 +9,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Request duration histograms tagged by route template ("/api/v1/listings/:listingKey"), never by
- * raw path, so the number of series stays bounded whatever clients send.
+ * raw path, and by a method from a fixed set ({@link #OTHER_METHOD} for any other token: HTTP lets a
+ * client invent methods), so the number of series stays bounded whatever clients send.
  */
 final class HttpMetrics {
     static final String ROUTE_KEY = "hexproperty.route";
+    static final String UNMATCHED_ROUTE = "unmatched";
+    /** OpenTelemetry's value for a method outside the known set. */
+    static final String OTHER_METHOD = "_OTHER";
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    // The business transactions: a buyer's inquiry and an agent's listing writes, by route.
+    private static final java.util.Map<String, String> TRANSACTIONS = java.util.Map.of(
+            "POST /api/v1/inquiries", "inquiry",
+            "POST /api/v1/listings", "listing_create",
+            "PATCH /api/v1/listings/:listingKey", "listing_update",
+            "DELETE /api/v1/listings/:listingKey", "listing_delete");
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -24,10 +36,16 @@ final class HttpMetrics {
     void start(RoutingContext ctx) {
         long start = System.nanoTime();
         ctx.addEndHandler(ignored -> {
-            String route = ctx.get(ROUTE_KEY, "unmatched");
+            String route = ctx.get(ROUTE_KEY, UNMATCHED_ROUTE);
             int status = ctx.response().getStatusCode();
-            String method = ctx.request().method().name();
-            timer(method, route, status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            String method = method(ctx.request().method().name());
+            long took = System.nanoTime() - start;
+            timer(method, route, status).record(took, TimeUnit.NANOSECONDS);
+            // reads are never transactions: no lookup (and no string) on the hot path
+            String transaction = method.equals("GET") || method.equals("HEAD") ? null : TRANSACTIONS.get(method + ' ' + route);
+            if (transaction != null) {
+                transaction(transaction, status).record(took, TimeUnit.NANOSECONDS);
+            }
         });
         ctx.next();
     }
@@ -46,6 +64,23 @@ final class HttpMetrics {
                     .register(registry));
         }
         return timer;
+    }
+
+    private Timer transaction(String type, int status) {
+        // success: done; rejected: the client's fault (4xx: invalid, unauthorized, conflict); failure: ours (5xx)
+        String outcome = status >= 500 ? "failure" : status >= 400 ? "rejected" : "success";
+        String id = "tx " + type + ' ' + outcome;
+        Timer timer = timers.get(id);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(id, k -> Timer.builder("hexproperty.transactions")
+                    .description("Business transactions (inquiries, listing writes) by type and outcome: rate, time, success, failure")
+                    .tag("type", type).tag("outcome", outcome).register(registry));
+        }
+        return timer;
+    }
+
+    static String method(String raw) {
+        return METHODS.contains(raw) ? raw : OTHER_METHOD;
     }
 
     private static String outcome(int status) {

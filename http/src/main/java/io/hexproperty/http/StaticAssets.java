@@ -64,7 +64,8 @@ public final class StaticAssets {
 
     /** The page shipped in webroot/. */
     public static StaticAssets webroot() {
-        return load("webroot", "index.html", List.of("app.css", "app.js"));
+        return load("webroot", "index.html", List.of("app.css", "app.js", "vendor/web-vitals/web-vitals.iife.js", "rum.js",
+                "favicon.svg"));
     }
 
     /** The fingerprinted path of an asset ({@code app.js} -> {@code /assets/app.1a2b3c4d.js}). */
@@ -110,6 +111,8 @@ public final class StaticAssets {
             return "text/javascript; charset=utf-8";
         } else if (name.endsWith(".css")) {
             return "text/css; charset=utf-8";
+        } else if (name.endsWith(".svg")) {
+            return "image/svg+xml";
         }
         throw new IllegalArgumentException("no content type known for " + name);
     }

@@ -56,7 +56,10 @@ class OpenApiConformanceTest {
 
     private static Set<String> routes(HttpApi api) {
         Set<String> routed = new TreeSet<>();
-        for (Route route : api.router(vertx).getRoutes()) {
+        // Both ports: the public one and the management one (/metrics, /admin/*).
+        var all = new java.util.ArrayList<>(api.router(vertx).getRoutes());
+        all.addAll(api.managementRouter(vertx, extra -> { }).getRoutes());
+        for (Route route : all) {
             if (route.getPath() == null || route.methods() == null || route.getPath().equals("/")) {
                 continue;
             }

@@ -110,7 +110,8 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--target-pid", defaultValue = "0", description = "Pid of a local target: sample /proc for RSS, threads, fds, CPU")
   long targetPid;
 
-  @Option(names = "--metrics-path", description = "Prometheus path on the target to sample (soak default: /metrics)")
+  @Option(names = "--metrics-path", description = "Prometheus path on the target, or a full URL such as serve's management port "
+      + "http://127.0.0.1:8081/metrics, to sample (soak default: /metrics on the target)")
   String metricsPath;
 
   @Option(names = "--probe-interval", defaultValue = "5s", description = "Target resource sampling period (default: ${DEFAULT-VALUE})")

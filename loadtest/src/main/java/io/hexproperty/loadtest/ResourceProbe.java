@@ -52,7 +52,10 @@ final class ResourceProbe {
       sampleProc(seconds);
     }
     if (metricsPath != null && client != null) {
-      client.get(target.port(), target.host(), metricsPath).ssl(target.tls()).timeout(2000).send()
+      // A full URL reaches another port (serve's management port); a path is taken on the target.
+      var request = metricsPath.startsWith("http://") || metricsPath.startsWith("https://")
+          ? client.getAbs(metricsPath) : client.get(target.port(), target.host(), metricsPath).ssl(target.tls());
+      request.timeout(2000).send()
           .onSuccess(r -> parseMetrics(seconds, r))
           .onFailure(e -> metricsProblem = "GET " + metricsPath + " failed: " + e);
     }
