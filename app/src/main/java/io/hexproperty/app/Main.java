@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hexproperty", mixinStandardHelpOptions = true, version = "HexProperty 0.1.0",
         description = "The HexProperty listings platform.%n"
                 + "Run the platform: ./hexproperty serve   Run the tests: ./hexproperty test",
-        subcommands = {ServeCommand.class, SeedCommand.class, AgentCommand.class,
+        subcommands = {ServeCommand.class, ClusterCommand.class, GatewayCommand.class, WorkerCommand.class, SeedCommand.class, AgentCommand.class,
                 CacheCommand.class, DbCommand.class, io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class})
 public final class Main implements Runnable {
 

@@ -158,7 +158,8 @@ public final class WorkerPool implements AutoCloseable {
         if (active > 0 && eligible.size() * 100 < config.outlier().panicThresholdPercent() * active) {
             eligible.clear(); // panic: spread over every active worker rather than crush the few left
             for (Worker w : workers) {
-                if (!w.draining && w != excluded) {
+                // a worker that never passed a check has not proven it can serve at all: not even in panic
+                if (!w.draining && w != excluded && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
                     eligible.add(w.endpoint(1));
                 }
             }
