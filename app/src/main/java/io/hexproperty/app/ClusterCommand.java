@@ -161,9 +161,11 @@ final class ClusterCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             if (json) {
                 out.println(body.encodePrettily());
+                out.flush();
                 return 0;
             }
             out.println(table(body));
+            out.flush();
             return 0;
         }
 
@@ -260,6 +262,7 @@ final class ClusterCommand implements Callable<Integer> {
             String config = HaproxyExport.render(servers, balancer.haproxy(frontPort));
             if (output == null) {
                 spec.commandLine().getOut().print(config);
+                spec.commandLine().getOut().flush();
             } else {
                 Files.writeString(output, config);
                 spec.commandLine().getErr().println("hexproperty: wrote " + output + " (" + servers.size() + " servers, " + algorithm + ")");
