@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "The HexProperty listings platform.%n"
                 + "Run the platform: ./hexproperty serve   Run the tests: ./hexproperty test",
         subcommands = {ServeCommand.class, ClusterCommand.class, GatewayCommand.class, WorkerCommand.class, SeedCommand.class, AgentCommand.class,
-                CacheCommand.class, DbCommand.class, io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class})
+                CacheCommand.class, DbCommand.class, AutoscaleCommand.class, io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
