@@ -246,9 +246,12 @@ final class RulePolicy implements ScalingPolicy {
         for (Proposal p : mine) {
             if (starting && p.workers > current) {
                 held = "symptom rules held while " + s.startingWorkers() + " worker(s) start (" + p.reason + ")";
-                continue;
+            } else if (starting) {
+                // the ready workers' symptoms say nothing about the ones starting: no scale-in on them either
+                out.add(new Proposal(current, p.rule, p.reason + "; held at " + current + " while " + s.startingWorkers() + " worker(s) start"));
+            } else {
+                out.add(p);
             }
-            out.add(p);
         }
         return held;
     }
