@@ -34,7 +34,11 @@ final class ClusterCommand implements Callable<Integer> {
     @Mixin
     BalancerOptions balancer = new BalancerOptions();
 
-    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    AutoscaleOptions autoscale = new AutoscaleOptions();
+
+    @Option(names = "--workers", defaultValue = "3", description = "Worker processes at the start (default: ${DEFAULT-VALUE}; "
+            + "with --min/--max, kept within them).")
     int workers;
 
     @Option(names = "--port", defaultValue = "${env:HEXPROPERTY_PORT:-8080}", description = "Gateway port (default: ${DEFAULT-VALUE}).")
@@ -74,7 +78,12 @@ final class ClusterCommand implements Callable<Integer> {
     int workerPoolSize;
 
     ClusterRuntime.Settings settings() {
-        return new ClusterRuntime.Settings(workers, host, port, adminHost, adminPort != null ? adminPort : (port == 0 ? 0 : port + 1),
+        int initial = workers;
+        if (autoscale.enabled()) {
+            int lo = autoscale.min == null ? 1 : autoscale.min;
+            initial = Math.max(lo, autoscale.max == null ? initial : Math.min(autoscale.max, initial));
+        }
+        return new ClusterRuntime.Settings(initial, host, port, adminHost, adminPort != null ? adminPort : (port == 0 ? 0 : port + 1),
                 stateDir, db, listings, seed, drainTimeout, adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10));
     }
 
@@ -92,7 +101,7 @@ final class ClusterCommand implements Callable<Integer> {
         }, "hexproperty-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            cluster[0] = ClusterRuntime.start(settings(), balancer, System.out);
+            cluster[0] = ClusterRuntime.start(settings(), balancer, autoscale, System.out);
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             System.err.println("hexproperty: " + Errors.oneLine(e));

@@ -41,6 +41,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
 
     private final Settings settings;
     private final BalancerOptions balancer;
+    private final AutoscaleOptions autoscale;
+    private io.hexproperty.balancer.scaling.Autoscaler autoscaler;
     private final PrintStream console;
     private final Map<String, WorkerProcess> processes = new ConcurrentHashMap<>();
     private final AtomicInteger nextIndex = new AtomicInteger(1);
@@ -55,15 +57,23 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private String token;
     private volatile boolean closing;
 
-    private ClusterRuntime(Settings settings, BalancerOptions balancer, PrintStream console) {
+    private ClusterRuntime(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) {
         this.settings = settings;
         this.balancer = balancer;
+        this.autoscale = autoscale;
         this.console = console;
     }
 
     static ClusterRuntime start(Settings settings, BalancerOptions balancer, PrintStream console) throws Exception {
+        return start(settings, balancer, new AutoscaleOptions(), console);
+    }
+
+    static ClusterRuntime start(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) throws Exception {
         balancer.validate();
-        ClusterRuntime c = new ClusterRuntime(settings, balancer, console);
+        if (autoscale.enabled()) {
+            autoscale.config(settings.workerPoolSize()); // fail before anything starts
+        }
+        ClusterRuntime c = new ClusterRuntime(settings, balancer, autoscale, console);
         try {
             c.boot();
         } catch (Exception | Error e) {
@@ -92,6 +102,14 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get();
         writeState();
         console.println("hexproperty: cluster ready: " + settings.workers() + " worker(s) behind http://" + settings.host() + ":" + port());
+        if (autoscale.enabled()) {
+            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, console);
+        }
+    }
+
+    /** The autoscaler, or null when autoscaling is off. */
+    io.hexproperty.balancer.scaling.Autoscaler autoscaler() {
+        return autoscaler;
     }
 
     int port() {
@@ -133,6 +151,9 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         }
         if (!seed) {
             serve.add("--no-seed");
+        }
+        if (autoscale.capacityRps > 0) {
+            serve.addAll(List.of("--capacity-rps", String.valueOf(autoscale.capacityRps)));
         }
         List<String> args = new ArrayList<>(List.of("--agent-port", String.valueOf(agentPort), "--watch-stdin",
                 "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--"));
@@ -230,6 +251,9 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        if (autoscaler != null) {
+            autoscaler.close();
+        }
         stateWriter.shutdownNow();
         if (gateway != null) {
             gateway.stopAccepting();

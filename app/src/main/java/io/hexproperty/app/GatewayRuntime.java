@@ -49,6 +49,11 @@ final class GatewayRuntime implements AutoCloseable {
         return admin.port();
     }
 
+    /** Plugs more admin routes in (the autoscaler's). */
+    void extendAdmin(io.hexproperty.balancer.gateway.AdminExtension extension) {
+        admin.extend(extension);
+    }
+
     /** Stops the admin port and stops accepting requests; in-flight requests finish (bounded by the server shutdown). */
     void stopAccepting() {
         if (admin != null) {

@@ -31,6 +31,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final byte[] token;
     private final Function<String, LoadBalancer> algorithms;
     private final HttpServer server;
+    private volatile AdminExtension extension = AdminExtension.none();
 
     private ClusterAdmin(Vertx vertx, Gateway gateway, WorkerFleet fleet, String token, Function<String, LoadBalancer> algorithms) {
         if (token == null || token.length() < 16) {
@@ -48,6 +49,11 @@ public final class ClusterAdmin implements AutoCloseable {
                                              String token, Function<String, LoadBalancer> algorithms) {
         ClusterAdmin admin = new ClusterAdmin(vertx, gateway, fleet, token, algorithms);
         return admin.server.requestHandler(admin::handle).listen(port, host).map(s -> admin);
+    }
+
+    /** Plugs more routes and fields in (the autoscaler). */
+    public void extend(AdminExtension e) {
+        this.extension = e;
     }
 
     public int port() {
@@ -100,7 +106,9 @@ public final class ClusterAdmin implements AutoCloseable {
         String rest = path.substring("/admin/cluster".length());
         try {
             if (rest.isEmpty() && req.method() == HttpMethod.GET) {
-                json(req, 200, describe(gateway));
+                JsonObject body = describe(gateway);
+                extension.describe(body);
+                json(req, 200, body);
             } else if (rest.equals("/balancer") && (req.method() == HttpMethod.PUT || req.method() == HttpMethod.POST)) {
                 switchBalancer(req);
             } else if (rest.equals("/workers") && req.method() == HttpMethod.POST) {
@@ -126,7 +134,7 @@ public final class ClusterAdmin implements AutoCloseable {
                     gateway.pool().drain(id).whenComplete((v, e) -> gateway.pool().remove(id));
                 }
                 json(req, 202, new JsonObject().put("id", id).put("state", "removing"));
-            } else {
+            } else if (!extension.handle(req, rest)) {
                 problem(req, 404, "not-found", "Not found", "no admin route " + req.method() + " " + path);
             }
         } catch (IllegalArgumentException e) {
