@@ -45,7 +45,7 @@ class GatewayTest {
     private WorkerPool pool;
     private Gateway gateway;
     private ClusterAdmin admin;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void setUp() {
