@@ -71,9 +71,22 @@ class HaproxyClusterTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> servedBy(uri, 20).size() == 2);
 
             // agent-check: each server's weight is the percentage its worker's agent reports
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            // (configured weight 100, so HAProxy's effective weight is the agent's percentage itself; at least one
+            // below 100 shows the agent, not the configuration, set it)
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 Map<String, String> weights = weights(socket);
-                return weights.size() == 2 && weights.values().stream().allMatch(w -> Integer.parseInt(w) >= 1 && Integer.parseInt(w) <= 100);
+                if (weights.size() != 2) {
+                    return false;
+                }
+                boolean belowConfigured = false;
+                for (HaproxyExport.Server server : servers) {
+                    int haproxyWeight = Integer.parseInt(weights.get(server.id()));
+                    if (Math.abs(haproxyWeight - agentPercent(server.agentPort())) > 5) {
+                        return false;
+                    }
+                    belowConfigured |= haproxyWeight < 100;
+                }
+                return belowConfigured;
             });
 
             WorkerProcess victim = cluster.processes().get("worker-2");
@@ -87,6 +100,15 @@ class HaproxyClusterTest {
                 haproxy.waitFor(10, TimeUnit.SECONDS);
             }
             cluster.close();
+        }
+    }
+
+    /** What the worker's agent tells HAProxy now ("up 93%" -> 93). */
+    private static int agentPercent(int port) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("haproxy\n".getBytes(StandardCharsets.US_ASCII));
+            String line = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            return Integer.parseInt(line.replaceAll("^up (\\d+)%$", "$1"));
         }
     }
 
