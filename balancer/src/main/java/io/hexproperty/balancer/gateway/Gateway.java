@@ -133,6 +133,11 @@ public final class Gateway implements AutoCloseable {
             requests.incrementAndGet();
             retryBudget.deposit();
             ProxyRequest proxy = ProxyRequest.reverseProxy(req);
+            long delay = config.injectedLatency().toMillis();
+            if (delay > 0) {
+                vertx.setTimer(delay, t -> attempt(req, proxy, RequestKeys.of(req), null));
+                return;
+            }
             attempt(req, proxy, RequestKeys.of(req), null);
         }
 
