@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-DURATION=15; WARMUP=3; THREADS=2; CONNECTIONS=32; RECORD=1; PORT_BASE=20200
+DURATION=15; WARMUP=10; THREADS=2; CONNECTIONS=32; RECORD=1; PORT_BASE=20200
 while [ $# -gt 0 ]; do
   case "$1" in
     --port-base) PORT_BASE="$2"; shift 2 ;;
@@ -72,7 +72,7 @@ BENCH_PIDS+=($!)
   --origin "http://127.0.0.1:$W1" --origin "http://127.0.0.1:$W2" --origin "http://127.0.0.1:$SHIM" \
   --agent-port "$A1" --agent-port "$A2" --agent-port "$A3" --balancer round-robin --slow-start 0s >"$BENCH_TMP/slowgw.log" 2>&1 &
 BENCH_PIDS+=($!)
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$SLOWGW$PATH_" >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$SLOWGW$PATH_" >/dev/null 2>&1 && break; sleep 0.5; done
 SLOW_ROWS=""
 for algo in round-robin weighted least-connections resource geographic dynamic hash; do
   admin "$SLOWGW_ADMIN" PUT "/admin/cluster/balancer?name=$algo" >/dev/null
