@@ -4,7 +4,7 @@
 #   2. one slow worker (+50 ms injected on 1 of 3): its traffic share and p99 per algorithm, and HAProxy roundrobin/leastconn
 #   3. kill -9 and kill -STOP of a worker under wrk load: failed requests, time to take it out, time to rejoin
 # Usage: bench/balancer.sh [--duration 15] [--warmup 3] [--threads 2] [--connections 32] [--port-base 20200] [--no-record]
-# Writes docs/benchmarks/balancer-results.md (unless --no-record). Needs wrk and haproxy (Debian packages).
+# Writes docs/benchmarks/balancer-run.md (copy the tables into balancer.md) (unless --no-record). Needs wrk and haproxy (Debian packages).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -164,6 +164,6 @@ MD
 )"
 echo "$REPORT"
 if [ "$RECORD" = 1 ]; then
-  echo "$REPORT" > docs/benchmarks/balancer-results.md
-  log "recorded in docs/benchmarks/balancer-results.md"
+  echo "$REPORT" > docs/benchmarks/balancer-run.md
+  log "recorded in docs/benchmarks/balancer-run.md"
 fi
