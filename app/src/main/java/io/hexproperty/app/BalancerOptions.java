@@ -101,6 +101,10 @@ final class BalancerOptions {
             description = "Retries allowed as a share of requests (plus 5/s) (default: ${DEFAULT-VALUE}).")
     double retryBudget;
 
+    @Option(names = "--inject-latency", defaultValue = "0ms", converter = DurationConverter.class,
+            description = "Fault injection: delay every request by this before forwarding (default: ${DEFAULT-VALUE}).")
+    Duration injectLatency;
+
     LoadBalancer algorithm(String name) {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
             case "geographic" -> LoadBalancer.geographic(geoHomeSize, geoSpillFactor);
@@ -118,7 +122,7 @@ final class BalancerOptions {
     GatewayConfig gatewayConfig(String host, int port) {
         GatewayConfig d = GatewayConfig.defaults();
         return new GatewayConfig(host, port, d.instances(), d.connectTimeout(), requestTimeout, d.maxConnectionsPerWorker(),
-                retryBudget, d.minRetriesPerSecond());
+                retryBudget, d.minRetriesPerSecond(), injectLatency);
     }
 
     List<HealthCheck> checks(Vertx vertx) {

@@ -212,7 +212,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             }
             processes.remove(id);
             console.println("hexproperty: " + id + " removed");
-        }, Executors.newVirtualThreadPerTaskExecutor());
+        }, task -> Thread.ofVirtual().name("remove-" + id).start(task));
     }
 
     @Override

@@ -73,18 +73,8 @@ public final class Gateway implements AutoCloseable {
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, WorkerPool pool, LoadBalancer initial,
                                         LongSupplier nanoTicker) {
         Gateway g = new Gateway(vertx, config, pool, initial, nanoTicker);
-        int port = config.port();
-        if (port == 0 && config.instances() > 1) {
-            // instances share a port only when it is known: bind the first on a free port, then the rest on it
-            return vertx.deployVerticle(g.new Instance(0)).compose(id -> {
-                int bound = g.boundPort.get();
-                return vertx.deployVerticle(() -> g.new Instance(bound), new DeploymentOptions().setInstances(config.instances() - 1))
-                        .map(id2 -> {
-                            g.deploymentId = id + "," + id2;
-                            return g;
-                        });
-            });
-        }
+        // a negative port makes Vert.x share one random port between the instances (0 would give each its own)
+        int port = config.port() == 0 ? -1 : config.port();
         return vertx.deployVerticle(() -> g.new Instance(port), new DeploymentOptions().setInstances(config.instances()))
                 .map(id -> {
                     g.deploymentId = id;
@@ -143,6 +133,11 @@ public final class Gateway implements AutoCloseable {
             requests.incrementAndGet();
             retryBudget.deposit();
             ProxyRequest proxy = ProxyRequest.reverseProxy(req);
+            long delay = config.injectedLatency().toMillis();
+            if (delay > 0) {
+                vertx.setTimer(delay, t -> attempt(req, proxy, RequestKeys.of(req), null));
+                return;
+            }
             attempt(req, proxy, RequestKeys.of(req), null);
         }
 
