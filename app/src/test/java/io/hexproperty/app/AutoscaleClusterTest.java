@@ -96,9 +96,13 @@ class AutoscaleClusterTest {
             Autoscaler autoscaler = cluster.autoscaler();
             assertThat(autoscaler).isNotNull();
             int port = cluster.port();
+            // the first worker is registered when ready; the gateway routes to it after its first passing checks
+            await().atMost(Duration.ofSeconds(30)).until(() -> readyWorkers(cluster) == 1);
 
-            // step: 40 rps against one worker of 20 rps; the rate rule wants ceil(40 / 14) = 3 workers
-            try (PacedClient high = new PacedClient(port, 25)) {
+            // step: 30 rps against one worker of 20 rps; the rate rule wants ceil(30 / 14) = 3 workers. The step is
+            // kept small enough that the queue built during start-up stays below the gateway's 128 connections
+            // per worker (a request waiting longer than the 1 s connect timeout for a pooled connection fails)
+            try (PacedClient high = new PacedClient(port, 33)) {
                 await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> readyWorkers(cluster) >= 3);
                 high.close();
                 failures.addAll(high.failures);
