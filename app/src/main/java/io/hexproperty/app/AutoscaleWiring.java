@@ -5,7 +5,11 @@ import io.hexproperty.balancer.scaling.Autoscaler;
 import io.hexproperty.balancer.scaling.AutoscalerAdmin;
 import io.hexproperty.balancer.scaling.EventBoard;
 import io.hexproperty.balancer.scaling.ScalingConfig;
+import io.hexproperty.balancer.scaling.ConnectionBudget;
+import io.hexproperty.balancer.scaling.WorkerSize;
 import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -15,12 +19,18 @@ final class AutoscaleWiring {
 
     private AutoscaleWiring() {}
 
-    static Autoscaler start(AutoscaleOptions options, int poolPerWorker, GatewayRuntime gateway, WorkerFleet fleet, PrintStream console) {
+    static Autoscaler start(AutoscaleOptions options, int poolPerWorker, GatewayRuntime gateway, WorkerFleet fleet,
+                            BiFunction<WorkerSize, ConnectionBudget, CompletableFuture<Void>> resizer, PrintStream console) {
         ScalingConfig config = options.config(poolPerWorker);
         EventBoard events = EventBoard.empty();
         Autoscaler autoscaler = new Autoscaler(gateway.vertx, options.policy(config, events), config, gateway.gateway(), gateway.pool,
                 fleet, events, Clock.systemUTC()).start(INTERVAL);
-        gateway.extendAdmin(new AutoscalerAdmin(autoscaler));
+        // a vertical roll adds and removes workers itself: the autoscaler holds meanwhile, or it would undo the surge
+        gateway.extendAdmin(new AutoscalerAdmin(autoscaler, size -> {
+            CompletableFuture<Void> roll = resizer.apply(size, config.budget());
+            autoscaler.hold(true);
+            return roll.whenComplete((v, e) -> autoscaler.hold(false));
+        }));
         console.println("hexproperty: autoscaler on (" + options.policy + ", " + config.minWorkers() + ".." + config.maxWorkers()
                 + " workers" + (config.workerCapacityRps() > 0 ? ", emulated capacity " + config.workerCapacityRps() + " rps per worker" : "")
                 + "; connection budget allows " + config.budget().maxWorkers() + ")");

@@ -56,6 +56,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private GatewayRuntime gateway;
     private String token;
     private volatile boolean closing;
+    private volatile io.hexproperty.balancer.scaling.WorkerSize resized;
 
     private ClusterRuntime(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) {
         this.settings = settings;
@@ -103,7 +104,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         writeState();
         console.println("hexproperty: cluster ready: " + settings.workers() + " worker(s) behind http://" + settings.host() + ":" + port());
         if (autoscale.enabled()) {
-            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, console);
+            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, this::resize, console);
         }
     }
 
@@ -128,6 +129,45 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         return gateway;
     }
 
+    /** The size new workers get: the settings, or the last {@link #resize}. */
+    io.hexproperty.balancer.scaling.WorkerSize workerSize() {
+        io.hexproperty.balancer.scaling.WorkerSize r = resized;
+        return r != null ? r : new io.hexproperty.balancer.scaling.WorkerSize(settings.workerPoolSize(), settings.workerEventLoops(), 512);
+    }
+
+    /**
+     * Vertical scaling by rolling replacement: for each current worker, one new worker of the new size is
+     * started and admitted first, then the old one is drained and stopped, so the cluster never has fewer
+     * ready workers than before. Refused (IllegalArgumentException, with the numbers) when the surge of one
+     * extra worker or the new size would break the connection budget.
+     */
+    CompletableFuture<Void> resize(io.hexproperty.balancer.scaling.WorkerSize next,
+                                   io.hexproperty.balancer.scaling.ConnectionBudget budget) {
+        List<String> old = List.copyOf(processes.keySet());
+        int oldPool = workerSize().poolSize();
+        long surge = (long) (old.size() - 1) * Math.max(oldPool, next.poolSize()) + oldPool + next.poolSize();
+        if (surge > budget.usable() || budget.withPoolPerWorker(next.poolSize()).violation(old.size()) != null) {
+            throw new IllegalArgumentException("poolSize: " + old.size() + " workers resized from pool " + oldPool + " to "
+                    + next.poolSize() + " need up to " + surge + " connections during the roll; max_connections "
+                    + budget.maxConnections() + " - reserve " + budget.reserve() + " = " + budget.usable());
+        }
+        resized = next;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("rolling-resize").start(() -> {
+            try {
+                for (String id : old) {
+                    String added = addWorker().toCompletableFuture().get();
+                    console.println("hexproperty: resize: " + added + " (" + next + ") replaces " + id);
+                    removeWorker(id).toCompletableFuture().get();
+                }
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
     /** The worker processes by id (tests kill them). */
     Map<String, WorkerProcess> processes() {
         return Map.copyOf(processes);
@@ -141,7 +181,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "127.0.0.1",
                 "--db-url", database.config().url(), "--data-dir", dir.resolve("pg").toString(),
                 "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
-                "--event-loops", String.valueOf(settings.workerEventLoops()), "--pool-size", String.valueOf(settings.workerPoolSize()),
+                "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms"));
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
@@ -158,7 +198,12 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--agent-port", String.valueOf(agentPort), "--watch-stdin",
                 "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--"));
         args.addAll(serve);
-        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, WorkerProcess.javaCommand(args), console::println);
+        List<String> command = new ArrayList<>(WorkerProcess.javaCommand(args));
+        if (resized != null) {
+            // after HEXPROPERTY_WORKER_JAVA_OPTS, so that the new heap wins
+            command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + resized.heapMb() + "m");
+        }
+        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println);
         processes.put(id, p);
         p.start();
         console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + port + ", agent port " + agentPort);

@@ -28,7 +28,8 @@ import picocli.CommandLine;
 /**
  * {@code cluster --min 1 --max 4} with emulated capacity (20 rps per worker) under a step load on loopback:
  * the autoscaler scales out, then, when the load drops, back in after its stabilization window, and no
- * request fails throughout (scale-in drains). Worker JVMs and PostgreSQL are real.
+ * request fails throughout (scale-in drains), including a rolling resize of the worker (vertical). Worker JVMs
+ * and PostgreSQL are real.
  */
 @Tag("postgres")
 class AutoscaleClusterTest {
@@ -83,7 +84,7 @@ class AutoscaleClusterTest {
     }
 
     @Test
-    void stepLoadScalesOutThenBackInAfterStabilizationWithoutAFailedRequest() throws Exception {
+    void stepLoadScalesOutThenBackInAfterStabilizationAndResizesWithoutAFailedRequest() throws Exception {
         ClusterCommand cmd = new ClusterCommand();
         new CommandLine(cmd).parseArgs("--workers", "1", "--min", "1", "--max", "4", "--capacity-rps", "20",
                 "--scaling-policy", "reactive", "--scale-down-stabilization", "20s", "--scale-in-cooldown", "5s",
@@ -117,6 +118,19 @@ class AutoscaleClusterTest {
                         .until(() -> cluster.processes().size() == 1 && readyWorkers(cluster) == 1);
                 long at = low.completed.get();
                 await().atMost(Duration.ofSeconds(30)).until(() -> low.completed.get() > at + 20);
+
+                // vertical: a rolling resize replaces the worker by a new one of the new size, surge first
+                String before = cluster.processes().keySet().iterator().next();
+                assertThat(post(cluster, "/size", "{\"poolSize\":500,\"eventLoops\":1,\"heapMb\":384}").body()).contains("poolSize");
+                HttpResponse<String> overBudget = post(cluster, "/size", "{\"poolSize\":90,\"eventLoops\":1,\"heapMb\":384}");
+                assertThat(overBudget.statusCode()).isEqualTo(400);
+                assertThat(overBudget.body()).contains("max_connections 100 - reserve 10 = 90");
+                assertThat(post(cluster, "/size", "{\"poolSize\":6,\"eventLoops\":1,\"heapMb\":384}").statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> !autoscaler.held()
+                        && cluster.processes().size() == 1 && !cluster.processes().containsKey(before) && readyWorkers(cluster) == 1);
+                assertThat(cluster.workerSize()).isEqualTo(new io.hexproperty.balancer.scaling.WorkerSize(6, 1, 384));
+                long after = low.completed.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> low.completed.get() > after + 20);
                 low.close();
                 failures.addAll(low.failures);
             }
@@ -133,21 +147,21 @@ class AutoscaleClusterTest {
             assertThat(metrics.body()).contains("hexproperty_autoscaler_desired_workers").contains("hexproperty_autoscaler_decisions_total{rule=");
 
             // events: a good one is accepted, bad input is a 400 problem naming the parameter
-            HttpResponse<String> ok = post(cluster, "{\"name\":\"mail\",\"durationSeconds\":600,\"expectedRate\":10}");
+            HttpResponse<String> ok = post(cluster, "/events", "{\"name\":\"mail\",\"durationSeconds\":600,\"expectedRate\":10}");
             assertThat(ok.statusCode()).isEqualTo(201);
-            HttpResponse<String> bad = post(cluster, "{\"name\":\"mail\",\"durationSeconds\":600,\"expectedRate\":\"lots\"}");
+            HttpResponse<String> bad = post(cluster, "/events", "{\"name\":\"mail\",\"durationSeconds\":600,\"expectedRate\":\"lots\"}");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.headers().firstValue("content-type")).hasValue("application/problem+json");
             assertThat(bad.body()).contains("expectedRate");
-            assertThat(post(cluster, "{\"expectedRate\":10,\"durationSeconds\":5}").body()).contains("name");
-            assertThat(post(cluster, "not json").statusCode()).isEqualTo(400);
+            assertThat(post(cluster, "/events", "{\"expectedRate\":10,\"durationSeconds\":5}").body()).contains("name");
+            assertThat(post(cluster, "/events", "not json").statusCode()).isEqualTo(400);
         } finally {
             cluster.close();
         }
     }
 
-    private HttpResponse<String> post(ClusterRuntime c, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + "/admin/cluster/events"))
+    private HttpResponse<String> post(ClusterRuntime c, String path, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + "/admin/cluster" + path))
                 .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

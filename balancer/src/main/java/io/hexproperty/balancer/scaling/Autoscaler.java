@@ -55,6 +55,7 @@ public final class Autoscaler implements AutoCloseable {
     private final AtomicLong failedActions = new AtomicLong();
     private volatile Decision last;
     private volatile Duration measuredStartup;
+    private volatile boolean held;
     private long timer = -1;
     private long lastRequests = -1;
     private long lastNanos;
@@ -81,6 +82,9 @@ public final class Autoscaler implements AutoCloseable {
     /** One control step; public for tests that drive it by hand. */
     public synchronized Decision tick() {
         MetricSample s = sample();
+        if (held) {
+            return null; // a vertical roll is adding and removing workers; samples still advance the rate counter
+        }
         if (s == null) {
             return null;
         }
@@ -180,6 +184,16 @@ public final class Autoscaler implements AutoCloseable {
             }
         }
         LOG.info("autoscaler: {} -> {} workers [{}] {}", d.current(), d.desired(), d.rule(), d.reason());
+    }
+
+    /** Holds decisions (true) while something else changes the fleet, e.g. a rolling resize. */
+    public void hold(boolean hold) {
+        this.held = hold;
+        LOG.info("autoscaler {}", hold ? "held (fleet change in progress)" : "resumed");
+    }
+
+    public boolean held() {
+        return held;
     }
 
     public ScalingPolicy policy() {

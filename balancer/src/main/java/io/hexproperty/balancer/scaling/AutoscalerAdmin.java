@@ -19,14 +19,19 @@ import java.util.Locale;
  *                               "expectedRate", "minWorkers"}; 201
  * GET  /admin/cluster/events    the announced events
  * GET  /admin/cluster/metrics   Prometheus text: desired/current/ready workers, decisions by rule, failed actions
+ * POST /admin/cluster/size      vertical: {"poolSize", "eventLoops", "heapMb"}; 202, rolls every worker one at a time
  * </pre>
  */
 public final class AutoscalerAdmin implements AdminExtension {
     private static final int MAX_BODY = 16 * 1024;
     private final Autoscaler autoscaler;
+    private final java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer;
+    private volatile String lastResize;
 
-    public AutoscalerAdmin(Autoscaler autoscaler) {
+    /** @param resizer starts a rolling resize of every worker (throws IllegalArgumentException to refuse) */
+    public AutoscalerAdmin(Autoscaler autoscaler, java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer) {
         this.autoscaler = autoscaler;
+        this.resizer = resizer;
     }
 
     @Override
@@ -39,6 +44,10 @@ public final class AutoscalerAdmin implements AdminExtension {
                 }
                 postEvent(req, buf.toString());
             }).onFailure(e -> problem(req, 400, "body: " + e.getMessage()));
+            return true;
+        }
+        if (rest.equals("/size") && req.method() == HttpMethod.POST) {
+            req.body().onSuccess(buf -> resize(req, buf.toString())).onFailure(e -> problem(req, 400, "body: " + e.getMessage()));
             return true;
         }
         if (rest.equals("/events") && req.method() == HttpMethod.GET) {
@@ -102,6 +111,43 @@ public final class AutoscalerAdmin implements AdminExtension {
         json(req, 201, event(event));
     }
 
+    private void resize(HttpServerRequest req, String text) {
+        WorkerSize size;
+        try {
+            JsonObject body;
+            try {
+                body = new JsonObject(text);
+            } catch (DecodeException | ClassCastException e) {
+                throw new IllegalArgumentException("body: not a JSON object");
+            }
+            Number pool = number(body, "poolSize");
+            Number loops = number(body, "eventLoops");
+            Number heap = number(body, "heapMb");
+            if (pool == null || loops == null || heap == null) {
+                throw new IllegalArgumentException((pool == null ? "poolSize" : loops == null ? "eventLoops" : "heapMb")
+                        + ": required (poolSize, eventLoops, heapMb)");
+            }
+            for (Object[] f : new Object[][] {{"poolSize", pool, 1, 200}, {"eventLoops", loops, 1, 64}, {"heapMb", heap, 64, 65536}}) {
+                double v = ((Number) f[1]).doubleValue();
+                if (v != Math.rint(v) || v < (int) f[2] || v > (int) f[3]) {
+                    throw new IllegalArgumentException(f[0] + ": a whole number in [" + f[2] + ", " + f[3] + "], was " + f[1]);
+                }
+            }
+            if (autoscaler.held()) {
+                problem(req, 409, "a resize is already rolling");
+                return;
+            }
+            size = new WorkerSize(pool.intValue(), loops.intValue(), heap.intValue());
+            resizer.apply(size).whenComplete((v, e) -> lastResize = size + (e == null ? " done" : " failed: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            problem(req, 400, e.getMessage());
+            return;
+        }
+        lastResize = size + " rolling";
+        json(req, 202, new JsonObject().put("size", new JsonObject().put("poolSize", size.poolSize())
+                .put("eventLoops", size.eventLoops()).put("heapMb", size.heapMb())).put("state", "rolling"));
+    }
+
     private static Number number(JsonObject body, String key) {
         Object v = body.getValue(key);
         if (v == null) {
@@ -154,6 +200,7 @@ public final class AutoscalerAdmin implements AdminExtension {
         o.put("recentDecisions", recent);
         JsonObject byRule = new JsonObject();
         autoscaler.decisionsByRule().forEach(byRule::put);
+        o.put("held", autoscaler.held()).put("lastResize", lastResize);
         o.put("decisionsByRule", byRule).put("failedActions", autoscaler.failedActions()).put("events", events());
         cluster.put("autoscaler", o);
     }
