@@ -157,6 +157,15 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             try {
                 for (String id : old) {
                     String added = addWorker().toCompletableFuture().get();
+                    // registered is not routable: wait for the gateway's health checks to bring it up before the
+                    // old worker drains, or for a moment no worker would be eligible
+                    long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+                    while (gateway.pool.workers().stream().noneMatch(w -> w.id().equals(added) && w.state().equals("up"))) {
+                        if (closing || System.nanoTime() > deadline) {
+                            throw new StartupException("resize: " + added + " did not come up in the gateway; " + id + " kept");
+                        }
+                        Thread.sleep(100); // polling the pool's health state: there is no event to wait on
+                    }
                     console.println("hexproperty: resize: " + added + " (" + next + ") replaces " + id);
                     removeWorker(id).toCompletableFuture().get();
                 }
