@@ -49,6 +49,11 @@ final class GatewayCommand implements Callable<Integer> {
         if (!agentPorts.isEmpty() && agentPorts.size() != origins.size()) {
             throw new StartupException("--agent-port: give one per --origin (" + origins.size() + "), got " + agentPorts.size());
         }
+        for (URI o : origins) {
+            if (!"http".equals(o.getScheme()) || o.getHost() == null || o.getPort() <= 0) {
+                throw new StartupException("--origin: must be http://host:port, was " + o);
+            }
+        }
         String token = AdminToken.resolve(adminToken, Path.of("var", "admin-token"));
         GatewayRuntime runtime = new GatewayRuntime(balancer);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -171,7 +171,8 @@ public final class Gateway implements AutoCloseable {
                 }
                 w.end();
                 Throwable cause = ar.cause();
-                w.latency.observe(nanoTicker.getAsLong() - started); // a failure is as slow as it took, at least
+                // a refused connection is fast; it must not make the worker look fast to `dynamic`: charge it the timeout
+                w.latency.observe(Math.max(nanoTicker.getAsLong() - started, config.requestTimeout().toNanos()));
                 pool.record(w, Outcome.LOCAL_FAILURE);
                 if (previous == null && retryable(req)) {
                     if (retryBudget.tryWithdraw()) {
