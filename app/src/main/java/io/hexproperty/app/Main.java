@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hexproperty", mixinStandardHelpOptions = true, version = "HexProperty 0.1.0",
         description = "The HexProperty listings platform.%n"
                 + "Run the platform: ./hexproperty serve   Run the tests: ./hexproperty test",
-        subcommands = {ServeCommand.class, SeedCommand.class, AgentCommand.class,
-                CacheCommand.class, DbCommand.class, io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class,
+        subcommands = {ServeCommand.class, ClusterCommand.class, GatewayCommand.class, WorkerCommand.class, SeedCommand.class, AgentCommand.class,
+                CacheCommand.class, DbCommand.class, AutoscaleCommand.class, io.hexproperty.loadtest.LoadtestCommand.class, TestCommand.class,
                 CapacityCommand.class})
 public final class Main implements Runnable {
 

@@ -81,6 +81,7 @@ final class Platform implements AutoCloseable {
     private final PrintStream console;
     private final MetricsRegistry metrics = new MetricsRegistry("hexproperty");
     private final StartupGate gate = new StartupGate();
+    private double emulatedCapacityRps; // 0: off; see serve --capacity-rps
     private final List<String> deployments = new ArrayList<>();
     private Vertx vertx;
     private Databases.Handle database;
@@ -427,6 +428,17 @@ final class Platform implements AutoCloseable {
         return managementPort;
     }
 
+    /** Emulated capacity ({@code serve --capacity-rps}): requests above it queue; call before start. */
+    void emulateCapacity(double rps) {
+        this.emulatedCapacityRps = rps;
+    }
+
+    private io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> front() {
+        return emulatedCapacityRps > 0
+                ? new io.hexproperty.balancer.scaling.CapacityEmulator(vertx, gate, emulatedCapacityRps, java.time.Duration.ofSeconds(30), System::nanoTime)
+                : gate;
+    }
+
     Databases.Handle database() {
         return database;
     }
@@ -462,11 +474,12 @@ final class Platform implements AutoCloseable {
             // Port 0 means "any free port"; Vert.x shares a random port between servers only when it is
             // asked for with a negative number, so every instance binds the same one.
             int requested = config.port() == 0 ? -1 : config.port();
-            HttpVerticle first = new HttpVerticle(config.host(), requested, gate, drain);
+            var front = front();
+            HttpVerticle first = new HttpVerticle(config.host(), requested, front, drain);
             deployments.add(vertx.deployVerticle(first).await(30, TimeUnit.SECONDS));
             port = first.actualPort();
             for (int i = 1; i < config.eventLoops(); i++) {
-                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, gate, drain),
+                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, front, drain),
                         new DeploymentOptions()).await(30, TimeUnit.SECONDS));
             }
         } catch (Exception e) {

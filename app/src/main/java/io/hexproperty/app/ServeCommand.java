@@ -117,8 +117,18 @@ final class ServeCommand implements Callable<Integer> {
                     + "bench/http-ceiling.sh compares the API against. Off by default.")
     boolean benchRoutes;
 
+    @Option(names = "--capacity-rps", defaultValue = "0",
+            description = "Emulated capacity for autoscaling tests on one machine: at most this many API requests per second "
+                    + "are admitted, the rest queue (up to 30 s, then 503). It is an emulation, not a real limit of the "
+                    + "server (default: ${DEFAULT-VALUE}, off).")
+    double capacityRps;
+
     @Override
     public Integer call() throws Exception {
+        if (capacityRps < 0 || Double.isNaN(capacityRps)) {
+            System.err.println("hexproperty: --capacity-rps: must be >= 0 (0 = off), was " + capacityRps);
+            return 2;
+        }
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
@@ -127,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample));
         Platform platform = new Platform(config, System.out);
+        platform.emulateCapacity(capacityRps);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.out.println("hexproperty: stopping (draining HTTP, stopping PostgreSQL)...");

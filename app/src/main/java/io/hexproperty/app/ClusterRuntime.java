@@ -1,0 +1,339 @@
+package io.hexproperty.app;
+
+import io.hexproperty.balancer.gateway.WorkerFleet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code hexproperty cluster}: one embedded PostgreSQL, N supervised worker JVMs sharing it (each with its
+ * own state directory, L1 and change feed), and the gateway in front. The first worker seeds an empty
+ * database; the others start once it is ready. It is also the {@link WorkerFleet} an autoscaler drives.
+ * {@code <state-dir>/cluster.json} tells {@code cluster status} and {@code cluster export} where things are.
+ */
+final class ClusterRuntime implements WorkerFleet, AutoCloseable {
+    /** Everything the cluster needs besides the balancer options. */
+    record Settings(int workers, String host, int port, String adminHost, int adminPort, Path stateDir,
+                    DatabaseOptions db, int listings, long seed, Duration drainTimeout, String adminToken,
+                    int workerEventLoops, int workerPoolSize, Duration readyTimeout) {
+        Settings {
+            if (workers < 1 || workers > 64) {
+                throw new StartupException("--workers must be between 1 and 64, got " + workers);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final BalancerOptions balancer;
+    private final AutoscaleOptions autoscale;
+    private io.hexproperty.balancer.scaling.Autoscaler autoscaler;
+    private final PrintStream console;
+    private final Map<String, WorkerProcess> processes = new ConcurrentHashMap<>();
+    private final AtomicInteger nextIndex = new AtomicInteger(1);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final ScheduledExecutorService stateWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-state");
+        t.setDaemon(true);
+        return t;
+    });
+    private Databases.Handle database;
+    private GatewayRuntime gateway;
+    private String token;
+    private volatile boolean closing;
+    private volatile io.hexproperty.balancer.scaling.WorkerSize resized;
+
+    private ClusterRuntime(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) {
+        this.settings = settings;
+        this.balancer = balancer;
+        this.autoscale = autoscale;
+        this.console = console;
+    }
+
+    static ClusterRuntime start(Settings settings, BalancerOptions balancer, PrintStream console) throws Exception {
+        return start(settings, balancer, new AutoscaleOptions(), console);
+    }
+
+    static ClusterRuntime start(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) throws Exception {
+        balancer.validate();
+        if (autoscale.enabled()) {
+            autoscale.config(settings.workerPoolSize()); // fail before anything starts
+        }
+        ClusterRuntime c = new ClusterRuntime(settings, balancer, autoscale, console);
+        try {
+            c.boot();
+        } catch (Exception | Error e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void boot() throws Exception {
+        Path dataDir = settings.db().dataDir;
+        token = AdminToken.resolve(settings.adminToken(), ServeCommand.demoTokenFile(dataDir).resolveSibling("admin-token"));
+        database = Databases.open(settings.db().dbUrl, settings.db().dbUser, settings.db().dbPassword, dataDir, console, false);
+        gateway = new GatewayRuntime(balancer).start(balancer, settings.host(), settings.port(), settings.adminHost(),
+                settings.adminPort(), token, this);
+        console.println("hexproperty: gateway on http://" + settings.host() + ":" + gateway.gateway().port() + " ("
+                + balancer.balancer + "), admin on http://" + settings.adminHost() + ":" + gateway.adminPort() + "/admin/cluster");
+        Files.createDirectories(settings.stateDir());
+        stateWriter.scheduleWithFixedDelay(this::writeState, 0, 1, TimeUnit.SECONDS);
+        // the first worker migrates and, on an empty database, seeds; the others wait for it
+        awaitReady(launch(true));
+        List<CompletableFuture<String>> rest = new ArrayList<>();
+        for (int i = 1; i < settings.workers(); i++) {
+            rest.add(addWorker().toCompletableFuture());
+        }
+        CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get();
+        writeState();
+        console.println("hexproperty: cluster ready: " + settings.workers() + " worker(s) behind http://" + settings.host() + ":" + port());
+        if (autoscale.enabled()) {
+            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, this::resize, console);
+        }
+    }
+
+    /** The autoscaler, or null when autoscaling is off. */
+    io.hexproperty.balancer.scaling.Autoscaler autoscaler() {
+        return autoscaler;
+    }
+
+    int port() {
+        return gateway.gateway().port();
+    }
+
+    int adminPort() {
+        return gateway.adminPort();
+    }
+
+    String token() {
+        return token;
+    }
+
+    GatewayRuntime gatewayRuntime() {
+        return gateway;
+    }
+
+    /** The size new workers get: the settings, or the last {@link #resize}. */
+    io.hexproperty.balancer.scaling.WorkerSize workerSize() {
+        io.hexproperty.balancer.scaling.WorkerSize r = resized;
+        return r != null ? r : new io.hexproperty.balancer.scaling.WorkerSize(settings.workerPoolSize(), settings.workerEventLoops(), 512);
+    }
+
+    /**
+     * Vertical scaling by rolling replacement: for each current worker, one new worker of the new size is
+     * started and admitted first, then the old one is drained and stopped, so the cluster never has fewer
+     * ready workers than before. Refused (IllegalArgumentException, with the numbers) when the surge of one
+     * extra worker or the new size would break the connection budget.
+     */
+    CompletableFuture<Void> resize(io.hexproperty.balancer.scaling.WorkerSize next,
+                                   io.hexproperty.balancer.scaling.ConnectionBudget budget) {
+        List<String> old = List.copyOf(processes.keySet());
+        int oldPool = workerSize().poolSize();
+        long surge = (long) (old.size() - 1) * Math.max(oldPool, next.poolSize()) + oldPool + next.poolSize();
+        if (surge > budget.usable() || budget.withPoolPerWorker(next.poolSize()).violation(old.size()) != null) {
+            throw new IllegalArgumentException("poolSize: " + old.size() + " workers resized from pool " + oldPool + " to "
+                    + next.poolSize() + " need up to " + surge + " connections during the roll; max_connections "
+                    + budget.maxConnections() + " - reserve " + budget.reserve() + " = " + budget.usable());
+        }
+        resized = next;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("rolling-resize").start(() -> {
+            try {
+                for (String id : old) {
+                    String added = addWorker().toCompletableFuture().get();
+                    // registered is not routable: wait for the gateway's health checks to bring it up before the
+                    // old worker drains, or for a moment no worker would be eligible
+                    long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+                    while (gateway.pool.workers().stream().noneMatch(w -> w.id().equals(added) && w.state().equals("up"))) {
+                        if (closing || System.nanoTime() > deadline) {
+                            throw new StartupException("resize: " + added + " did not come up in the gateway; " + id + " kept");
+                        }
+                        Thread.sleep(100); // polling the pool's health state: there is no event to wait on
+                    }
+                    console.println("hexproperty: resize: " + added + " (" + next + ") replaces " + id);
+                    removeWorker(id).toCompletableFuture().get();
+                }
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** The worker processes by id (tests kill them). */
+    Map<String, WorkerProcess> processes() {
+        return Map.copyOf(processes);
+    }
+
+    private WorkerProcess launch(boolean seed) throws IOException {
+        String id = "worker-" + nextIndex.getAndIncrement();
+        int port = freePort();
+        int agentPort = freePort();
+        Path dir = settings.stateDir().resolve(id);
+        List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "127.0.0.1",
+                "--db-url", database.config().url(), "--data-dir", dir.resolve("pg").toString(),
+                "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
+                "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
+                "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
+                "--management-port", String.valueOf(freePort())));
+        if (database.config().user() != null) {
+            serve.addAll(List.of("--db-user", database.config().user()));
+        }
+        if (database.config().password() != null) {
+            serve.addAll(List.of("--db-password", database.config().password()));
+        }
+        if (!seed) {
+            serve.add("--no-seed");
+        }
+        if (autoscale.capacityRps > 0) {
+            serve.addAll(List.of("--capacity-rps", String.valueOf(autoscale.capacityRps)));
+        }
+        List<String> args = new ArrayList<>(List.of("--agent-port", String.valueOf(agentPort), "--watch-stdin",
+                "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--"));
+        args.addAll(serve);
+        List<String> command = new ArrayList<>(WorkerProcess.javaCommand(args));
+        if (resized != null) {
+            // after HEXPROPERTY_WORKER_JAVA_OPTS, so that the new heap wins
+            command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + resized.heapMb() + "m");
+        }
+        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println);
+        processes.put(id, p);
+        p.start();
+        console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + port + ", agent port " + agentPort);
+        return p;
+    }
+
+    private void awaitReady(WorkerProcess p) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+        while (!p.ready(http)) {
+            if (closing) {
+                throw new StartupException("cluster stopping while " + p.id + " was starting");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartupException(p.id + " was not ready within " + settings.readyTimeout().toSeconds()
+                        + " s; see " + p.dir.resolve("worker.log"));
+            }
+            Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
+        }
+        gateway.pool.add(p.id, p.origin(), 1, p.agentPort);
+        console.println("hexproperty: " + p.id + " ready on " + p.origin());
+    }
+
+    @Override
+    public CompletionStage<String> addWorker() {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("add-worker").start(() -> {
+            try {
+                WorkerProcess p = launch(false);
+                awaitReady(p);
+                result.complete(p.id);
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Void> removeWorker(String id) {
+        WorkerProcess p = processes.get(id);
+        if (p == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no worker '" + id + "' in this cluster"));
+        }
+        CompletableFuture<Void> drained = gateway.pool.contains(id)
+                ? gateway.pool.drain(id).toCompletableFuture().completeOnTimeout(null, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                : CompletableFuture.completedFuture(null);
+        return drained.thenRunAsync(() -> {
+            p.stop(settings.drainTimeout().plusSeconds(5));
+            if (gateway.pool.contains(id)) {
+                gateway.pool.remove(id);
+            }
+            processes.remove(id);
+            console.println("hexproperty: " + id + " removed");
+        }, task -> Thread.ofVirtual().name("remove-" + id).start(task));
+    }
+
+    @Override
+    public List<String> workerIds() {
+        return List.copyOf(processes.keySet());
+    }
+
+    private void writeState() {
+        if (closing) {
+            return;
+        }
+        JsonArray workers = new JsonArray();
+        processes.values().stream().sorted(java.util.Comparator.comparing(w -> w.id)).forEach(w -> workers.add(new JsonObject()
+                .put("id", w.id).put("port", w.port).put("agentPort", w.agentPort).put("pid", w.pid()).put("restarts", w.restarts())));
+        JsonObject state = new JsonObject().put("pid", ProcessHandle.current().pid()).put("port", port())
+                .put("adminPort", adminPort()).put("adminHost", settings.adminHost()).put("balancer", gateway.gateway().balancer().name())
+                .put("workers", workers);
+        try {
+            Path file = settings.stateDir().resolve("cluster.json");
+            Path tmp = settings.stateDir().resolve("cluster.json.tmp");
+            Files.writeString(tmp, state.encodePrettily());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            console.println("hexproperty: could not write " + settings.stateDir().resolve("cluster.json") + ": " + e.getMessage());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** Drains: the gateway stops accepting and finishes in-flight requests, then workers stop, then PostgreSQL. */
+    @Override
+    public void close() {
+        closing = true;
+        if (autoscaler != null) {
+            autoscaler.close();
+        }
+        stateWriter.shutdownNow();
+        if (gateway != null) {
+            gateway.stopAccepting();
+        }
+        List<Thread> stops = new ArrayList<>();
+        for (WorkerProcess p : processes.values()) {
+            stops.add(Thread.ofVirtual().start(() -> p.stop(settings.drainTimeout().plusSeconds(5))));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+        try {
+            Files.deleteIfExists(settings.stateDir().resolve("cluster.json"));
+        } catch (IOException e) {
+            // a stale file is detected by status through its pid
+        }
+    }
+}

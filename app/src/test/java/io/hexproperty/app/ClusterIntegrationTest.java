@@ -1,0 +1,216 @@
+package io.hexproperty.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hexproperty.balancer.gateway.Gateway;
+import io.hexproperty.balancer.gateway.WorkerView;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code hexproperty cluster} with real worker JVMs on a real embedded PostgreSQL: a client paced at
+ * ~200 GETs/s sees no failure while a worker is killed with -9 (and it comes back), a SIGSTOP'd worker is
+ * taken out, a drained worker gets nothing new, and no worker outlives a kill -9 of the cluster process.
+ */
+@Tag("postgres")
+class ClusterIntegrationTest {
+    private static final String TOKEN = "cluster-test-admin-token-42";
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+
+    private ClusterRuntime start(String... extra) throws Exception {
+        ClusterCommand cmd = new ClusterCommand();
+        List<String> args = new ArrayList<>(List.of("--workers", "3", "--port", "0", "--host", "127.0.0.1", "--listings", "300",
+                "--data-dir", dir.resolve("pg").toString(), "--state-dir", dir.resolve("cluster").toString(),
+                "--admin-token", TOKEN, "--health-interval", "500ms", "--request-timeout", "2s", "--drain-timeout", "3s",
+                "--slow-start", "2s"));
+        args.addAll(List.of(extra));
+        new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
+        return ClusterRuntime.start(cmd.settings(), cmd.balancer, System.out);
+    }
+
+    /** GETs at a fixed pace (open model: a slow answer does not slow the arrivals) until stopped. */
+    private final class PacedClient implements AutoCloseable {
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
+        final AtomicLong completed = new AtomicLong();
+        private final ConcurrentLinkedQueue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
+        private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+
+        PacedClient(int port) {
+            AtomicLong n = new AtomicLong();
+            pacer.scheduleAtFixedRate(() -> {
+                String path = n.incrementAndGet() % 2 == 0 ? "/api/v1/listings?state=TX&limit=5" : "/api/v1/listings?limit=3";
+                CompletableFuture<?> f = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                failures.add(e.toString());
+                            } else if (r.statusCode() != 200) {
+                                failures.add(r.statusCode() + " " + r.body());
+                            } else {
+                                r.headers().firstValue(Gateway.SERVED_BY).ifPresent(servedBy::add);
+                            }
+                            completed.incrementAndGet();
+                        });
+                inFlight.add(f);
+            }, 0, 5, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            pacer.shutdownNow();
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        }
+    }
+
+    private static WorkerView worker(ClusterRuntime c, String id) {
+        return c.gatewayRuntime().pool.workers().stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, String.valueOf(pid)).inheritIO().start().waitFor()).isZero();
+    }
+
+    @Test
+    void killedWorkerCostsNoFailedGetAndComesBackStoppedWorkerIsTakenOutDrainedWorkerGetsNothing() throws Exception {
+        ClusterRuntime cluster = start("--balancer", "round-robin");
+        List<Long> pids = new ArrayList<>();
+        try {
+            cluster.processes().values().forEach(p -> pids.add(p.pid()));
+            int port = cluster.port();
+            WorkerProcess w2 = cluster.processes().get("worker-2");
+            long oldPid = w2.pid();
+
+            // kill -9 under a paced load: no failed GET, and the worker is restarted and back in rotation
+            try (PacedClient load = new PacedClient(port)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.completed.get() > 200);
+                signal("KILL", oldPid);
+                await().atMost(Duration.ofSeconds(120)).until(() -> w2.restarts() == 1 && w2.alive()
+                        && worker(cluster, "worker-2").state().equals("up"));
+                long at = load.completed.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.completed.get() > at + 200);
+                load.close();
+                assertThat(load.failures).isEmpty();
+                assertThat(w2.pid()).isNotEqualTo(oldPid);
+                pids.add(w2.pid());
+            }
+            assertThat(worker(cluster, "worker-2").requests()).isPositive();
+
+            // SIGSTOP: the worker is taken out (health down or ejected) with no failed GET; SIGCONT brings it back
+            WorkerProcess w3 = cluster.processes().get("worker-3");
+            try (PacedClient load = new PacedClient(port)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.completed.get() > 100);
+                signal("STOP", w3.pid());
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> worker(cluster, "worker-3").state().matches("down|ejected"));
+                    long at = load.completed.get();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> load.completed.get() > at + 200);
+                } finally {
+                    signal("CONT", w3.pid());
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> worker(cluster, "worker-3").state().equals("up"));
+                load.close();
+                assertThat(load.failures).isEmpty();
+            }
+
+            // drain through the admin API: in-flight finish, nothing new goes to it
+            HttpResponse<String> drain = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.adminPort()
+                            + "/admin/cluster/workers/worker-1/drain")).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(drain.statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker(cluster, "worker-1").inFlight() == 0);
+            long drainedRequests = worker(cluster, "worker-1").requests();
+            try (PacedClient load = new PacedClient(port)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.completed.get() > 200);
+                load.close();
+                assertThat(load.failures).isEmpty();
+                assertThat(load.servedBy).doesNotContain("worker-1").contains("worker-2", "worker-3");
+            }
+            assertThat(worker(cluster, "worker-1").requests()).isEqualTo(drainedRequests);
+
+            JsonObject status = new JsonObject(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.adminPort()
+                    + "/admin/cluster")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(status.getJsonArray("workers")).hasSize(3);
+            assertThat(ClusterCommand.table(status)).contains("worker-1").contains("draining");
+        } finally {
+            cluster.close();
+        }
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker pid %d stopped", pid).isFalse();
+        }
+    }
+
+    @Test
+    void noWorkerOutlivesAKillMinusNineOfTheClusterProcess() throws Exception {
+        Path state = dir.resolve("cluster2");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "cluster", "--workers", "2", "--port", "0", "--host", "127.0.0.1", "--listings", "100",
+                "--data-dir", dir.resolve("pg2").toString(), "--state-dir", state.toString(), "--admin-token", TOKEN));
+        Process cluster = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cluster2.log").toFile()).start();
+        List<Long> workers = new ArrayList<>();
+        try {
+            await().atMost(Duration.ofSeconds(240)).until(() -> readyWorkers(state, workers));
+            assertThat(workers).hasSize(2).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            cluster.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            cluster.waitFor(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> workers.stream()
+                    .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        } finally {
+            cluster.destroyForcibly();
+            for (long pid : workers) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private static boolean readyWorkers(Path state, List<Long> out) throws IOException {
+        Path file = state.resolve("cluster.json");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(Files.readString(file));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (json.getJsonArray("workers").size() < 2) {
+            return false;
+        }
+        out.clear();
+        json.getJsonArray("workers").forEach(w -> out.add(((JsonObject) w).getLong("pid")));
+        // both registered and answering through the gateway
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + json.getInteger("port") + "/health/live")).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200 && json.getJsonArray("workers").size() == 2;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}

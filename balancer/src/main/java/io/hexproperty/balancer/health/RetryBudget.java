@@ -1,0 +1,51 @@
+package io.hexproperty.balancer.health;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Finagle-style retry budget: each request deposits {@code ratio} of a retry, each retry withdraws one, and
+ * a floor of {@code minPerSecond} retries per second keeps low-traffic retries possible. Over any run,
+ * retries <= ratio x requests + minPerSecond x seconds + the initial reserve, so a failing worker cannot turn
+ * a burst into a retry storm.
+ */
+public final class RetryBudget {
+    private final double ratio;
+    private final double minPerSecond;
+    private final LongSupplier nanoTicker;
+    private final double cap;
+    private double balance;
+    private long stamp;
+
+    public RetryBudget(double ratio, double minPerSecond, LongSupplier nanoTicker) {
+        if (!(ratio >= 0 && ratio <= 1) || !(minPerSecond >= 0)) {
+            throw new IllegalArgumentException("retry budget needs ratio in [0, 1] and minPerSecond >= 0, were " + ratio + ", " + minPerSecond);
+        }
+        this.ratio = ratio;
+        this.minPerSecond = minPerSecond;
+        this.nanoTicker = nanoTicker;
+        this.cap = Math.max(1, minPerSecond) + 100 * ratio;
+        this.balance = Math.max(1, minPerSecond);
+        this.stamp = nanoTicker.getAsLong();
+    }
+
+    public synchronized void deposit() {
+        refill();
+        balance = Math.min(cap, balance + ratio);
+    }
+
+    /** Takes one retry from the budget; false when it is spent. */
+    public synchronized boolean tryWithdraw() {
+        refill();
+        if (balance >= 1) {
+            balance -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    private void refill() {
+        long now = nanoTicker.getAsLong();
+        balance = Math.min(cap, balance + minPerSecond * (now - stamp) / 1e9);
+        stamp = now;
+    }
+}

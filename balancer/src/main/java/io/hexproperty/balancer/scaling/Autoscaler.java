@@ -1,0 +1,245 @@
+package io.hexproperty.balancer.scaling;
+
+import io.hexproperty.balancer.gateway.Gateway;
+import io.hexproperty.balancer.gateway.WorkerFleet;
+import io.hexproperty.balancer.gateway.WorkerPool;
+import io.hexproperty.balancer.gateway.WorkerView;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control loop in the gateway: once per {@code interval} it samples the gateway and the pool into a
+ * {@link MetricWindow}, asks the {@link ScalingPolicy}, and applies the decision through the
+ * {@link WorkerFleet}.
+ *
+ * <p>Actions. Scale out: {@link WorkerFleet#addWorker()} starts a worker and registers it once it answers
+ * ready; the pool admits it with slow start; the time from start to ready is reported to the policy as the
+ * measured start-up. Scale in: the least busy ready worker is removed with {@link WorkerFleet#removeWorker},
+ * which drains it (no new requests, in-flight ones finish) before stopping it. Workers being added count
+ * as current (starting) so a decision is never repeated; workers being removed no longer count.
+ *
+ * <p>Signals: arrival rate from the gateway's request counter; in-flight, CPU and loop delay from the pool's
+ * worker views (CPU and loop delay from worker agents, when they report); p99 approximated by the highest
+ * peak-EWMA latency of a ready worker (the gateway keeps no histogram); queue = requests in flight at the
+ * workers, which under emulated capacity are mostly queued.
+ */
+public final class Autoscaler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
+    private static final int KEPT_DECISIONS = 50;
+
+    private final Vertx vertx;
+    private final ScalingPolicy policy;
+    private final ScalingConfig config;
+    private final Gateway gateway;
+    private final WorkerPool pool;
+    private final WorkerFleet fleet;
+    private final EventBoard events;
+    private final Clock clock;
+    private final MetricWindow window = new MetricWindow(Duration.ofMinutes(15));
+    private final AtomicInteger adding = new AtomicInteger();
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<Decision> recent = new ArrayDeque<>();
+    private final Map<String, AtomicLong> decisionsByRule = new ConcurrentHashMap<>();
+    private final AtomicLong failedActions = new AtomicLong();
+    private volatile Decision last;
+    private volatile Duration measuredStartup;
+    private volatile boolean held;
+    private long timer = -1;
+    private long lastRequests = -1;
+    private long lastNanos;
+
+    public Autoscaler(Vertx vertx, ScalingPolicy policy, ScalingConfig config, Gateway gateway, WorkerPool pool, WorkerFleet fleet,
+                      EventBoard events, Clock clock) {
+        this.vertx = vertx;
+        this.policy = policy;
+        this.config = config;
+        this.gateway = gateway;
+        this.pool = pool;
+        this.fleet = fleet;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public Autoscaler start(Duration interval) {
+        timer = vertx.setPeriodic(interval.toMillis(), t -> tick());
+        LOG.info("autoscaler {} on: {}..{} workers, capacity {} rps per worker", policy.name(), config.minWorkers(),
+                config.maxWorkers(), config.workerCapacityRps() > 0 ? config.workerCapacityRps() : "unknown");
+        return this;
+    }
+
+    /** One control step; public for tests that drive it by hand. */
+    public synchronized Decision tick() {
+        MetricSample s = sample();
+        if (held) {
+            return null; // a vertical roll is adding and removing workers; samples still advance the rate counter
+        }
+        if (s == null) {
+            return null;
+        }
+        window.add(s);
+        Decision d = policy.decide(window);
+        last = d;
+        if (d.desired() != d.current() || d.refused()) {
+            record(d);
+        }
+        apply(d, s);
+        return d;
+    }
+
+    private MetricSample sample() {
+        long nanos = System.nanoTime();
+        long requests = gateway.stats().getLong("requests", 0L);
+        if (lastRequests < 0) {
+            lastRequests = requests;
+            lastNanos = nanos;
+            return null;
+        }
+        double seconds = Math.max(1e-3, (nanos - lastNanos) / 1e9);
+        double rate = (requests - lastRequests) / seconds;
+        lastRequests = requests;
+        lastNanos = nanos;
+        List<WorkerView> workers = pool.workers();
+        int ready = 0;
+        int starting = adding.get();
+        long inFlight = 0;
+        double cpu = 0;
+        double loopDelay = 0;
+        double p99 = 0;
+        for (WorkerView w : workers) {
+            if (removing.contains(w.id()) || w.state().equals("draining")) {
+                continue;
+            }
+            if (w.state().equals("up")) {
+                ready++;
+                inFlight += w.inFlight();
+                cpu += w.resources().cpu();
+                loopDelay += w.resources().loopDelayMillis();
+                p99 = Math.max(p99, w.latencyEwmaMillis());
+            } else {
+                starting++; // registered but not yet passing health checks, or ejected: counts, does not serve
+            }
+        }
+        int current = ready + starting;
+        return new MetricSample(clock.instant(), rate, ready == 0 ? 0 : (double) inFlight / ready, ready == 0 ? 0 : cpu / ready,
+                p99, ready == 0 ? 0 : loopDelay / ready, inFlight, current, ready);
+    }
+
+    private void apply(Decision d, MetricSample s) {
+        int delta = d.desired() - d.current();
+        for (int i = 0; i < delta; i++) {
+            adding.incrementAndGet();
+            long started = System.nanoTime();
+            fleet.addWorker().whenComplete((id, err) -> {
+                adding.decrementAndGet();
+                if (err != null) {
+                    failedActions.incrementAndGet();
+                    LOG.warn("autoscaler: could not add a worker: {}", err.getMessage());
+                } else {
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    measuredStartup = took;
+                    policy.startupObserved(took);
+                    LOG.info("autoscaler: {} added in {} ms", id, took.toMillis());
+                }
+            });
+        }
+        if (delta < 0) {
+            List<WorkerView> candidates = pool.workers().stream()
+                    .filter(w -> w.state().equals("up") && !removing.contains(w.id()) && fleet.workerIds().contains(w.id()))
+                    .sorted(Comparator.comparingInt(WorkerView::inFlight).thenComparing(WorkerView::id, Comparator.reverseOrder()))
+                    .toList();
+            for (int i = 0; i < -delta && i < candidates.size(); i++) {
+                String id = candidates.get(i).id();
+                removing.add(id);
+                fleet.removeWorker(id).whenComplete((v, err) -> {
+                    removing.remove(id);
+                    if (err != null) {
+                        failedActions.incrementAndGet();
+                        LOG.warn("autoscaler: could not remove {}: {}", id, err.getMessage());
+                    } else {
+                        LOG.info("autoscaler: {} drained and stopped", id);
+                    }
+                });
+            }
+        }
+    }
+
+    private void record(Decision d) {
+        decisionsByRule.computeIfAbsent(d.rule(), k -> new AtomicLong()).incrementAndGet();
+        synchronized (recent) {
+            recent.addLast(d);
+            while (recent.size() > KEPT_DECISIONS) {
+                recent.removeFirst();
+            }
+        }
+        LOG.info("autoscaler: {} -> {} workers [{}] {}", d.current(), d.desired(), d.rule(), d.reason());
+    }
+
+    /** Holds decisions (true) while something else changes the fleet, e.g. a rolling resize. */
+    public void hold(boolean hold) {
+        this.held = hold;
+        LOG.info("autoscaler {}", hold ? "held (fleet change in progress)" : "resumed");
+    }
+
+    public boolean held() {
+        return held;
+    }
+
+    public ScalingPolicy policy() {
+        return policy;
+    }
+
+    public ScalingConfig config() {
+        return config;
+    }
+
+    public EventBoard events() {
+        return events;
+    }
+
+    public Decision lastDecision() {
+        return last;
+    }
+
+    public List<Decision> recentDecisions() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    public Map<String, Long> decisionsByRule() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        decisionsByRule.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    public long failedActions() {
+        return failedActions.get();
+    }
+
+    public Duration measuredStartup() {
+        return measuredStartup;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public void close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.hexproperty.balancer.scaling;
+
+import io.hexproperty.balancer.gateway.AdminExtension;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * The autoscaler on the admin port:
+ * <pre>
+ * GET  /admin/cluster           gains "autoscaler": policy, bounds, desired/current, recent decisions, counts by rule, events
+ * POST /admin/cluster/events    announce an event: {"name", "start" (ISO instant, default now), "end" or "durationSeconds",
+ *                               "expectedRate", "minWorkers"}; 201
+ * GET  /admin/cluster/events    the announced events
+ * GET  /admin/cluster/metrics   Prometheus text: desired/current/ready workers, decisions by rule, failed actions
+ * POST /admin/cluster/size      vertical: {"poolSize", "eventLoops", "heapMb"}; 202, rolls every worker one at a time
+ * </pre>
+ */
+public final class AutoscalerAdmin implements AdminExtension {
+    private static final int MAX_BODY = 16 * 1024;
+    private final Autoscaler autoscaler;
+    private final java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer;
+    private volatile String lastResize;
+
+    /** @param resizer starts a rolling resize of every worker (throws IllegalArgumentException to refuse) */
+    public AutoscalerAdmin(Autoscaler autoscaler, java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer) {
+        this.autoscaler = autoscaler;
+        this.resizer = resizer;
+    }
+
+    @Override
+    public boolean handle(HttpServerRequest req, String rest) {
+        if (rest.equals("/events") && req.method() == HttpMethod.POST) {
+            req.body().onSuccess(buf -> {
+                if (buf.length() > MAX_BODY) {
+                    problem(req, 413, "body: larger than " + MAX_BODY + " bytes");
+                    return;
+                }
+                postEvent(req, buf.toString());
+            }).onFailure(e -> problem(req, 400, "body: " + e.getMessage()));
+            return true;
+        }
+        if (rest.equals("/size") && req.method() == HttpMethod.POST) {
+            req.body().onSuccess(buf -> resize(req, buf.toString())).onFailure(e -> problem(req, 400, "body: " + e.getMessage()));
+            return true;
+        }
+        if (rest.equals("/events") && req.method() == HttpMethod.GET) {
+            json(req, 200, new JsonObject().put("events", events()));
+            return true;
+        }
+        if (rest.equals("/metrics") && req.method() == HttpMethod.GET) {
+            req.response().putHeader("content-type", "text/plain; version=0.0.4").end(prometheus());
+            return true;
+        }
+        return false;
+    }
+
+    private void postEvent(HttpServerRequest req, String text) {
+        JsonObject body;
+        try {
+            body = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            problem(req, 400, "body: not a JSON object");
+            return;
+        }
+        ScalingEvent event;
+        try {
+            Instant now = autoscaler.now();
+            Instant start = instant(body, "start", now);
+            Instant end;
+            if (body.containsKey("end")) {
+                end = instant(body, "end", null);
+            } else {
+                Number d = number(body, "durationSeconds");
+                if (d == null) {
+                    throw new IllegalArgumentException("end: give end (ISO instant) or durationSeconds");
+                }
+                if (d.doubleValue() <= 0 || d.doubleValue() > 7 * 86_400) {
+                    throw new IllegalArgumentException("durationSeconds: must be in (0, 604800], was " + d);
+                }
+                end = start.plus(Duration.ofMillis((long) (d.doubleValue() * 1000)));
+            }
+            Number rate = number(body, "expectedRate");
+            Number min = number(body, "minWorkers");
+            if (rate == null && min == null) {
+                throw new IllegalArgumentException("expectedRate: give expectedRate and/or minWorkers");
+            }
+            if (min != null && (min.doubleValue() != Math.rint(min.doubleValue()) || min.intValue() > autoscaler.config().maxWorkers())) {
+                throw new IllegalArgumentException("minWorkers: must be a whole number <= max workers " + autoscaler.config().maxWorkers() + ", was " + min);
+            }
+            Object name = body.getValue("name");
+            event = new ScalingEvent(name instanceof String n ? n : null, start, end, rate == null ? 0 : rate.doubleValue(),
+                    min == null ? 0 : min.intValue());
+            if (!end.isAfter(now)) {
+                throw new IllegalArgumentException("end: " + end + " is already past");
+            }
+            autoscaler.events().post(event, now);
+        } catch (IllegalArgumentException e) {
+            problem(req, 400, e.getMessage());
+            return;
+        } catch (IllegalStateException e) {
+            problem(req, 409, e.getMessage());
+            return;
+        }
+        json(req, 201, event(event));
+    }
+
+    private void resize(HttpServerRequest req, String text) {
+        WorkerSize size;
+        try {
+            JsonObject body;
+            try {
+                body = new JsonObject(text);
+            } catch (DecodeException | ClassCastException e) {
+                throw new IllegalArgumentException("body: not a JSON object");
+            }
+            Number pool = number(body, "poolSize");
+            Number loops = number(body, "eventLoops");
+            Number heap = number(body, "heapMb");
+            if (pool == null || loops == null || heap == null) {
+                throw new IllegalArgumentException((pool == null ? "poolSize" : loops == null ? "eventLoops" : "heapMb")
+                        + ": required (poolSize, eventLoops, heapMb)");
+            }
+            for (Object[] f : new Object[][] {{"poolSize", pool, 1, 200}, {"eventLoops", loops, 1, 64}, {"heapMb", heap, 64, 65536}}) {
+                double v = ((Number) f[1]).doubleValue();
+                if (v != Math.rint(v) || v < (int) f[2] || v > (int) f[3]) {
+                    throw new IllegalArgumentException(f[0] + ": a whole number in [" + f[2] + ", " + f[3] + "], was " + f[1]);
+                }
+            }
+            if (autoscaler.held()) {
+                problem(req, 409, "a resize is already rolling");
+                return;
+            }
+            size = new WorkerSize(pool.intValue(), loops.intValue(), heap.intValue());
+            resizer.apply(size).whenComplete((v, e) -> lastResize = size + (e == null ? " done" : " failed: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            problem(req, 400, e.getMessage());
+            return;
+        }
+        lastResize = size + " rolling";
+        json(req, 202, new JsonObject().put("size", new JsonObject().put("poolSize", size.poolSize())
+                .put("eventLoops", size.eventLoops()).put("heapMb", size.heapMb())).put("state", "rolling"));
+    }
+
+    private static Number number(JsonObject body, String key) {
+        Object v = body.getValue(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+            throw new IllegalArgumentException(key + ": must be a number, was " + v);
+        }
+        return n;
+    }
+
+    private static Instant instant(JsonObject body, String key, Instant fallback) {
+        Object v = body.getValue(key);
+        if (v == null) {
+            if (fallback == null) {
+                throw new IllegalArgumentException(key + ": required (ISO-8601 instant, e.g. 2026-05-02T09:00:00Z)");
+            }
+            return fallback;
+        }
+        try {
+            return Instant.parse(String.valueOf(v));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": not an ISO-8601 instant such as 2026-05-02T09:00:00Z, was '" + v + "'");
+        }
+    }
+
+    private JsonArray events() {
+        JsonArray a = new JsonArray();
+        autoscaler.events().events().forEach(e -> a.add(event(e)));
+        return a;
+    }
+
+    private static JsonObject event(ScalingEvent e) {
+        return new JsonObject().put("name", e.name()).put("start", e.start().toString()).put("end", e.end().toString())
+                .put("expectedRate", e.expectedRate()).put("minWorkers", e.minWorkers());
+    }
+
+    @Override
+    public void describe(JsonObject cluster) {
+        ScalingConfig c = autoscaler.config();
+        JsonObject o = new JsonObject().put("policy", autoscaler.policy().name()).put("minWorkers", c.minWorkers())
+                .put("maxWorkers", c.maxWorkers()).put("workerCapacityRps", c.workerCapacityRps())
+                .put("measuredStartupMillis", autoscaler.measuredStartup() == null ? null : autoscaler.measuredStartup().toMillis());
+        Decision d = autoscaler.lastDecision();
+        if (d != null) {
+            o.put("current", d.current()).put("desired", d.desired()).put("lastDecision", decision(d));
+        }
+        JsonArray recent = new JsonArray();
+        autoscaler.recentDecisions().forEach(x -> recent.add(decision(x)));
+        o.put("recentDecisions", recent);
+        JsonObject byRule = new JsonObject();
+        autoscaler.decisionsByRule().forEach(byRule::put);
+        o.put("held", autoscaler.held()).put("lastResize", lastResize);
+        o.put("decisionsByRule", byRule).put("failedActions", autoscaler.failedActions()).put("events", events());
+        cluster.put("autoscaler", o);
+    }
+
+    private static JsonObject decision(Decision d) {
+        return new JsonObject().put("at", d.at().toString()).put("current", d.current()).put("desired", d.desired())
+                .put("rule", d.rule()).put("reason", d.reason()).put("refused", d.refused());
+    }
+
+    /** Metric names: hexproperty_autoscaler_*; one tag key, rule. */
+    String prometheus() {
+        StringBuilder b = new StringBuilder();
+        Decision d = autoscaler.lastDecision();
+        gauge(b, "hexproperty_autoscaler_desired_workers", "Workers the policy wants", d == null ? Double.NaN : d.desired());
+        gauge(b, "hexproperty_autoscaler_current_workers", "Workers ready or starting", d == null ? Double.NaN : d.current());
+        gauge(b, "hexproperty_autoscaler_min_workers", "Lower bound", autoscaler.config().minWorkers());
+        gauge(b, "hexproperty_autoscaler_max_workers", "Upper bound", autoscaler.config().maxWorkers());
+        b.append("# HELP hexproperty_autoscaler_decisions_total Decisions that changed (or were refused), by deciding rule\n");
+        b.append("# TYPE hexproperty_autoscaler_decisions_total counter\n");
+        autoscaler.decisionsByRule().forEach((rule, n) -> b.append("hexproperty_autoscaler_decisions_total{rule=\"")
+                .append(rule.replace("\"", "")).append("\"} ").append(n).append('\n'));
+        b.append("# HELP hexproperty_autoscaler_failed_actions_total Scale actions that failed\n# TYPE hexproperty_autoscaler_failed_actions_total counter\n");
+        b.append("hexproperty_autoscaler_failed_actions_total ").append(autoscaler.failedActions()).append('\n');
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, double v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.0f", v)).append('\n');
+    }
+
+    private static void json(HttpServerRequest req, int status, JsonObject body) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
+    }
+
+    private static void problem(HttpServerRequest req, int status, String detail) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
+                .end(new JsonObject().put("type", "https://hexproperty.io/problems/bad-parameter").put("title", "Bad parameter")
+                        .put("status", status).put("detail", detail).encode());
+    }
+}

@@ -1,0 +1,270 @@
+package io.hexproperty.balancer.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hexproperty.balancer.algorithms.LoadBalancer;
+import io.hexproperty.balancer.health.HealthCheck;
+import io.hexproperty.balancer.health.HealthCheckConfig;
+import io.hexproperty.balancer.health.SlowStartConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway over real HTTP: origins are Vert.x servers on free ports, the client is the JDK's. Failures
+ * are real (a closed server socket, a server that never answers), never simulated inside the gateway.
+ */
+class GatewayTest {
+    private static final String TOKEN = "test-admin-token-0123456789";
+    private Vertx vertx;
+    private final List<HttpServer> origins = new ArrayList<>();
+    private final Map<Integer, AtomicInteger> served = new ConcurrentHashMap<>();
+    private WorkerPool pool;
+    private Gateway gateway;
+    private ClusterAdmin admin;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** An origin answering 200 with its index; {@code stall} makes it accept and never answer. */
+    private HttpServer origin(int index, AtomicBoolean stall, long delayMillis) throws Exception {
+        AtomicInteger count = served.computeIfAbsent(index, i -> new AtomicInteger());
+        HttpServer s = vertx.createHttpServer().requestHandler(req -> {
+            if (stall.get()) {
+                return; // a stopped process: the connection is open, nothing comes back
+            }
+            Runnable answer = () -> {
+                count.incrementAndGet();
+                req.response().putHeader("content-type", "application/json").end("{\"origin\":" + index + "}");
+            };
+            if (delayMillis > 0 && !req.path().equals("/health")) {
+                vertx.setTimer(delayMillis, t -> answer.run());
+            } else {
+                answer.run();
+            }
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        origins.add(s);
+        return s;
+    }
+
+    private void startGateway(PoolConfig config, LoadBalancer lb, List<HttpServer> servers, Duration requestTimeout) throws Exception {
+        pool = new WorkerPool(vertx, config, List.of(HealthCheck.http(vertx, "/health", 200, null)), System::nanoTime, Clock.systemUTC());
+        for (int i = 0; i < servers.size(); i++) {
+            pool.add("origin-" + i, URI.create("http://127.0.0.1:" + servers.get(i).actualPort()), 1, 0);
+        }
+        gateway = Gateway.start(vertx, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0).withInstances(2)
+                .withRequestTimeout(requestTimeout), pool, lb, System::nanoTime).await(10, TimeUnit.SECONDS);
+        admin = ClusterAdmin.start(vertx, "127.0.0.1", 0, gateway, WorkerFleet.none(), TOKEN, LoadBalancer::named)
+                .await(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().stream().allMatch(w -> w.state().equals("up")));
+    }
+
+    private static PoolConfig fastHealth() {
+        return PoolConfig.defaults().withHealth(new HealthCheckConfig(Duration.ofMillis(200), Duration.ofMillis(300), 2, 2))
+                .withSlowStart(new SlowStartConfig(Duration.ZERO, 10));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, boolean withToken) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (withToken) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs {@code total} GETs on {@code threads} threads; returns the statuses that were not 200, with reasons. */
+    interface Action {
+        void run() throws Exception;
+    }
+
+    private List<String> load(int total, int threads, Action midway) throws Exception {
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger issued = new AtomicInteger();
+        CountDownLatch half = new CountDownLatch(total / 2);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                while (issued.incrementAndGet() <= total) {
+                    try {
+                        HttpResponse<String> r = get("/api/v1/listings/L" + (issued.get() % 50));
+                        if (r.statusCode() != 200) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                    half.countDown();
+                }
+                return null;
+            }));
+        }
+        half.await();
+        midway.run();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return failures;
+    }
+
+    @Test
+    void aKilledOriginCostsNoFailedGet() throws Exception {
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, new AtomicBoolean(), 0), origin(2, new AtomicBoolean(), 0));
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), servers, Duration.ofSeconds(5));
+        int before = served.get(1).get();
+        List<String> failures = load(3000, 8, () -> servers.get(1).close().await(5, TimeUnit.SECONDS));
+        assertThat(failures).isEmpty();
+        assertThat(served.get(1).get()).isGreaterThan(before); // it did serve before it was killed
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(1).state().matches("down|ejected"));
+        JsonObject stats = gateway.stats();
+        assertThat(stats.getLong("retries")).isPositive();
+        assertThat(stats.getLong("retries")).isLessThanOrEqualTo((long) (0.2 * stats.getLong("requests")) + 20);
+    }
+
+    @Test
+    void aStalledOriginIsEjectedAndItsRequestsRetriedElsewhere() throws Exception {
+        AtomicBoolean stall = new AtomicBoolean();
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, stall, 0), origin(2, new AtomicBoolean(), 0));
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), servers, Duration.ofMillis(500));
+        stall.set(true);
+        List<String> failures = load(600, 4, () -> { });
+        assertThat(failures).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(1).state().matches("down|ejected"));
+        WorkerView stalled = pool.workers().get(1);
+        assertThat(stalled.failures()).isPositive();
+        stall.set(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.workers().get(1).state().equals("up"));
+    }
+
+    @Test
+    void switchingTheAlgorithmUnderLoadDropsNothing() throws Exception {
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, new AtomicBoolean(), 0), origin(2, new AtomicBoolean(), 0));
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), servers, Duration.ofSeconds(5));
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong done = new AtomicLong();
+        Thread loadThread = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                try {
+                    HttpResponse<String> r = get("/api/v1/listings/K" + (done.get() % 20) + "?state=TX");
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+                done.incrementAndGet();
+            }
+        });
+        for (String name : LoadBalancer.NAMES) {
+            long at = done.get();
+            HttpResponse<String> r = admin("PUT", "/admin/cluster/balancer?name=" + name, true);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(r.body()).getString("balancer")).isEqualTo(name);
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.get() > at + 50);
+        }
+        running.set(false);
+        loadThread.join();
+        assertThat(failures).isEmpty();
+        assertThat(new JsonObject(admin("GET", "/admin/cluster", true).body()).getString("balancer")).isEqualTo("hash");
+    }
+
+    @Test
+    void drainWaitsForInFlightAndRoutesNothingNew() throws Exception {
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 300), origin(1, new AtomicBoolean(), 0));
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), servers, Duration.ofSeconds(5));
+        ExecutorService exec = Executors.newFixedThreadPool(4);
+        List<Future<HttpResponse<String>>> slow = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            slow.add(exec.submit(() -> get("/x")));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).inFlight() > 0);
+        CompletionStage<Void> drained = pool.drain("origin-0");
+        assertThat(drained.toCompletableFuture().isDone()).isFalse();
+        for (Future<HttpResponse<String>> f : slow) {
+            assertThat(f.get().statusCode()).isEqualTo(200); // in-flight requests finish on the draining worker
+        }
+        drained.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        int before = served.get(0).get();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = get("/y");
+            assertThat(r.headers().firstValue(Gateway.SERVED_BY)).contains("origin-1");
+        }
+        assertThat(served.get(0).get()).isEqualTo(before);
+        assertThat(pool.workers().get(0).state()).isEqualTo("draining");
+        exec.shutdown();
+    }
+
+    @Test
+    void noEligibleWorkerIsAProblemNotAStackTrace() throws Exception {
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0));
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), servers, Duration.ofSeconds(5));
+        pool.drain("origin-0").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        HttpResponse<String> r = get("/api/v1/listings/X");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("content-type")).contains("application/problem+json");
+        assertThat(r.body()).contains("no worker is eligible").doesNotContain("Exception");
+    }
+
+    @Test
+    void adminApiNeedsTheTokenAndNamesBadParameters() throws Exception {
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), List.of(origin(0, new AtomicBoolean(), 0)), Duration.ofSeconds(5));
+        assertThat(admin("GET", "/admin/cluster", false).statusCode()).isEqualTo(401);
+        HttpResponse<String> bad = admin("PUT", "/admin/cluster/balancer?name=random", true);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("name: unknown balancer 'random'");
+        assertThat(admin("PUT", "/admin/cluster/balancer", true).body()).contains("name: required");
+        assertThat(admin("POST", "/admin/cluster/workers/nope/drain", true).statusCode()).isEqualTo(404);
+        assertThat(admin("POST", "/admin/cluster/workers", true).statusCode()).isEqualTo(409); // fixed origins
+        JsonObject view = new JsonObject(admin("GET", "/admin/cluster", true).body());
+        assertThat(view.getJsonArray("workers")).hasSize(1);
+        assertThat(view.getJsonArray("workers").getJsonObject(0).getJsonArray("healthHistory")).isNotEmpty();
+    }
+}
