@@ -7,6 +7,11 @@ import java.util.function.LongSupplier;
  * a floor of {@code minPerSecond} retries per second keeps low-traffic retries possible. Over any run,
  * retries <= ratio x requests + minPerSecond x seconds + the initial reserve, so a failing worker cannot turn
  * a burst into a retry storm.
+ *
+ * <p>The balance may save up to ten seconds of the floor plus the deposits of 1,000 requests (as Finagle's budget
+ * keeps a ten-second window): a worker killed with kill -9 fails every request it holds at once, and those are
+ * exactly the retries the budget exists for. Saving does not raise the bound above: the balance only ever
+ * holds what deposits and the floor put in.
  */
 public final class RetryBudget {
     private final double ratio;
@@ -23,7 +28,7 @@ public final class RetryBudget {
         this.ratio = ratio;
         this.minPerSecond = minPerSecond;
         this.nanoTicker = nanoTicker;
-        this.cap = Math.max(1, minPerSecond) + 100 * ratio;
+        this.cap = Math.max(1, 10 * minPerSecond) + 1000 * ratio;
         this.balance = Math.max(1, minPerSecond);
         this.stamp = nanoTicker.getAsLong();
     }
