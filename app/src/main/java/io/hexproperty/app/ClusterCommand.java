@@ -44,18 +44,8 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:HEXPROPERTY_PORT:-8080}", description = "Gateway port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Gateway address (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--admin-port", description = "Management port of /admin/cluster (default: --port + 1; 0 when --port is 0).")
-    Integer adminPort;
-
-    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Management address (default: ${DEFAULT-VALUE}).")
-    String adminHost;
-
-    @Option(names = "--admin-token", defaultValue = "${env:HEXPROPERTY_ADMIN_TOKEN}",
-            description = "Token of /admin (default: var/admin-token, generated once). Env: HEXPROPERTY_ADMIN_TOKEN.")
-    String adminToken;
+    @Mixin
+    GatewayAdminOptions admin = new GatewayAdminOptions();
 
     @Option(names = "--state-dir", defaultValue = "var/cluster",
             description = "Worker state directories and cluster.json (default: ${DEFAULT-VALUE}).")
@@ -83,8 +73,8 @@ final class ClusterCommand implements Callable<Integer> {
             int lo = autoscale.min == null ? 1 : autoscale.min;
             initial = Math.max(lo, autoscale.max == null ? initial : Math.min(autoscale.max, initial));
         }
-        return new ClusterRuntime.Settings(initial, host, port, adminHost, adminPort != null ? adminPort : (port == 0 ? 0 : port + 1),
-                stateDir, db, listings, seed, drainTimeout, adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10));
+        return new ClusterRuntime.Settings(initial, admin.host, port, admin.adminHost, admin.adminPort(port),
+                stateDir, db, listings, seed, drainTimeout, admin.adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10));
     }
 
     @Override

@@ -30,18 +30,8 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Public port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Public address (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--admin-port", description = "Management port of /admin/cluster (default: --port + 1; 0 when --port is 0).")
-    Integer adminPort;
-
-    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Management address (default: ${DEFAULT-VALUE}).")
-    String adminHost;
-
-    @Option(names = "--admin-token", defaultValue = "${env:HEXPROPERTY_ADMIN_TOKEN}",
-            description = "Token of /admin/cluster (default: var/admin-token, generated once). Env: HEXPROPERTY_ADMIN_TOKEN.")
-    String adminToken;
+    @Mixin
+    GatewayAdminOptions admin = new GatewayAdminOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -54,7 +44,7 @@ final class GatewayCommand implements Callable<Integer> {
                 throw new StartupException("--origin: must be http://host:port, was " + o);
             }
         }
-        String token = AdminToken.resolve(adminToken, Path.of("var", "admin-token"));
+        String token = AdminToken.resolve(admin.adminToken, Path.of("var", "admin-token"));
         GatewayRuntime runtime = new GatewayRuntime(balancer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -79,10 +69,10 @@ final class GatewayCommand implements Callable<Integer> {
                 throw new StartupException("--origin: " + e.getMessage());
             }
         }
-        runtime.start(balancer, host, port, adminHost, adminPort != null ? adminPort : (port == 0 ? 0 : port + 1), token,
+        runtime.start(balancer, admin.host, port, admin.adminHost, admin.adminPort(port), token,
                 WorkerFleet.none());
-        System.out.println("hexproperty: gateway on http://" + host + ":" + runtime.gateway().port() + " (" + balancer.balancer
-                + ") in front of " + origins.size() + " origin(s); admin on http://" + adminHost + ":" + runtime.adminPort() + "/admin/cluster");
+        System.out.println("hexproperty: gateway on http://" + admin.host + ":" + runtime.gateway().port() + " (" + balancer.balancer
+                + ") in front of " + origins.size() + " origin(s); admin on http://" + admin.adminHost + ":" + runtime.adminPort() + "/admin/cluster");
         stopped.await();
         return 0;
     }
