@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
  * <p>Design: every wake-up (a notification, the (re)connect itself, a periodic poll as a safety net)
  * runs one catch-up loop that reads rows with {@code seq > last} in order, in batches, and hands them
  * to the listener. Catch-ups are serialised on one Vert.x context, so delivery is in order and each
- * row is delivered once. When the LISTEN connection drops, notifications may have been missed while
- * it was down, so the listener is told ({@code onConnectionLost}: consumers flush) and the feed
- * reconnects with backoff and catches up from the last sequence. If the rows it needs were pruned
- * (the oldest row is past {@code last + 1}), the listener is told the same way and the feed jumps
- * to the present.
+ * row is delivered once. When the LISTEN connection drops (or the whole database goes away), nothing
+ * is lost: the outbox still holds every change, so the feed reconnects with backoff and catches up
+ * from its last sequence, and consumers keep their caches (a node serves what it has while the
+ * database is down, ADR 0016). Only when the feed cannot vouch for completeness is the listener told
+ * ({@code onConnectionLost}: consumers flush): the rows it needs were pruned (the oldest row is past
+ * {@code last + 1}), or the outbox was rewound (its newest row is below {@code last}: a restored
+ * backup); then the feed jumps to the present.
  */
 public final class PgChangeFeed implements ChangeFeed {
     /** The sequences the outbox holds, {@code 0, 0} when it is empty (warm start checks a saved watermark against it). */
@@ -110,12 +112,21 @@ public final class PgChangeFeed implements ChangeFeed {
                 }
             });
             conn.closeHandler(v -> context.runOnContext(x -> lost("LISTEN connection closed")));
-            return conn.query("LISTEN " + CHANNEL).execute().map(r -> {
-                connection = conn;
-                backoffMillis = 100;
-                catchUp();
-                return (Void) null;
-            }).onFailure(e -> conn.close());
+            return conn.query("LISTEN " + CHANNEL).execute()
+                    .compose(r -> conn.query("SELECT coalesce(max(seq), 0) FROM listing_changes").execute())
+                    .map(rows -> {
+                        long newest = rows.iterator().next().getLong(0);
+                        connection = conn;
+                        backoffMillis = 100;
+                        if (newest < last.get()) {
+                            // The outbox is behind what we delivered: another (restored) database.
+                            listener.onConnectionLost("outbox rewound: newest sequence " + newest
+                                    + " is below the last delivered " + last.get());
+                            last.set(newest);
+                        }
+                        catchUp();
+                        return (Void) null;
+                    }).onFailure(e -> conn.close());
         });
     }
 
@@ -124,8 +135,9 @@ public final class PgChangeFeed implements ChangeFeed {
         if (closed) {
             return;
         }
-        LOG.warn("change feed: {} after sequence {}; flushing and reconnecting", reason, last.get());
-        listener.onConnectionLost(reason);
+        // No flush: the outbox keeps every change, and the catch-up after the reconnect (or the next
+        // poll, if only the LISTEN connection broke) delivers them from the last sequence on.
+        LOG.warn("change feed: {} after sequence {}; reconnecting, then catching up from there", reason, last.get());
         reconnectLater();
     }
 

@@ -11,8 +11,9 @@ import java.util.Set;
  * change feed calls {@link #purge} for every committed change with the keys the change can affect,
  * so a CDN may keep responses for minutes and still never serve a version older than the purge.
  *
- * <p>Purges are fire-and-forget: a purge that fails is logged and counted, and the shared cache falls
- * back on its TTL ({@code s-maxage} / {@code CDN-Cache-Control}), which bounds the staleness.
+ * <p>Purges are fire-and-forget for the caller: a ban that fails is retried with backoff
+ * ({@link PurgeConfig}); one that still fails is a dead letter (logged and counted), and the shared
+ * cache falls back on its TTL ({@code s-maxage} / {@code CDN-Cache-Control}), which bounds the staleness.
  */
 public interface PurgeHook extends AutoCloseable {
 
@@ -40,9 +41,14 @@ public interface PurgeHook extends AutoCloseable {
     }
 
     static PurgeHook varnish(Vertx vertx, MeterRegistry registry, List<URI> adminUrls) {
+        return varnish(vertx, registry, adminUrls, PurgeConfig.defaults());
+    }
+
+    /** With retries, backoff and the purge-all rate limit of {@code config}. */
+    static PurgeHook varnish(Vertx vertx, MeterRegistry registry, List<URI> adminUrls, PurgeConfig config) {
         if (adminUrls.isEmpty()) {
             return none();
         }
-        return new VarnishPurge(vertx, registry, adminUrls);
+        return new VarnishPurge(vertx, registry, adminUrls, config, System::nanoTime);
     }
 }

@@ -41,6 +41,12 @@ import java.util.function.LongSupplier;
 public final class ResponseCache {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
+    // How long after expiry L1 keeps a value to serve while the database fails (stale-if-error): as
+    // long as the CDN may (CDN-Cache-Control stale-if-error), so a database outage of that length is
+    // answered from every node's memory; expired values still count against the size bound.
+    static final Duration LISTING_STALE_IF_ERROR = Duration.ofHours(1);
+    static final Duration PAGE_STALE_IF_ERROR = Duration.ofMinutes(10);
+
     private final ListingQueries queries;
     private final ReadThrough<ListingKey, Encoded> listings;
     private final ReadThrough<SearchQuery, Encoded> pages;
@@ -87,10 +93,12 @@ public final class ResponseCache {
         H3Core h3 = H3.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
-                .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1), listingMetrics);
+                .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1)
+                .withStaleIfError(LISTING_STALE_IF_ERROR), listingMetrics);
         TierMetrics pageMetrics = TierMetrics.of(registry, "search", "memory");
         MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
-                .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1), pageMetrics);
+                .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1)
+                .withStaleIfError(PAGE_STALE_IF_ERROR), pageMetrics);
         ResponseCache[] self = new ResponseCache[1];
         // L1 tells the loader the version it knows; the database (through replicas) answers at least that.
         VersionedLoader<ListingKey, Encoded> fromDatabase = (key, known) -> queries.findAtLeast(key, known)
@@ -125,6 +133,39 @@ public final class ResponseCache {
             return queries.find(key).thenApply(found -> found.map(this::encode));
         }
         return listings.get(key).thenApply(v -> v.map(CachedValue::value));
+    }
+
+    /**
+     * A response body with its age: the seconds since it was read from the database (RFC 9111 5.1,
+     * the {@code Age} header). A value served stale because the database failed (stale-if-error) is
+     * older than its freshness lifetime, and the age tells clients and shared caches so.
+     */
+    record Served(Encoded value, long ageSeconds) {}
+
+    /** {@link #listing} with the age of what is served (0 when loaded now or caching is off). */
+    CompletionStage<Optional<Served>> listingServed(ListingKey key) {
+        if (listings == null) {
+            return listing(key).thenApply(found -> found.map(e -> new Served(e, 0)));
+        }
+        return listings.get(key).thenApply(v -> v.map(this::served));
+    }
+
+    /** {@link #search} with the age of what is served. */
+    CompletionStage<Served> searchServed(SearchQuery query) {
+        if (pages == null) {
+            return search(query).thenApply(e -> new Served(e, 0));
+        }
+        return pages.get(query).thenApply(v -> served(v.orElseThrow()));
+    }
+
+    private Served served(CachedValue<Encoded> value) {
+        long age = Duration.between(value.loadedAt(), clock.instant()).toSeconds();
+        return new Served(value.value(), Math.max(0, age));
+    }
+
+    /** Listing details held in L1 now (including expired ones kept for stale-if-error): 0 when caching is off. */
+    public long listingEntries() {
+        return listings == null ? 0 : listings.tier().estimatedSize();
     }
 
     /** Read-your-writes: past every cache, from a database node that has applied the write's token. */

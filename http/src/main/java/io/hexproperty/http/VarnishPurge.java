@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per Varnish, at most one ban is in flight; keys arriving meanwhile are merged and sent when it
  * completes, so a burst of changes costs a few requests, not one per change, and a quiet system pays
- * no batching delay. All state is touched only on one Vert.x context.
+ * no batching delay. A ban that fails is sent again after a backoff (doubling, {@link PurgeConfig}),
+ * before anything newer; after the last attempt it is a dead letter ({@code cdn.purge.dead.letters})
+ * and the shared cache's TTL bounds the staleness. A purge-all is sent at most once per
+ * {@code purgeAllInterval}; more in the interval are merged into one sent when it ends (counted in
+ * {@code cdn.purge.all.coalesced}), while key bans keep flowing. All state is touched only on one
+ * Vert.x context.
  */
 final class VarnishPurge implements PurgeHook {
     private static final Logger LOG = LoggerFactory.getLogger(VarnishPurge.class);
@@ -36,16 +42,25 @@ final class VarnishPurge implements PurgeHook {
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9:_-]{1,200}");
     static final int MAX_KEYS_PER_BAN = 64;
 
+    private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
+    private final PurgeConfig config;
+    private final LongSupplier nanoTime;
     private final List<Target> targets = new ArrayList<>();
     private final Counter sent;
     private final Counter failed;
     private final Counter keys;
+    private final Counter retries;
+    private final Counter deadLetters;
+    private final Counter coalesced;
     private final Timer latency;
 
-    VarnishPurge(Vertx vertx, MeterRegistry registry, List<URI> adminUrls) {
+    VarnishPurge(Vertx vertx, MeterRegistry registry, List<URI> adminUrls, PurgeConfig config, LongSupplier nanoTime) {
+        this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
+        this.config = config;
+        this.nanoTime = nanoTime;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000)
                 .setIdleTimeout(30), new PoolOptions().setHttp1MaxSize(2));
         for (URI url : adminUrls) {
@@ -59,6 +74,13 @@ final class VarnishPurge implements PurgeHook {
         this.failed = Counter.builder("cdn.purge.requests").tag("result", "failed")
                 .description("Ban requests sent to shared caches").register(registry);
         this.keys = Counter.builder("cdn.purge.keys").description("Surrogate keys purged").register(registry);
+        this.retries = Counter.builder("cdn.purge.retries").description("Ban requests sent again after a failure")
+                .register(registry);
+        this.deadLetters = Counter.builder("cdn.purge.dead.letters")
+                .description("Bans given up after every attempt failed (the shared cache's TTL bounds their staleness)")
+                .register(registry);
+        this.coalesced = Counter.builder("cdn.purge.all.coalesced")
+                .description("Purge-all requests merged into a later one by the purge-all rate limit").register(registry);
         this.latency = Timer.builder("cdn.purge.duration").description("Ban request round trip")
                 .publishPercentileHistogram().register(registry);
     }
@@ -88,12 +110,24 @@ final class VarnishPurge implements PurgeHook {
         client.close();
     }
 
-    /** One Varnish: what is waiting to be banned and whether a ban is in flight. */
+    /** One ban: its keys (empty for a purge-all) and how many times it was tried. */
+    private record Ban(List<String> keys, boolean all, int attempts) {
+        Ban failedOnce() {
+            return new Ban(keys, all, attempts + 1);
+        }
+    }
+
+    /** One Varnish: what is waiting to be banned, the ban being retried, and whether one is in flight. */
     private final class Target {
         private final URI url;
         private final Set<String> pending = new LinkedHashSet<>();
         private boolean all;
         private boolean inFlight;
+        private Ban retry;
+        private long retryTimer = -1;
+        private long allTimer = -1;
+        private long lastAllNanos;
+        private boolean allSentOnce;
 
         Target(URI url) {
             this.url = url;
@@ -105,53 +139,97 @@ final class VarnishPurge implements PurgeHook {
         }
 
         void addAll() {
+            if (all) {
+                coalesced.increment(); // one is already waiting for the interval to end
+            }
             all = true;
             sendNext();
         }
 
         private void sendNext() {
-            if (inFlight || (!all && pending.isEmpty())) {
+            if (inFlight || retryTimer >= 0) {
                 return;
             }
+            if (retry != null) {
+                Ban again = retry;
+                retry = null;
+                retries.increment();
+                send(again);
+                return;
+            }
+            if (all) {
+                long wait = allSentOnce ? lastAllNanos + config.purgeAllInterval().toNanos() - nanoTime.getAsLong() : 0;
+                if (wait <= 0) {
+                    all = false;
+                    pending.clear(); // everything goes
+                    send(new Ban(List.of(), true, 0));
+                    return;
+                }
+                if (allTimer < 0) {
+                    allTimer = vertx.setTimer(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+                        allTimer = -1;
+                        sendNext();
+                    });
+                }
+                // key bans keep flowing meanwhile: the purge-all comes, but not yet
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<String> batch = new ArrayList<>(Math.min(pending.size(), MAX_KEYS_PER_BAN));
+            Iterator<String> it = pending.iterator();
+            while (it.hasNext() && batch.size() < MAX_KEYS_PER_BAN) {
+                batch.add(it.next());
+                it.remove();
+            }
+            send(new Ban(batch, false, 0));
+        }
+
+        private void send(Ban ban) {
             RequestOptions request = new RequestOptions().setMethod(BAN).setAbsoluteURI(url.toString())
                     .setIdleTimeout(2_000);
-            int count;
-            if (all) {
-                all = false;
-                pending.clear();
+            if (ban.all()) {
                 request.putHeader("X-Purge-All", "1");
-                count = 0;
+                lastAllNanos = nanoTime.getAsLong();
+                allSentOnce = true;
             } else {
-                StringBuilder header = new StringBuilder();
-                Iterator<String> it = pending.iterator();
-                count = 0;
-                while (it.hasNext() && count < MAX_KEYS_PER_BAN) {
-                    header.append(count == 0 ? "" : " ").append(it.next());
-                    it.remove();
-                    count++;
-                }
-                request.putHeader("X-Purge-Keys", header.toString());
+                request.putHeader("X-Purge-Keys", String.join(" ", ban.keys()));
             }
             inFlight = true;
             long started = System.nanoTime();
-            int banned = count;
             client.request(request).compose(req -> req.send()).compose(res -> res.body().compose(body ->
                     res.statusCode() == 200 ? Future.succeededFuture()
                             : Future.failedFuture("HTTP " + res.statusCode() + ": " + body.toString().strip())))
                     .onComplete(ar -> {
                         latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        inFlight = false;
                         if (ar.succeeded()) {
                             sent.increment();
-                            keys.increment(banned);
+                            keys.increment(ban.keys().size());
                         } else {
-                            // Dropped, not retried: the shared cache's TTL still bounds how stale it can be.
                             failed.increment();
-                            LOG.warn("purge of {} keys at {} failed ({}); objects expire by their TTL",
-                                    banned, url, ar.cause().getMessage());
+                            failedBan(ban.failedOnce(), ar.cause().getMessage());
                         }
-                        inFlight = false;
                         sendNext();
                     });
+        }
+
+        private void failedBan(Ban ban, String why) {
+            String what = ban.all() ? "purge-all" : "ban of " + ban.keys().size() + " keys";
+            if (ban.attempts() >= config.attempts()) {
+                deadLetters.increment();
+                LOG.warn("{} at {} failed {} times, giving up ({}); objects expire by their TTL", what, url,
+                        ban.attempts(), why);
+                return;
+            }
+            java.time.Duration wait = config.backoff(ban.attempts());
+            LOG.info("{} at {} failed (attempt {} of {}: {}); retrying in {} ms", what, url, ban.attempts(),
+                    config.attempts(), why, wait.toMillis());
+            retry = ban;
+            retryTimer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> {
+                retryTimer = -1;
+                sendNext();
+            });
         }
     }
 }

@@ -47,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * recorded: a sink that records ids (see {@link WriteBehindSink}) gets every increment exactly once.
  * A sink that fails is retried on the next interval with the same batches; nothing is dropped.
  *
+ * <p>Journal errors (disk full, directory gone or unwritable, fsync failure) do not stop the journal
+ * thread. The increments of the failed append are refused (their callers keep them and offer them
+ * again, see {@link ViewCounts}); the active segment is sealed as it is (its in-memory sums hold only
+ * records that reached the file, and a replay trims a torn tail at the checksum), and a new segment
+ * is tried again after a backoff (100 ms doubling to 30 s); appends meanwhile fail at once. The
+ * failure is visible in {@link #journalFailure()} (readiness) and {@code journalErrors()} (metrics).
+ *
  * <p>Threads. Only the journal thread touches the active segment; sealed segments pass to the flusher
  * through a concurrent deque; flushes are serialized by chaining them under a ReentrantLock (no
  * {@code synchronized}: callers may be virtual threads). Callers' continuations on the returned stage
@@ -81,9 +88,17 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
     private volatile boolean stopped;
     private CompletableFuture<Void> flushTail = CompletableFuture.completedFuture(null);
 
+    private volatile String failure;
+    private final AtomicLong errors = new AtomicLong();
+
     // journal thread only
     private JournalSegment<K> active;
+    /** Null while no segment can be opened (after a journal error, until a retry succeeds). */
     private FileChannel channel;
+    private long retryAtNanos;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private boolean dirty;
     private long lastSyncNanos = System.nanoTime();
@@ -201,6 +216,16 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
     }
 
     @Override
+    public java.util.Optional<String> journalFailure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    @Override
+    public long journalErrors() {
+        return errors.get();
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -288,8 +313,10 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
                         }
                         case Stop s -> {
                             commit(run);
-                            channel.force(false);
-                            channel.close();
+                            if (channel != null) {
+                                channel.force(false);
+                                channel.close();
+                            }
                             s.done().complete(null);
                             return;
                         }
@@ -297,15 +324,17 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
                 }
                 commit(run);
                 batch.clear();
-                if (active.records >= config.flushAtIncrements() && sizeFlushRequested.compareAndSet(false, true)) {
+                if (channel != null && active.records >= config.flushAtIncrements() && sizeFlushRequested.compareAndSet(false, true)) {
                     flush().whenComplete((x, e) -> sizeFlushRequested.set(false));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
+            // Only a bug gets here: journal I/O errors are handled where they happen (see journalError).
             log.error("write-behind journal {}: journal thread failed on segment {}; refusing further increments",
                     config.journalId(), active.path, e);
+            failure = "journal thread stopped: " + e;
         } finally {
             closed = true;
             stopped = true;
@@ -318,7 +347,17 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
         if (run.isEmpty()) {
             return;
         }
+        if (!ensureSegment()) {
+            IOException refused = new IOException("write-behind journal " + config.journalId() + " cannot write ("
+                    + failure + "); next try in " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, retryAtNanos - System.nanoTime()))
+                    + " ms; " + pending.get() + " increments pending");
+            run.forEach(a -> a.ack().completeExceptionally(refused));
+            run.clear();
+            return;
+        }
+        long before = -1;
         try {
+            before = channel.position();
             buffer.clear();
             for (Append a : run) {
                 buffer = JournalSegment.encode(buffer, a.keyBytes(), a.delta());
@@ -338,7 +377,16 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
                     + active.path + " failed; " + pending.get() + " increments pending", e);
             run.forEach(a -> a.ack().completeExceptionally(failure));
             run.clear();
-            throw new UncheckedIOException(failure);
+            if (before >= 0) {
+                try {
+                    channel.truncate(before); // refused records must not come back in a replay
+                } catch (IOException ignored) {
+                    // a torn tail is trimmed by the checksum at replay; whole records of this run could
+                    // come back after a crash: the rare double count of a disk that fails mid-write
+                }
+            }
+            journalError("append to " + active.path, e);
+            return;
         }
         for (Append a : run) {
             active.add((K) a.key(), a.delta());
@@ -350,29 +398,97 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
         run.clear();
     }
 
-    private void syncIfDue() throws UncheckedIOException {
-        if (dirty && System.nanoTime() - lastSyncNanos >= config.fsyncInterval().toNanos()) {
+    private void syncIfDue() {
+        if (channel != null && dirty && System.nanoTime() - lastSyncNanos >= config.fsyncInterval().toNanos()) {
             try {
                 channel.force(false);
             } catch (IOException e) {
-                throw new UncheckedIOException("fsync of " + active.path + " failed", e);
+                journalError("fsync of " + active.path, e);
+                return;
             }
             dirty = false;
             lastSyncNanos = System.nanoTime();
         }
     }
 
-    private void seal() throws IOException {
+    private void seal() {
+        if (channel == null) {
+            ensureSegment(); // nothing to seal: the failed segment was sealed when it failed
+            return;
+        }
         if (active.records == 0) {
             return;
         }
-        channel.force(false);
-        channel.close();
+        try {
+            channel.force(false);
+            channel.close();
+        } catch (IOException e) {
+            journalError("seal of " + active.path, e); // seals it anyway: its sums are in memory
+            return;
+        }
         dirty = false;
         sealed.addLast(active);
-        FileChannel[] ch = new FileChannel[1];
-        active = JournalSegment.create(config.directory(), active.sequence + 1, ch);
-        channel = ch[0];
+        channel = null;
+        retryAtNanos = 0;
+        ensureSegment();
+    }
+
+    /**
+     * A journal I/O error: the active segment is sealed as it is (its in-memory sums hold exactly the
+     * records that reached the file; a replay after a crash trims a torn tail at the checksum) and a
+     * new segment is tried after the backoff. The journal thread lives on.
+     */
+    private void journalError(String what, IOException e) {
+        errors.incrementAndGet();
+        failure = what + " failed: " + e.getMessage();
+        log.warn("write-behind journal {}: {}; increments are refused and kept by their callers until a new segment opens "
+                + "(retry in {} ms)", config.journalId(), failure, TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the channel is abandoned either way
+            }
+            channel = null;
+            dirty = false;
+            if (active.records > 0) {
+                sealed.addLast(active);
+            }
+        }
+        retryAtNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    }
+
+    /** True when a segment is open for appends; after an error, retries opening one once the backoff has passed. */
+    private boolean ensureSegment() {
+        if (channel != null) {
+            return true;
+        }
+        if (System.nanoTime() - retryAtNanos < 0) {
+            return false;
+        }
+        try {
+            Files.createDirectories(config.directory());
+            FileChannel[] ch = new FileChannel[1];
+            JournalSegment<K> next = JournalSegment.create(config.directory(), active.sequence + 1, ch);
+            active = next;
+            channel = ch[0];
+            lastSyncNanos = System.nanoTime();
+            if (failure != null) {
+                log.info("write-behind journal {}: writing again to {} after: {}", config.journalId(), active.path, failure);
+            }
+            failure = null;
+            backoffNanos = MIN_BACKOFF_NANOS;
+            return true;
+        } catch (IOException e) {
+            errors.incrementAndGet();
+            failure = "opening segment " + (active.sequence + 1) + " in " + config.directory() + " failed: " + e;
+            retryAtNanos = System.nanoTime() + backoffNanos;
+            log.warn("write-behind journal {}: {}; retry in {} ms", config.journalId(), failure,
+                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+            return false;
+        }
     }
 
     private void failQueued(List<Append> run) {

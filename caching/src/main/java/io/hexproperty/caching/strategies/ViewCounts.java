@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code interval} as one delta per key. A journal append per page view cost the cached detail path
  * about 40% of its throughput (docs/benchmarks/http.md); summing first makes a view a LongAdder
  * increment on the event loop. The price: views of the last interval before a kill -9 are lost;
- * whatever reached the journal never is.
+ * whatever reached the journal never is. While the journal cannot write, views stay in these sums
+ * (and are lost by a crash in that time), offered again at every drain.
  *
  * <p>Keys are never removed (a removal could race an increment and lose it), so memory grows with
  * the number of distinct listings viewed: about 100 bytes each.
@@ -44,7 +45,13 @@ public final class ViewCounts implements AutoCloseable {
         pending.forEach((key, adder) -> {
             long views = adder.sumThenReset();
             if (views > 0) {
-                journal.write(key, views);
+                // A refused append (journal failing: disk full, ...) goes back into the sums and is
+                // offered again at the next drain, when the journal may have recovered.
+                journal.write(key, views).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        pending.computeIfAbsent(key, k -> new LongAdder()).add(views);
+                    }
+                });
             }
         });
     }

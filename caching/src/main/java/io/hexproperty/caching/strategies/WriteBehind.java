@@ -19,6 +19,16 @@ public interface WriteBehind<K> extends WriteStrategy<K, Long, Void>, AutoClosea
     /** Acknowledged increments not yet confirmed by the sink. */
     long pendingIncrements();
 
+    /** Why the journal cannot write now (disk full, directory unwritable, ...), empty while it can. */
+    default java.util.Optional<String> journalFailure() {
+        return java.util.Optional.empty();
+    }
+
+    /** Journal I/O errors since start (each failed append, fsync or segment open). */
+    default long journalErrors() {
+        return 0;
+    }
+
     /** Flushes (bounded by {@code closeTimeout}), then stops; what could not be flushed stays journaled. */
     @Override
     void close();

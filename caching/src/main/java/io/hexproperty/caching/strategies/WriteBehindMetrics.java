@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * The meters of one write-behind journal: {@code cache.writebehind.flush.duration{journal}} per
  * batch, {@code cache.writebehind.batches{journal,result}} (applied, duplicate, failed) and the
- * gauge {@code cache.writebehind.pending{journal}} (acknowledged increments the store has not confirmed).
+ * gauge {@code cache.writebehind.pending{journal}} (acknowledged increments the store has not confirmed),
+ * {@code cache.writebehind.journal.errors{journal}} and the gauge {@code cache.writebehind.journal.healthy{journal}}.
  */
 public final class WriteBehindMetrics {
     private final MeterRegistry registry;
@@ -51,6 +52,13 @@ public final class WriteBehindMetrics {
     public <K> WriteBehind<K> watch(WriteBehind<K> writeBehind) {
         Gauge.builder("cache.writebehind.pending", writeBehind, WriteBehind::pendingIncrements)
                 .tag("journal", journal).description("Acknowledged increments not yet confirmed by the store")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("cache.writebehind.journal.errors", writeBehind,
+                        WriteBehind::journalErrors)
+                .tag("journal", journal).description("Journal I/O errors (append, fsync, segment open); the journal retries with backoff")
+                .register(registry);
+        Gauge.builder("cache.writebehind.journal.healthy", writeBehind, w -> w.journalFailure().isEmpty() ? 1 : 0)
+                .tag("journal", journal).description("1 while the journal can write, 0 while it is failing")
                 .register(registry);
         return writeBehind;
     }

@@ -4,10 +4,12 @@ import io.hexproperty.domain.ListingChange;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Committed listing changes, delivered in sequence order, each once per subscription. When the feed
- * cannot vouch for completeness (connection lost, the history it would need was pruned) it says so
- * through {@link Listener#onConnectionLost}; consumers then flush what they derived from it, and the
- * feed resumes from where it can.
+ * Committed listing changes, delivered in sequence order, each once per subscription. A lost
+ * connection alone is not reported: a feed over a durable outbox reconnects and catches up from its
+ * last sequence. When the feed cannot vouch for completeness (the history it would need was pruned or
+ * rewound, or a transport without history lost its connection) it says so through
+ * {@link Listener#onConnectionLost}; consumers then flush what they derived from it, and the feed
+ * resumes from where it can.
  */
 public interface ChangeFeed extends AutoCloseable {
 
