@@ -9,17 +9,18 @@ import java.util.Set;
 /**
  * Operator endpoints behind the admin token: manual cache invalidation by key, by tag, or all, and
  * the slow-query capture.
- * Invalidation here is local to this node; the change feed already reaches every node for data
- * changes, so manual invalidation is for operators fixing something by hand: run it on each node.
+ * Invalidation goes through {@link CacheInvalidation}: on a platform node it reaches every node, the
+ * Redis tier and the CDN; when a layer could not be reached the answer is a 503 naming it (what was
+ * reached stays invalidated; repeating the request is harmless).
  */
 final class AdminRoutes {
     private static final Set<String> FIELDS = Set.of("key", "tag", "all");
     private final byte[] adminToken;
-    private final ResponseCache cache;
+    private final CacheInvalidation invalidation;
 
-    AdminRoutes(String adminToken, ResponseCache cache) {
+    AdminRoutes(String adminToken, CacheInvalidation invalidation) {
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
-        this.cache = cache;
+        this.invalidation = invalidation;
     }
 
     /** True when the request carries the admin token; otherwise a 401 problem was sent. */
@@ -61,25 +62,48 @@ final class AdminRoutes {
             throw BadRequestException.parameter("body", "must name exactly one of key, tag or all:true");
         }
         String done;
+        CacheInvalidation.Scope scope;
+        String value;
         if (key != null) {
             if (!ListingKey.isValid(key)) {
                 throw BadRequestException.parameter("key", "is not a listing key");
             }
-            cache.invalidateKey(ListingKey.of(key));
+            scope = CacheInvalidation.Scope.KEY;
+            value = key;
             done = "key " + key;
         } else if (tag != null) {
             if (tag.isBlank() || tag.length() > 200) {
                 throw BadRequestException.parameter("tag", "must be 1-200 characters, e.g. city:houston-tx");
             }
-            cache.invalidateTag(tag);
+            scope = CacheInvalidation.Scope.TAG;
+            value = tag;
             done = "tag " + tag;
         } else {
-            cache.invalidateAll();
+            scope = CacheInvalidation.Scope.ALL;
+            value = "";
             done = "all";
         }
-        StringBuilder out = new StringBuilder();
-        new JsonText(out).begin().field("invalidated", done).end();
-        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                .end(out.toString());
+        invalidation.invalidate(scope, value).whenComplete((outcome, error) -> {
+            if (error != null || !outcome.complete()) {
+                String why = error != null ? String.valueOf(error.getMessage()) : outcome.missed();
+                String reached = outcome == null ? "this node" : String.join(", ", outcome.reached());
+                ctx.response().putHeader("Retry-After", NodeHealth.RETRY_AFTER_SECONDS);
+                new Problem(503, "unavailable", "Service unavailable", "invalidated " + done + " at " + reached
+                        + " only: " + why + "; repeat the request when it is back", null).send(ctx.response());
+                return;
+            }
+            StringBuilder out = new StringBuilder();
+            JsonText json = new JsonText(out).begin().field("invalidated", done);
+            StringBuilder list = new StringBuilder("[");
+            for (String layer : outcome.reached()) {
+                if (list.length() > 1) {
+                    list.append(',');
+                }
+                JsonText.string(list, layer);
+            }
+            json.raw("reached", list.append(']').toString()).end();
+            ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                    .end(out.toString());
+        });
     }
 }

@@ -93,7 +93,7 @@ public final class HttpApi {
         if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
-        this.admin = new AdminRoutes(b.adminToken, cache);
+        this.admin = new AdminRoutes(b.adminToken, CacheInvalidation.local(cache));
         this.viewed = b.viewed;
         this.slowQueries = b.slowQueries;
         this.benchRoutes = b.benchRoutes;

@@ -17,6 +17,12 @@ final class KeyLayout<K> {
         this.codec = codec;
     }
 
+    /** A SCAN pattern of every value key of this layout (braces are literal in Redis glob patterns). */
+    String valuePattern() {
+        return new String(open, StandardCharsets.UTF_8).replace("*", "\\*").replace("?", "\\?")
+                .replace("[", "\\[") + "*}:v";
+    }
+
     byte[] value(K key) {
         return build(key, 'v');
     }

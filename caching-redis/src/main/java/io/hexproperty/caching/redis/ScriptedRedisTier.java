@@ -95,6 +95,40 @@ final class ScriptedRedisTier<K, V> implements RedisDistributedTier<K, V> {
     }
 
     @Override
+    public CompletionStage<Void> evict(K key) {
+        return endpoint.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(layout.value(key)))
+                .whenComplete((r, error) -> {
+                    if (error != null) {
+                        endpoint.failed("evict", error);
+                    }
+                }).thenApply(r -> (Void) null);
+    }
+
+    /**
+     * SCAN for this tier's value keys and UNLINK them, on the one server or, with a cluster, on each
+     * endpoint of the URL in turn (a SCAN sees one node's keys only: list every master in the URL).
+     */
+    @Override
+    public CompletionStage<Long> evictAll() {
+        String pattern = layout.valuePattern();
+        if (!endpoint.config().cluster()) {
+            return RedisScan.unlinkAll(endpoint.redis(), pattern, false).toCompletionStage();
+        }
+        io.vertx.core.Future<Long> total = io.vertx.core.Future.succeededFuture(0L);
+        for (String url : endpoint.config().endpoints()) {
+            total = total.compose(sum -> {
+                io.vertx.redis.client.Redis node = io.vertx.redis.client.Redis.createClient(endpoint.vertx(),
+                        new io.vertx.redis.client.RedisOptions().setConnectionString(url).setMaxPoolSize(1));
+                return RedisScan.unlinkAll(node, pattern, true).map(n -> sum + n).eventually(() -> {
+                    node.close();
+                    return io.vertx.core.Future.succeededFuture();
+                });
+            });
+        }
+        return total.toCompletionStage();
+    }
+
+    @Override
     public CompletionStage<Void> invalidate(K key, long version) {
         return sendInvalidation(key, version).handle((response, error) -> {
             if (error != null) {

@@ -31,6 +31,20 @@ public interface DistributedTier<K, V> {
 
     CompletionStage<Void> invalidate(K key, long version);
 
+    /**
+     * Manual invalidation: drops the key's value, leaving no tombstone (the next load fills it again).
+     * Unlike the other operations it fails its stage when the tier cannot be reached, so an operator
+     * learns that the purge did not land.
+     */
+    default CompletionStage<Void> evict(K key) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Manual invalidation of everything this tier holds (values only; tombstones stay); completes with the count dropped. */
+    default CompletionStage<Long> evictAll() {
+        return java.util.concurrent.CompletableFuture.completedFuture(0L);
+    }
+
     static <K, V> DistributedTier<K, V> inProcess(long maximumSize, Duration tombstoneWindow, Ticker ticker) {
         return new InProcessDistributedTier<>(maximumSize, tombstoneWindow, ticker);
     }

@@ -71,4 +71,17 @@ final class InProcessDistributedTier<K, V> implements DistributedTier<K, V> {
         });
         return CompletableFuture.completedFuture(null);
     }
+
+    @Override
+    public CompletionStage<Void> evict(K key) {
+        values.remove(key);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Long> evictAll() {
+        long count = values.size();
+        values.clear();
+        return CompletableFuture.completedFuture(count);
+    }
 }

@@ -29,8 +29,18 @@ public final class CacheTag {
 
     /** {@code listing:L-123}: pages that show this listing. */
     public static String listing(ListingKey key) {
-        return "listing:" + key.value();
+        return LISTING + key.value();
     }
+
+    /** The listing a {@link #listing} tag names, if {@code tag} is one. */
+    public static java.util.Optional<ListingKey> listingOf(String tag) {
+        if (tag == null || !tag.startsWith(LISTING) || !ListingKey.isValid(tag.substring(LISTING.length()))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(ListingKey.of(tag.substring(LISTING.length())));
+    }
+
+    private static final String LISTING = "listing:";
 
     /** Pages whose membership any listing change can alter (unscoped searches). */
     public static String anyListing() {
