@@ -104,6 +104,8 @@ final class Platform implements AutoCloseable {
     private int managementPort;
     private volatile boolean closed;
     private StateDirectory state;
+    private ClusterInvalidation invalidation; // pgdown: manual invalidation on every node
+    private DatabaseWatch watch; // pgdown: can serve / can write
 
     private final UnaryOperator<ListingQueries> reads;
 
@@ -210,6 +212,10 @@ final class Platform implements AutoCloseable {
         // --- caching: CDN purge ---
         purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
         // --- end caching ---
+        // --- pgdown (ADR 0016): manual invalidation reaches every node; health says serve / write ---
+        invalidation = ClusterInvalidation.start(vertx, pool, cache, redis, purge, !config.cacheOptions().purgeUrls().isEmpty());
+        watch = DatabaseWatch.start(vertx, readiness, cache, () -> views, java.time.Duration.ofSeconds(1));
+        // --- end pgdown ---
         // --- caching: warm start (restore before the feed starts; replay the feed from the saved watermark) ---
         long resumeAfter = restoreWarmCache(cache, registry);
         startChangeFeed(cache, registry, resumeAfter);
@@ -511,6 +517,12 @@ final class Platform implements AutoCloseable {
         }
         if (feed != null) {
             feed.close();
+        }
+        if (invalidation != null) {
+            invalidation.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         if (redis != null) {
             try {
