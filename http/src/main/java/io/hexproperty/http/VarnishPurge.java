@@ -55,6 +55,7 @@ final class VarnishPurge implements PurgeHook {
     private final Counter deadLetters;
     private final Counter coalesced;
     private final Timer latency;
+    private volatile boolean closed;
 
     VarnishPurge(Vertx vertx, MeterRegistry registry, List<URI> adminUrls, PurgeConfig config, LongSupplier nanoTime) {
         this.vertx = vertx;
@@ -107,6 +108,7 @@ final class VarnishPurge implements PurgeHook {
 
     @Override
     public void close() {
+        closed = true; // pending retries and a deferred purge-all are dropped with the client
         client.close();
     }
 
@@ -147,7 +149,7 @@ final class VarnishPurge implements PurgeHook {
         }
 
         private void sendNext() {
-            if (inFlight || retryTimer >= 0) {
+            if (closed || inFlight || retryTimer >= 0) {
                 return;
             }
             if (retry != null) {
