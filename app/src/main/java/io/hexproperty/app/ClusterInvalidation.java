@@ -82,8 +82,8 @@ final class ClusterInvalidation implements CacheInvalidation, AutoCloseable {
         if (hasShared) {
             ListingKey key = scope == Scope.KEY ? ListingKey.of(value)
                     : scope == Scope.TAG ? CacheTag.listingOf(value).orElse(null) : null;
-            CompletionStage<?> evicted = scope == Scope.ALL ? shared.evictAll()
-                    : key != null ? shared.evict(key) : CompletableFuture.completedFuture(null);
+            CompletionStage<?> evicted = scope == Scope.ALL ? retried(shared::evictAll, EVICT_ATTEMPTS)
+                    : key != null ? retried(() -> shared.evict(key), EVICT_ATTEMPTS) : CompletableFuture.completedFuture(null);
             redis = evicted.handle((ok, error) -> {
                 if (error != null) {
                     missed.add("redis (" + Errors.oneLine(error) + ")");
@@ -115,6 +115,16 @@ final class ClusterInvalidation implements CacheInvalidation, AutoCloseable {
             }
             return new Outcome(reached, String.join("; ", missed));
         });
+    }
+
+    /** A Redis command can miss its deadline on a busy machine; an operator's purge is worth a few more tries. */
+    private static final int EVICT_ATTEMPTS = 3;
+
+    private static <T> CompletionStage<T> retried(java.util.function.Supplier<CompletionStage<T>> call, int attempts) {
+        return call.get().handle((value, error) -> error == null || attempts <= 1
+                        ? (error == null ? CompletableFuture.completedFuture(value) : CompletableFuture.<T>failedFuture(error))
+                        : retried(call, attempts - 1))
+                .thenCompose(stage -> stage);
     }
 
     @Override

@@ -44,7 +44,7 @@ class ClusterInvalidationTest {
     private static Vertx vertx;
     private static Platform one;
     private static Platform two;
-    private static String adminToken;
+    private static final java.util.Map<Platform, String> adminTokens = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,8 +61,9 @@ class ClusterInvalidationTest {
                     .withPurgeUrls(List.of(URI.create("http://127.0.0.1:" + cdn.actualPort() + "/"))));
         };
         one = p.startNode(UnaryOperator.identity(), shared);
-        adminToken = Files.readString(tokenFile.get()).strip();
+        adminTokens.put(one, Files.readString(tokenFile.get()).strip()); // each node generated its own
         two = p.startNode(UnaryOperator.identity(), shared);
+        adminTokens.put(two, Files.readString(tokenFile.get()).strip());
     }
 
     @AfterAll
@@ -89,7 +90,7 @@ class ClusterInvalidationTest {
 
     private static HttpResponse<String> invalidate(Platform node, String body) {
         return p.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/admin/cache/invalidate"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "Authorization", "Bearer " + adminToken,
+                .POST(HttpRequest.BodyPublishers.ofString(body)), "Authorization", "Bearer " + adminTokens.get(node),
                 "Content-Type", "application/json");
     }
 

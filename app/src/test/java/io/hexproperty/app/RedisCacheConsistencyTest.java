@@ -74,8 +74,8 @@ class RedisCacheConsistencyTest {
         assertThat(outcome.reads() + outcome.writes()).isEqualTo(OPERATIONS);
         assertThat(outcome.writes()).isGreaterThan(OPERATIONS / 40);
         assertThat(outcome.afterUpdates()).as("reads that followed processed updates").isGreaterThan(OPERATIONS / 2);
-        assertThat(ConsistencyWorkload.flushes(NODES)).as("the killed LISTEN connections flushed every node")
-                .isGreaterThanOrEqualTo(flushesBefore + 3);
+        // Killed LISTEN connections are caught up from the outbox after the reconnect (ADR 0016): no flush.
+        assertThat(ConsistencyWorkload.flushes(NODES)).as("flushes after killed LISTEN connections").isEqualTo(flushesBefore);
         assertThat(redisHits()).as("Redis answered reads again after its restart").isGreaterThan(hitsAfterRestart[0]);
         System.out.printf("redis consistency run: %d operations (%d reads, %d writes), %d reads after processed updates,"
                 + " %.0f Redis hits%n", OPERATIONS, outcome.reads(), outcome.writes(), outcome.afterUpdates(), redisHits());

@@ -112,8 +112,11 @@ public final class PgChangeFeed implements ChangeFeed {
                 }
             });
             conn.closeHandler(v -> context.runOnContext(x -> lost("LISTEN connection closed")));
-            return conn.query("LISTEN " + CHANNEL).execute()
-                    .compose(r -> conn.query("SELECT coalesce(max(seq), 0) FROM listing_changes").execute())
+            // The outbox's newest row first, LISTEN last (operators and tests find the feed's
+            // connection in pg_stat_activity by its last query, 'LISTEN listing_changes'); the catch-up
+            // below reads from the last sequence, so nothing committed in between is missed.
+            return conn.query("SELECT coalesce(max(seq), 0) FROM listing_changes").execute()
+                    .compose(rows -> conn.query("LISTEN " + CHANNEL).execute().map(rows))
                     .map(rows -> {
                         long newest = rows.iterator().next().getLong(0);
                         connection = conn;
