@@ -59,8 +59,14 @@ final class JournalSegment<K> {
         Path path = path(directory, sequence);
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putInt(FORMAT).flip();
-        while (header.hasRemaining()) {
-            ch.write(header);
+        try {
+            while (header.hasRemaining()) {
+                ch.write(header);
+            }
+        } catch (IOException e) {
+            ch.close(); // a disk that is full now: no half-made segment left behind, no leaked channel
+            java.nio.file.Files.deleteIfExists(path);
+            throw e;
         }
         channel[0] = ch;
         return new JournalSegment<>(sequence, path, new HashMap<>());

@@ -97,6 +97,7 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
     private FileChannel channel;
     private long retryAtNanos;
     private long backoffNanos = MIN_BACKOFF_NANOS;
+    private long nextSequence;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -467,10 +468,13 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
         if (System.nanoTime() - retryAtNanos < 0) {
             return false;
         }
+        // A number a failed attempt may have left a file under is never tried again (replay sorts by number).
+        long sequence = Math.max(active.sequence + 1, nextSequence);
+        nextSequence = sequence + 1;
         try {
             Files.createDirectories(config.directory());
             FileChannel[] ch = new FileChannel[1];
-            JournalSegment<K> next = JournalSegment.create(config.directory(), active.sequence + 1, ch);
+            JournalSegment<K> next = JournalSegment.create(config.directory(), sequence, ch);
             active = next;
             channel = ch[0];
             lastSyncNanos = System.nanoTime();
@@ -482,7 +486,7 @@ final class JournaledWriteBehind<K> implements WriteBehind<K> {
             return true;
         } catch (IOException e) {
             errors.incrementAndGet();
-            failure = "opening segment " + (active.sequence + 1) + " in " + config.directory() + " failed: " + e;
+            failure = "opening segment " + sequence + " in " + config.directory() + " failed: " + e;
             retryAtNanos = System.nanoTime() + backoffNanos;
             log.warn("write-behind journal {}: {}; retry in {} ms", config.journalId(), failure,
                     TimeUnit.NANOSECONDS.toMillis(backoffNanos));
