@@ -213,19 +213,21 @@ final class ListingCaches {
         }
 
         long[] restore(ShardedChangeFeed feed) throws Exception {
-            long[] fromNow = new long[feed.shards()];
+            int primaries = feed.shards();
+            long[] fromNow = new long[primaries];
             Arrays.fill(fromNow, -1);
-            if (feed.shards() > 1) {
-                // One watermark cannot describe N primaries' sequences: sharded nodes start cold.
-                return fromNow;
-            }
             Path snapshot = config.cacheRoot().resolve("listings");
             if (!snapshotBelongsToThisDatabase(snapshot)) {
                 deleteTree(snapshot);
             }
             DiskTier<ListingKey> disk = DiskTier.open(DiskTierConfig.defaults(snapshot),
                     KeyCodec.ofString(ListingKey::value, ListingKey::of), TierMetrics.of(registry, "listings", "disk"));
-            warm = cache.warmStart(disk, WarmStartConfig.defaults(), () -> feed.lastSequence(0)).orElse(null);
+            // Read before each snapshot: one position per primary, since their sequences are independent.
+            warm = cache.partitionedWarmStart(disk, WarmStartConfig.defaults(), () -> {
+                long[] marks = new long[primaries];
+                Arrays.setAll(marks, feed::lastSequence);
+                return marks;
+            }).orElse(null);
             if (warm == null) {
                 return fromNow;
             }
@@ -233,18 +235,30 @@ final class ListingCaches {
             if (restored.installed() == 0) {
                 return fromNow;
             }
-            long mark = restored.watermark().orElse(-1);
-            PgChangeFeed.Range range = data.outboxRanges().toCompletableFuture().get(30, TimeUnit.SECONDS).getFirst();
-            long oldest = range.oldest();
-            long newest = range.newest();
-            if (mark >= 0 && mark <= newest && (oldest <= mark + 1 || newest == 0)) {
-                console.printf("hexproperty: warm start: %d listings restored, catching up changes after %d%n",
-                        restored.installed(), mark);
-                return new long[] {mark};
+            List<Long> marks = restored.watermarks();
+            List<PgChangeFeed.Range> ranges = data.outboxRanges().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (marks.size() == primaries && covered(marks, ranges)) {
+                long[] resume = marks.stream().mapToLong(Long::longValue).toArray();
+                console.printf("hexproperty: warm start: %d listings restored, catching up changes after %s%n",
+                        restored.installed(), primaries == 1 ? Long.toString(resume[0]) : marks.toString());
+                return resume;
             }
-            LOG.info("warm start: outbox holds {}..{}, saved watermark {}: restored entries flushed", oldest, newest, mark);
+            LOG.info("warm start: outboxes hold {}, saved watermarks {}: restored entries flushed", ranges, marks);
             cache.invalidateAll();
             return fromNow;
+        }
+
+        /** Whether every primary's outbox still holds every change after its saved position. */
+        private static boolean covered(List<Long> marks, List<PgChangeFeed.Range> ranges) {
+            for (int i = 0; i < marks.size(); i++) {
+                long mark = marks.get(i);
+                long oldest = ranges.get(i).oldest();
+                long newest = ranges.get(i).newest();
+                if (mark < 0 || mark > newest || (oldest > mark + 1 && newest != 0)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Saves periodically from now on, and once more at close. */
