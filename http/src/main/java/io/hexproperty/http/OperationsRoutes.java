@@ -38,11 +38,13 @@ final class OperationsRoutes {
 
     /** Health, OpenAPI and (when enabled) the bench ceiling route. */
     void mountHealth(Router router) {
-        Routes.get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
+        Routes.get(router, "/health/live", ctx -> ResponseHeaders.end(ctx, ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store"), "{\"status\":\"UP\"}"));
         Routes.get(router, "/health/ready", this::ready);
-        Routes.get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "public, max-age=300").end(Buffer.buffer(openApi)));
+        // Encoded once, like a cached listing: every coding ready, each with its ETag.
+        Encoded openApiBody = Encoded.of(Buffer.buffer(openApi), ETags.ofContent(openApi), null, null, 0);
+        Routes.get(router, "/openapi.json", ctx -> ResponseHeaders.send(ctx, ctx.response()
+                .putHeader("Cache-Control", "public, max-age=300").putHeader("Vary", "Accept-Encoding"), openApiBody));
         if (benchRoutes) {
             Buffer ceiling = ListingJson.encode(CeilingSample.listing());
             Routes.get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -62,7 +64,7 @@ final class OperationsRoutes {
                     }
                 });
         // The fingerprinted, precompressed web page (StaticAssets).
-        router.route(HttpMethod.GET, "/*").handler(ctx -> {
+        router.route(HttpMethod.GET, "/*").method(HttpMethod.HEAD).handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
             ctx.next();
         }).handler(assets::handle);
@@ -80,9 +82,9 @@ final class OperationsRoutes {
     private void ready(RoutingContext ctx) {
         readiness.get().whenComplete((ok, err) -> {
             boolean up = err == null && Boolean.TRUE.equals(ok);
-            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+            ResponseHeaders.end(ctx, ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store"),
+                    up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
         });
     }
 
