@@ -80,6 +80,27 @@ class HttpConformanceTest {
         }
     }
 
+    /** On the wire: a HEAD answer has no body, whatever it answers, or the next response on the connection is garbled. */
+    @Test
+    void headAnswersCarryNoBodyOnTheWireEvenForProblems() throws Exception {
+        URI base = URI.create(p.baseUrl);
+        try (var socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            String requests = "HEAD /api/v1/listings?bogus=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD /api/v1/listings/bad%20key! HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String wire = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> statusLines = wire.lines().filter(l -> l.startsWith("HTTP/1.1 ")).toList();
+            assertThat(statusLines).as(wire).containsExactly("HTTP/1.1 400 Bad Request", "HTTP/1.1 400 Bad Request",
+                    "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK");
+            // Only the GET has a body: the problem documents of the HEAD answers never reach the wire.
+            assertThat(wire).doesNotContain("\"title\"").doesNotContain("<html").endsWith("{\"status\":\"UP\"}");
+        }
+    }
+
     @Test
     void lastModifiedIsAnImfFixdate() {
         HttpResponse<String> r = p.get("/api/v1/listings/" + someKey());

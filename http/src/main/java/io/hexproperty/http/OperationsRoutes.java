@@ -72,11 +72,12 @@ final class OperationsRoutes {
 
     /** The management port's own routes: metrics and admin. */
     void mountManagement(Router router) {
-        Routes.get(router, "/metrics", ctx -> ctx.response()
+        // GET only here: HEAD is for the public resources, and a scrape costs the same with or without a body.
+        Routes.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .putHeader("Cache-Control", "no-store").end(scrape.get()));
         Routes.write(router, HttpMethod.POST, "/admin/cache/invalidate", Routes.body(), admin::invalidate);
-        Routes.get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        Routes.route(router, HttpMethod.GET, "/admin/db/slow").handler(ctx -> admin.slowQueries(ctx, slowQueries));
     }
 
     private void ready(RoutingContext ctx) {
