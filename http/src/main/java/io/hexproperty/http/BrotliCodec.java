@@ -13,14 +13,15 @@ import org.slf4j.LoggerFactory;
  * {@link #available()} is false and responses are offered in gzip and identity only: Brotli is an
  * optimisation, never a reason not to start.
  *
- * <p>Two qualities: 11 (the densest, ~10x slower than gzip -6) for the web page, compressed once at
- * startup; 5 for API bodies compressed when they are encoded for the cache (close to gzip's CPU,
- * smaller output). docs/benchmarks/brotli.md has the numbers.
+ * <p>Two qualities: 11 (the densest, tens of times gzip -6's CPU) for the web page, compressed once at
+ * startup; 4 for API bodies, compressed when they are encoded for the cache, where every miss pays
+ * it on top of gzip: about gzip's CPU for a few percent fewer bytes (5 saves twice as much for
+ * about 1.3x the CPU). docs/benchmarks/brotli.md has the numbers.
  */
 final class BrotliCodec {
     private static final Logger LOG = LoggerFactory.getLogger(BrotliCodec.class);
     static final int STATIC_QUALITY = 11;
-    static final int DYNAMIC_QUALITY = 5;
+    static final int DYNAMIC_QUALITY = 4;
     /** API bodies below one packet gain too little from Brotli to be worth a third copy in the cache. */
     static final int MIN_DYNAMIC_BYTES = 1400;
     private static final boolean AVAILABLE = load();

@@ -71,10 +71,14 @@ public final class StaticAssets {
         return new StaticAssets(byPath, names);
     }
 
-    /** The page shipped in webroot/. */
+    /** The page shipped in webroot/, prepared once per JVM (Brotli 11 is not free) and shared: it is immutable. */
     public static StaticAssets webroot() {
-        return load("webroot", "index.html", List.of("app.css", "app.js", "vendor/web-vitals/web-vitals.iife.js", "rum.js",
-                "favicon.svg"));
+        return Webroot.PAGE;
+    }
+
+    private static final class Webroot {
+        static final StaticAssets PAGE = load("webroot", "index.html", List.of("app.css", "app.js",
+                "vendor/web-vitals/web-vitals.iife.js", "rum.js", "favicon.svg"));
     }
 
     /** The fingerprinted path of an asset ({@code app.js} -> {@code /assets/app.1a2b3c4d.js}). */
