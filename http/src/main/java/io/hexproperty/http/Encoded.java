@@ -19,7 +19,16 @@ public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, Stri
                       long version) {
 
     static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
-        return new Encoded(json, gzip(json), BrotliCodec.compressBody(json), etag, lastModified, surrogateKeys, version);
+        return of(json, etag, lastModified, surrogateKeys, version, true);
+    }
+
+    /**
+     * With {@code brotli} false, no Brotli copy: for a body used once (no cache), where a second
+     * compression would cost every request and serve at most one.
+     */
+    static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version, boolean brotli) {
+        return new Encoded(json, gzip(json), brotli ? BrotliCodec.compressBody(json) : null, etag, lastModified,
+                surrogateKeys, version);
     }
 
     /** The body in {@code coding}; Brotli only when {@link #br} is there. */

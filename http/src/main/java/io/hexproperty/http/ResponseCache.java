@@ -201,13 +201,14 @@ public final class ResponseCache {
         String keys = String.join(" ", CacheTag.listing(l.listingKey()),
                 CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
         return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
-                keys, l.version());
+                keys, l.version(), enabled());
     }
 
     /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
         io.vertx.core.buffer.Buffer json = ListingJson.encode(page);
-        return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1);
+        // Without a cache the body serves one request: no Brotli copy (ADR 0013).
+        return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1, enabled());
     }
 
     /**
