@@ -61,7 +61,7 @@ public record NodeHealth(boolean serve, boolean write, String database, Map<Stri
             if (!up) {
                 res.putHeader("Retry-After", RETRY_AFTER_SECONDS);
             }
-            res.end(state.json());
+            ResponseHeaders.end(ctx, res, state.json()); // HEAD: headers only
         });
     }
 }

@@ -38,13 +38,15 @@ final class OperationsRoutes {
 
     /** Health, OpenAPI and (when enabled) the bench ceiling route. */
     void mountHealth(Router router) {
-        Routes.get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
+        Routes.get(router, "/health/live", ctx -> ResponseHeaders.end(ctx, ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store"), "{\"status\":\"UP\"}"));
         // "can serve" (load balancers) and "can write", ADR 0016
         Routes.get(router, "/health/ready", ctx -> NodeHealth.sendReady(ctx, health.get()));
         Routes.get(router, "/health/write", ctx -> NodeHealth.sendWrite(ctx, health.get()));
-        Routes.get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "public, max-age=300").end(Buffer.buffer(openApi)));
+        // Encoded once, like a cached listing: every coding ready, each with its ETag.
+        Encoded openApiBody = Encoded.of(Buffer.buffer(openApi), ETags.ofContent(openApi), null, null, 0);
+        Routes.get(router, "/openapi.json", ctx -> ResponseHeaders.send(ctx, ctx.response()
+                .putHeader("Cache-Control", "public, max-age=300").putHeader("Vary", "Accept-Encoding"), openApiBody));
         if (benchRoutes) {
             Buffer ceiling = ListingJson.encode(CeilingSample.listing());
             Routes.get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -64,7 +66,7 @@ final class OperationsRoutes {
                     }
                 });
         // The fingerprinted, precompressed web page (StaticAssets).
-        router.route(HttpMethod.GET, "/*").handler(ctx -> {
+        router.route(HttpMethod.GET, "/*").method(HttpMethod.HEAD).handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
             ctx.next();
         }).handler(assets::handle);
@@ -72,11 +74,12 @@ final class OperationsRoutes {
 
     /** The management port's own routes: metrics and admin. */
     void mountManagement(Router router) {
-        Routes.get(router, "/metrics", ctx -> ctx.response()
+        // GET only here: HEAD is for the public resources, and a scrape costs the same with or without a body.
+        Routes.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .putHeader("Cache-Control", "no-store").end(scrape.get()));
         Routes.write(router, HttpMethod.POST, "/admin/cache/invalidate", Routes.body(), admin::invalidate);
-        Routes.get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        Routes.route(router, HttpMethod.GET, "/admin/db/slow").handler(ctx -> admin.slowQueries(ctx, slowQueries));
     }
 
     private static void rumSize(RoutingContext ctx) {
