@@ -88,7 +88,7 @@ public final class HttpApi {
         this.scrape = Objects.requireNonNull(b.scrape, "scrape");
         this.metrics = new HttpMetrics(Objects.requireNonNull(b.registry, "registry"));
         this.clock = Objects.requireNonNull(b.clock, "clock");
-        this.searchParameters = new SearchParameters(H3.core());
+        this.searchParameters = new SearchParameters(H3.core(), cache.cursorSigner());
         this.openApi = resource("openapi.json");
         if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
