@@ -55,6 +55,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private Databases.Handle database;
     private GatewayRuntime gateway;
     private String token;
+    private Path serverKeyFile;
     private volatile boolean closing;
     private volatile io.hexproperty.balancer.scaling.WorkerSize resized;
 
@@ -87,6 +88,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private void boot() throws Exception {
         Path dataDir = settings.db().dataDir;
         token = AdminToken.resolve(settings.adminToken(), ServeCommand.demoTokenFile(dataDir).resolveSibling("admin-token"));
+        serverKeyFile = ServeCommand.demoTokenFile(dataDir).resolveSibling("server-key");
+        ServerKey.load(serverKeyFile); // created here, once, before any worker starts
         database = Databases.open(settings.db().dbUrl, settings.db().dbUser, settings.db().dbPassword, dataDir, console, false);
         gateway = new GatewayRuntime(balancer).start(balancer, settings.host(), settings.port(), settings.adminHost(),
                 settings.adminPort(), token, this);
@@ -192,7 +195,9 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
                 "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
                 "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
-                "--management-port", String.valueOf(freePort())));
+                "--management-port", String.valueOf(freePort()),
+                // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
+                "--server-key-file", serverKeyFile.toString()));
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
         }

@@ -59,7 +59,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +103,9 @@ final class Platform implements AutoCloseable {
     private int managementPort;
     private volatile boolean closed;
     private StateDirectory state;
+    private SecurityConfig security = SecurityConfig.defaults(); // issue 9 (secdata): server key, statement timeout, retention
+    private io.hexproperty.domain.Signer serverKey;
+    private AutoCloseable retention;
 
     private final UnaryOperator<ListingQueries> reads;
 
@@ -116,6 +118,12 @@ final class Platform implements AutoCloseable {
         this.config = config;
         this.console = console;
         this.reads = reads;
+    }
+
+    /** Server key, statement timeout and retention (default {@link SecurityConfig#defaults()}); call before {@link #start()}. */
+    Platform security(SecurityConfig value) {
+        this.security = java.util.Objects.requireNonNull(value);
+        return this;
     }
 
     /** Slow-query capture settings (default {@link SlowQueryConfig#defaults()}); call before {@link #start()}. */
@@ -139,6 +147,8 @@ final class Platform implements AutoCloseable {
 
         gate.phase("opening the database");
         Clock clock = Clock.systemUTC();
+        serverKey = ServerKey.load(security.serverKeyFile(config));
+        io.hexproperty.domain.TokenSealer tokens = new io.hexproperty.domain.TokenSealer(serverKey, clock);
         Readiness readiness;
         ListingService service;
         // ---- sharding (--shards N, docs/database-sharding.md): begin ----
@@ -153,7 +163,7 @@ final class Platform implements AutoCloseable {
             database = new Databases.Handle(shardSet.firstConfig(), shardSet);
             pool = shardSet.firstPool();
             readiness = shardSet.readiness(java.time.Duration.ofSeconds(2));
-            service = new ListingService(shardSet.listings(), shardSet.inquiries());
+            service = new ListingService(shardSet.listings(), shardSet.inquiries(), tokens);
         } else {
             database = Databases.open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dataDir(), console, false);
             gate.phase("migrating");
@@ -167,7 +177,8 @@ final class Platform implements AutoCloseable {
                         .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
             }
 
-            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
+            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize())
+                    .withStatementTimeout(security.statementTimeout()));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
             slowQueries = SlowQuerySampler.create(database.config(), slowQueryConfig, clock, metrics.registry());
             samplers.add(slowQueries);
@@ -176,7 +187,7 @@ final class Platform implements AutoCloseable {
                     slowQueries);
             ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries) : replication.listings();
             // --- end connections ---
-            service = new ListingService(listings, new PgInquiryStore(pool));
+            service = new ListingService(listings, new PgInquiryStore(pool), tokens);
         }
         // ---- sharding: end ----
         // Monthly partitions and maintenance on every primary (each shard's with --shards); replicas
@@ -205,14 +216,18 @@ final class Platform implements AutoCloseable {
         // --- end caching ---
         ResponseCache cache = config.cache()
                 ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock,
-                        redis != null ? redis : DistributedTier.none())
-                : ResponseCache.disabled(reads.apply(service), clock);
+                        redis != null ? redis : DistributedTier.none(), serverKey)
+                : ResponseCache.disabled(reads.apply(service), clock, serverKey);
         // --- caching: CDN purge ---
         purge = io.hexproperty.http.PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls());
         // --- end caching ---
         // --- caching: warm start (restore before the feed starts; replay the feed from the saved watermark) ---
         long resumeAfter = restoreWarmCache(cache, registry);
         startChangeFeed(cache, registry, resumeAfter);
+        if (feed != null) {
+            // issue 9: the outbox and applied view-batch ids are pruned, never past what this feed still needs
+            retention = new io.hexproperty.database.PgRetention(pool, security.retention(), clock, feed::lastSequence).start(vertx);
+        }
         if (warm != null) {
             warm.start();
         }
@@ -498,6 +513,7 @@ final class Platform implements AutoCloseable {
         }
         closed = true;
         Closer background = new Closer();
+        background.add("retention", retention);
         background.add("slow-query capture", slowQueries);
         partitionKeepers.forEach(k -> background.add("partition keeper", k));
         maintenance.forEach(m -> background.add("maintenance scheduler", m));
@@ -562,13 +578,8 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /** Writes a secret into a file that is 0600 from its creation (never chmod-ed afterwards). */
     static void writeSecret(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text + System.lineSeparator());
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system: the file keeps the default permissions.
-        }
+        io.hexproperty.database.embedded.SecretFile.write(file, text);
     }
 }
