@@ -180,6 +180,13 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         return done;
     }
 
+    /** {@code postgresql://host:port/db}: what a worker's command line may show (ps lists it to every user). */
+    private static String withoutCredentials(io.hexproperty.database.DatabaseConfig config) {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        String url = "postgresql://" + host + ":" + config.port() + "/" + config.database();
+        return config.sslMode().equals("disable") ? url : url + "?sslmode=" + config.sslMode();
+    }
+
     /** The worker processes by id (tests kill them). */
     Map<String, WorkerProcess> processes() {
         return Map.copyOf(processes);
@@ -191,7 +198,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         int agentPort = freePort();
         Path dir = settings.stateDir().resolve(id);
         List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "127.0.0.1",
-                "--db-url", database.config().url(), "--data-dir", dir.resolve("pg").toString(),
+                "--db-url", withoutCredentials(database.config()), "--data-dir", dir.resolve("pg").toString(),
                 "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
                 "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
@@ -201,9 +208,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
         }
-        if (database.config().password() != null) {
-            serve.addAll(List.of("--db-password", database.config().password()));
-        }
+        // the password reaches the worker in its environment (HEXPROPERTY_DB_PASSWORD), never on its command line
+
         if (!seed) {
             serve.add("--no-seed");
         }
@@ -218,7 +224,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             // after HEXPROPERTY_WORKER_JAVA_OPTS, so that the new heap wins
             command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + resized.heapMb() + "m");
         }
-        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println);
+        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println,
+                java.util.Map.of("HEXPROPERTY_DB_PASSWORD", database.config().password() == null ? "" : database.config().password()));
         processes.put(id, p);
         p.start();
         console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + port + ", agent port " + agentPort);

@@ -435,6 +435,11 @@ final class Platform implements AutoCloseable {
         return metrics;
     }
 
+    /** The file of the server key this node signs cursors and consistency tokens with. */
+    Path serverKeyFile() {
+        return security.serverKeyFile(config);
+    }
+
     int port() {
         return port;
     }

@@ -45,7 +45,7 @@ class ApiIntegrationTest {
     }
 
     private String auth() {
-        return "Bearer " + p.demoToken;
+        return "Bearer " + p.brokerToken;
     }
 
     @Test

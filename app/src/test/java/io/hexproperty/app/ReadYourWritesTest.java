@@ -28,7 +28,7 @@ class ReadYourWritesTest {
                 assertThat(get(p, otherUrl + "/api/v1/listings/" + key, null).statusCode()).isEqualTo(200);
                 // ...the write happens on the first node...
                 HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":" + (20 + round) + "}",
-                        "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+                        "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
                 assertThat(patched.statusCode()).isEqualTo(200);
                 long written = new JsonObject(patched.body()).getLong("version");
                 String token = patched.headers().firstValue("X-Consistency-Token").orElseThrow();
