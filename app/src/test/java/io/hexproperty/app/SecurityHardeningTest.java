@@ -115,6 +115,23 @@ class SecurityHardeningTest {
     }
 
     @Test
+    void nodesSharingTheServerKeyFileAcceptEachOthersCursorsAndOthersDoNot() throws Exception {
+        String first = "/api/v1/listings?state=TX&limit=5";
+        String next = new JsonObject(p.get(first).body()).getString("next");
+        try (Platform sibling = p.startNode(java.util.function.UnaryOperator.identity())) {
+            HttpResponse<String> r = p.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + sibling.port() + first + "&cursor=" + next)).GET());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(sibling.serverKeyFile()).isEqualTo(p.platform.serverKeyFile());
+        }
+        java.nio.file.Path otherKey = Files.createTempDirectory("other-key").resolve("server-key");
+        try (Platform stranger = p.startNode(java.util.function.UnaryOperator.identity(), c -> c, otherKey)) {
+            BadInputTest.assertProblem(p.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + stranger.port() + first + "&cursor=" + next)).GET()), 400, "cursor");
+        }
+    }
+
+    @Test
     void onlyConsistencyTokensThisDeploymentIssuedAreAccepted() {
         String key = create(agentA, "TOKEN-A-1");
         HttpResponse<String> written = patch(agentA, key, 333_000);

@@ -69,12 +69,18 @@ final class TestPlatform {
     /** A node whose configuration {@code configure} adjusts (cache options, ...). */
     Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
                        java.util.function.UnaryOperator<ServeConfig> configure) {
+        return startNode(reads, configure, platform.serverKeyFile());
+    }
+
+    /** A node signing with the server key in {@code serverKeyFile} (another deployment's when it differs). */
+    Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
+                       java.util.function.UnaryOperator<ServeConfig> configure, Path serverKeyFile) {
         try {
             Path root = Files.createTempDirectory("hexproperty-node");
             ServeConfig config = configure.apply(new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
                     "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null));
             Platform node = new Platform(config, new PrintStream(System.out, true), reads)
-                    .security(SecurityConfig.defaults().withServerKeyFile(platform.serverKeyFile())); // one deployment, one key
+                    .security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile)); // one deployment, one key
             try {
                 node.start();
             } catch (Exception e) {
