@@ -3,6 +3,6 @@ package io.hexproperty.domain;
 /** A listing agent (or an MLS feed) allowed to write listings. */
 public record Agent(String agentKey, String name) {
     public Agent {
-        name = Text.require("name", name, 100);
+        name = Text.requireLine("name", name, 100);
     }
 }
