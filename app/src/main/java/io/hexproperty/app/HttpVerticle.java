@@ -14,13 +14,21 @@ final class HttpVerticle extends VerticleBase {
     private final int port;
     private final Handler<HttpServerRequest> handler;
     private final long drainMillis;
+    private final io.hexproperty.http.ConnectionGuard guard;
     private HttpServer server;
 
     HttpVerticle(String host, int port, Handler<HttpServerRequest> handler, long drainMillis) {
+        this(host, port, handler, drainMillis, null);
+    }
+
+    /** With {@code guard} (may be null: none) enforcing the header deadline and connection caps. */
+    HttpVerticle(String host, int port, Handler<HttpServerRequest> handler, long drainMillis,
+                 io.hexproperty.http.ConnectionGuard guard) {
         this.host = host;
         this.port = port;
         this.handler = handler;
         this.drainMillis = drainMillis;
+        this.guard = guard;
     }
 
     @Override
@@ -32,6 +40,9 @@ final class HttpVerticle extends VerticleBase {
                 .setMaxHeaderSize(16 * 1024)
                 .setIdleTimeout(120)
                 .setTcpNoDelay(true));
+        if (guard != null) {
+            return server.connectionHandler(guard::accept).requestHandler(guard.requests(handler)).listen(port, host);
+        }
         return server.requestHandler(handler).listen(port, host);
     }
 
