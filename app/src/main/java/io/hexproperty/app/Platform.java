@@ -106,6 +106,8 @@ final class Platform implements AutoCloseable {
     private StateDirectory state;
 
     private final UnaryOperator<ListingQueries> reads;
+    private InputConfig input = InputConfig.defaults(); // issue 9: cache budget, connection guard, inquiry limits
+    private IdempotencyWiring idempotency;
 
     Platform(ServeConfig config, PrintStream console) {
         this(config, console, UnaryOperator.identity());
@@ -121,6 +123,12 @@ final class Platform implements AutoCloseable {
     /** Slow-query capture settings (default {@link SlowQueryConfig#defaults()}); call before {@link #start()}. */
     Platform slowQueries(SlowQueryConfig value) {
         this.slowQueryConfig = java.util.Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Input protection settings (default {@link InputConfig#defaults()}); call before {@link #start()}. */
+    Platform input(InputConfig value) {
+        this.input = java.util.Objects.requireNonNull(value);
         return this;
     }
 
@@ -204,7 +212,7 @@ final class Platform implements AutoCloseable {
         }
         // --- end caching ---
         ResponseCache cache = config.cache()
-                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock,
+                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults().withPageBytes(input.searchCacheBytes()), clock,
                         redis != null ? redis : DistributedTier.none())
                 : ResponseCache.disabled(reads.apply(service), clock);
         // --- caching: CDN purge ---
@@ -221,7 +229,10 @@ final class Platform implements AutoCloseable {
         views = startViewCounter(registry);
         viewCounts = new ViewCounts(views, 250);
         // --- end caching ---
+        idempotency = IdempotencyWiring.start(vertx, pool, clock);
         HttpApi.Builder http = HttpApi.builder()
+                .idempotency(idempotency.keys())
+                .inquiryLimits(new io.hexproperty.http.InquiryLimiter(input.inquiries(), registry))
                 .cache(cache)
                 .commands(service)
                 .authentication(AgentAuthentication.by(agents))
@@ -475,11 +486,12 @@ final class Platform implements AutoCloseable {
             // asked for with a negative number, so every instance binds the same one.
             int requested = config.port() == 0 ? -1 : config.port();
             var front = front();
-            HttpVerticle first = new HttpVerticle(config.host(), requested, front, drain);
+            var guard = new io.hexproperty.http.ConnectionGuard(vertx, input.connections(), metrics.registry());
+            HttpVerticle first = new HttpVerticle(config.host(), requested, front, drain, guard);
             deployments.add(vertx.deployVerticle(first).await(30, TimeUnit.SECONDS));
             port = first.actualPort();
             for (int i = 1; i < config.eventLoops(); i++) {
-                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, front, drain),
+                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, front, drain, guard),
                         new DeploymentOptions()).await(30, TimeUnit.SECONDS));
             }
         } catch (Exception e) {
@@ -499,6 +511,7 @@ final class Platform implements AutoCloseable {
         closed = true;
         Closer background = new Closer();
         background.add("slow-query capture", slowQueries);
+        background.add("idempotency retention", idempotency);
         partitionKeepers.forEach(k -> background.add("partition keeper", k));
         maintenance.forEach(m -> background.add("maintenance scheduler", m));
         background.close(); // newest first: schedulers, keepers, then the capture they all may feed
