@@ -34,6 +34,8 @@ final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer(new HttpServerOptions()
+                // No h2c: its protocol detection holds a connection before the guard sees it (ConnectionGuard)
+                .setHttp2ClearTextEnabled(guard == null)
                 .setCompressionSupported(true)
                 .setCompressionLevel(5)
                 .setMaxInitialLineLength(8192)

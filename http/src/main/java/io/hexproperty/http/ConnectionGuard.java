@@ -19,14 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Design. Vert.x has no deadline for completing a request header: its idle timeout restarts on every
  * byte, so a client that sends one header byte every few seconds holds a connection forever, and a few
- * thousand of them hold the server. Here every connection gets a timer when it opens: if no complete
- * request (Vert.x calls the request handler once the header is parsed) arrived within {@code
- * headerTimeout}, the connection is closed. After that the timer re-arms itself every {@code
- * headerTimeout} and closes the connection when a whole period passed with no new request and no
- * response in progress; so on keep-alive the next header must be complete within at most twice the
- * timeout, and an idle keep-alive connection is closed after one to two timeouts. The request path pays
- * one counter increment and one field store, no timer operation. HTTP/2 connections (many streams, PING
+ * thousand of them hold the server. Here every connection is registered when it opens, and one sweeper
+ * (a periodic timer, every quarter of {@code headerTimeout}) looks at all of them: a connection that has
+ * not delivered a complete request (Vert.x calls the request handler once the header is parsed) within
+ * {@code headerTimeout} of opening is closed. After that, each connection is looked at again every
+ * {@code headerTimeout} and closed when a whole period passed with no new request and no response in
+ * progress; so on keep-alive the next header must be complete within at most about twice the timeout,
+ * and an idle keep-alive connection is closed after one to two timeouts. The request path pays one
+ * volatile increment and one field store, no timer operation. HTTP/2 connections (many streams, PING
  * frames) are left to Vert.x's idle timeout after their first request.
+ *
+ * <p>The server must have h2c (cleartext HTTP/2) off: with it on, Vert.x 5.0 holds a new connection in
+ * its protocol-detection handler, without calling the connection handler, until it can tell HTTP/1.1
+ * from the HTTP/2 preface, and an incomplete request header never lets it tell: that detection buffer
+ * would be a slowloris hole of its own (found by {@code ConnectionGuardTest}).
  *
  * <p>Caps: connections beyond {@code maxConnections} in total or {@code maxConnectionsPerClient} from one
  * remote address are closed as soon as they are accepted (the kernel has already completed the TCP
@@ -85,6 +91,24 @@ public final class ConnectionGuard {
                 .description("connections closed for not delivering a complete request header in time").register(registry);
         io.micrometer.core.instrument.Gauge.builder("http.server.connections.open", open, AtomicInteger::get)
                 .description("open connections on the public port").register(registry);
+        long every = Math.max(25, config.headerTimeout().toMillis() / 4);
+        this.sweeper = vertx.setPeriodic(every, id -> sweep());
+    }
+
+    private final long sweeper;
+
+    /** Stops the sweeper (the server's connections close with it). */
+    public void close() {
+        vertx.cancelTimer(sweeper);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Tracked t : tracked.values()) {
+            if (!t.exempt && now - t.checkAt >= 0) {
+                t.check(now);
+            }
+        }
     }
 
     public Config config() {
@@ -102,16 +126,13 @@ public final class ConnectionGuard {
             connection.close();
             return;
         }
-        Tracked t = new Tracked(connection);
+        Tracked t = new Tracked(connection, System.nanoTime() + config.headerTimeout().toNanos());
         tracked.put(connection, t);
         connection.closeHandler(ignored -> {
-            Tracked gone = tracked.remove(connection);
-            if (gone != null) {
-                vertx.cancelTimer(gone.timer);
+            if (tracked.remove(connection) != null) {
                 release(client);
             }
         });
-        t.arm();
     }
 
     /** Wraps the server's request handler: marks the connection as having delivered a request. */
@@ -119,7 +140,7 @@ public final class ConnectionGuard {
         return request -> {
             Tracked t = tracked.get(request.connection());
             if (t != null) {
-                t.requests++;
+                t.requests = t.requests + 1; // only this connection's event loop writes it
                 t.last = request;
                 if (request.version() == HttpVersion.HTTP_2) {
                     t.exempt = true;
@@ -145,36 +166,39 @@ public final class ConnectionGuard {
         return host == null ? "unknown" : host;
     }
 
-    /** Per-connection state; touched only on the connection's event loop. */
+    /**
+     * Per-connection state: written by the connection's event loop (requests), read and re-armed by the
+     * sweeper; a stale read only delays a close by one period, never closes a busy connection early,
+     * because a request makes {@code requests} differ from {@code seen}.
+     */
     private final class Tracked {
         final HttpConnection connection;
-        long requests;
+        volatile long requests;
+        volatile HttpServerRequest last;
+        volatile boolean exempt;
+        volatile long checkAt;
         long seen;
-        HttpServerRequest last;
-        boolean exempt;
-        long timer;
 
-        Tracked(HttpConnection connection) {
+        Tracked(HttpConnection connection, long checkAt) {
             this.connection = connection;
+            this.checkAt = checkAt;
         }
 
-        void arm() {
-            timer = vertx.setTimer(config.headerTimeout().toMillis(), id -> check());
-        }
-
-        void check() {
-            if (exempt || !tracked.containsKey(connection)) {
-                return;
-            }
-            boolean newRequest = requests != seen;
-            boolean responding = last != null && !last.response().ended();
+        void check(long now) {
+            long r = requests;
+            HttpServerRequest current = last;
+            boolean newRequest = r != seen;
+            boolean responding = current != null && !current.response().ended();
             if (newRequest || responding) {
-                seen = requests;
-                arm();
+                seen = r;
+                checkAt = now + config.headerTimeout().toNanos();
                 return;
             }
-            headerTimeouts.increment();
-            connection.close();
+            if (tracked.remove(connection) != null) {
+                headerTimeouts.increment();
+                release(clientOf(connection));
+                connection.close();
+            }
         }
     }
 }
