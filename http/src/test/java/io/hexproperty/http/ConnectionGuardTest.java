@@ -52,4 +52,43 @@ class ConnectionGuardTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> guard.openConnections() == 0);
     }
+
+    @Test
+    void aKeepAliveConnectionWithSteadyRequestsOutlivesManyDeadlines() throws Exception {
+        ConnectionGuard guard = new ConnectionGuard(vertx, new ConnectionGuard.Config(Duration.ofSeconds(2), 100, 100),
+                new SimpleMeterRegistry());
+        HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .connectionHandler(guard::accept).requestHandler(guard.requests(req -> req.response().end("ok")))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos(); // three deadlines
+            int answered = 0;
+            while (System.nanoTime() < until) {
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] head = new byte[17];
+                int n = in.readNBytes(head, 0, head.length);
+                assertThat(new String(head, 0, n, StandardCharsets.US_ASCII)).as("answer %d", answered).startsWith("HTTP/1.1 200");
+                drainResponse(in);
+                answered++;
+                Thread.sleep(50); // pacing of the client, not a wait for a result
+            }
+            assertThat(answered).isGreaterThan(10);
+            assertThat(guard.openConnections()).isEqualTo(1);
+        }
+    }
+
+    /** Reads the rest of a "content-length: 2" response ("ok") after its first bytes. */
+    private static void drainResponse(InputStream in) throws java.io.IOException {
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed mid-response");
+            }
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        in.readNBytes(2);
+    }
 }
