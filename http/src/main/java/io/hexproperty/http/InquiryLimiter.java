@@ -98,8 +98,10 @@ public final class InquiryLimiter {
         this.ticker = ticker;
         this.clients = buckets(config.perClient(), ticker);
         this.listings = buckets(config.perListing(), ticker);
-        this.refusedClient = Counter.builder("http.inquiries.rate.limited").tag("limit", "client").register(registry);
-        this.refusedListing = Counter.builder("http.inquiries.rate.limited").tag("limit", "listing").register(registry);
+        this.refusedClient = Counter.builder("http.inquiries.rate.limited").tag("limit", "client")
+                .description("Inquiries refused with 429, by the limit reached (client, listing)").register(registry);
+        this.refusedListing = Counter.builder("http.inquiries.rate.limited").tag("limit", "listing")
+                .description("Inquiries refused with 429, by the limit reached (client, listing)").register(registry);
     }
 
     public Config config() {
