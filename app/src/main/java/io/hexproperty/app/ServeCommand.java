@@ -125,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
 
     // --- input protection (issue 9) ---
     @Option(names = "--search-cache-mb", defaultValue = "64",
-            description = "Byte budget of the search-page cache in MiB (identity + gzip bytes of every cached page; default: ${DEFAULT-VALUE}).")
+            description = "Byte budget of the search-page cache in MiB (identity, gzip and Brotli bytes of every cached page; default: ${DEFAULT-VALUE}).")
     long searchCacheMb;
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
