@@ -86,6 +86,7 @@ final class Platform implements AutoCloseable {
     private Vertx vertx;
     private Databases.Handle database;
     private Pool pool;
+    private io.vertx.sqlclient.SqlClient readClient; // the uncached read path (PgPools.readClient), unsharded without replicas
     private PgChangeFeed feed;
     private RedisDistributedTier<ListingKey, Encoded> redis;
     private WarmStart<ListingKey> warm;
@@ -174,7 +175,11 @@ final class Platform implements AutoCloseable {
             // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
             replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console,
                     slowQueries);
-            ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries) : replication.listings();
+            if (replication == null) {
+                readClient = PgPools.readClient(vertx, database.config().withPoolSize(config.poolSize()));
+            }
+            ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries).readingThrough(readClient)
+                    : replication.listings();
             // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
@@ -536,6 +541,13 @@ final class Platform implements AutoCloseable {
             }
             if (views != null) {
                 views.close(); // the final flush needs the pool
+            }
+            if (readClient != null) {
+                try {
+                    readClient.close().await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("read client did not close cleanly: {}", Errors.oneLine(e));
+                }
             }
             if (pool != null) {
                 try {

@@ -67,6 +67,7 @@ public final class PgListingStore implements ListingStore {
             + OUTBOX.formatted("'DELETE'");
 
     private final Pool pool;
+    private final SqlClient reads;
     private final Clock clock;
     private final StatementObserver observer;
 
@@ -76,9 +77,22 @@ public final class PgListingStore implements ListingStore {
 
     /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
     public PgListingStore(Pool pool, Clock clock, StatementObserver observer) {
+        this(pool, pool, clock, observer);
+    }
+
+    private PgListingStore(Pool pool, SqlClient reads, Clock clock, StatementObserver observer) {
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.reads = Objects.requireNonNull(reads, "reads");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * This store with its point reads and searches sent through {@code reads} (the same server, e.g.
+     * {@link PgPools#readClient}); writes, locks and the WAL position stay on the pool.
+     */
+    public PgListingStore readingThrough(SqlClient reads) {
+        return new PgListingStore(pool, reads, clock, observer);
     }
 
     @Override
@@ -203,10 +217,10 @@ public final class PgListingStore implements ListingStore {
 
     private Future<RowSet<Row>> observed(String sql, Tuple params) {
         if (observer == StatementObserver.NONE) {
-            return pool.preparedQuery(sql).execute(params);
+            return reads.preparedQuery(sql).execute(params);
         }
         long start = System.nanoTime();
-        return pool.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
+        return reads.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
     }
 
     /** Locks the row; fails with NotOwnerException when it belongs to another agent. */

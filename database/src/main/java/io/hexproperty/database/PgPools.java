@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import java.util.concurrent.TimeUnit;
 
 /** Creates vertx-pg-client pools from a {@link DatabaseConfig}. */
@@ -17,6 +18,13 @@ public final class PgPools {
      * letting a long tail of rare shapes grow server memory without bound.
      */
     static final int PREPARED_STATEMENT_CACHE = 512;
+
+    /**
+     * Queries a read connection carries at once ({@link #readClient}). Deep enough that a loop's
+     * reads rarely need a second connection; shallow enough that a burst opens one (the pool then
+     * adds a connection on the same loop) rather than queuing hundreds behind one slow search.
+     */
+    static final int READ_PIPELINE_DEPTH = 32;
 
     private PgPools() {}
 
@@ -56,5 +64,29 @@ public final class PgPools {
                 .setEventLoopSize(Math.min(config.poolSize(), 2 * Runtime.getRuntime().availableProcessors()));
         NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis());
         return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    }
+
+    /**
+     * The client of the uncached read path (listing by key, search): at most {@code config.poolSize()}
+     * connections, each opened on the event loop that first needs it and handed by preference to
+     * queries of that same loop, with up to {@link #READ_PIPELINE_DEPTH} queries pipelined on it.
+     *
+     * <p>Why not {@link #create}'s pool: there a query waits for a whole connection, and under load it
+     * gets whichever one frees first, usually owned by another event loop, so each read crossed threads
+     * twice (hand the query over, hand the rows back) and the connections' loops were woken for every
+     * statement. Here an HTTP event loop writes its query on its own connection and reads the rows on
+     * the same thread. Reads only: a pipelined client cannot hold a transaction (writes use the pool).
+     */
+    public static SqlClient readClient(Vertx vertx, DatabaseConfig config) {
+        PgConnectOptions connect = connectOptions(config).setPipeliningLimit(READ_PIPELINE_DEPTH);
+        PoolOptions pool = new PoolOptions()
+                .setName("hexproperty-pg-reads")
+                .setMaxSize(config.poolSize())
+                .setMaxWaitQueueSize(config.maxWaitQueue())
+                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        // eventLoopSize stays 0: a connection lives on the loop of the query that opened it.
+        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis());
+        return PgBuilder.client().with(pool).with(net).connectingTo(connect).using(vertx).build();
     }
 }

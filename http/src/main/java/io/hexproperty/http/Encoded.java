@@ -20,6 +20,22 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
         return new Encoded(json, gzip(json), etag, lastModified, surrogateKeys, version);
     }
 
+    /**
+     * A response that is sent once and never kept (the cache is off, or a read past the caches): no gzip
+     * body up front, {@link #gzip()} compresses only if the client asks for it. Compressing every
+     * uncached response in advance cost a Deflater (with its native buffers) per request, for clients
+     * that mostly do not take gzip (API clients, wrk, pgbench comparisons).
+     */
+    static Encoded once(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
+        return new Encoded(json, null, etag, lastModified, surrogateKeys, version);
+    }
+
+    /** The gzip body: the one compressed up front, or compressed now for a response built by {@link #once}. */
+    @Override
+    public Buffer gzip() {
+        return gzip != null ? gzip : gzip(identity);
+    }
+
     private static final int FORMAT = 1;
 
     /**
@@ -28,6 +44,7 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
      * tier checksums the file; {@link #fromBytes} rejects anything that does not parse to the end.
      */
     public byte[] toBytes() {
+        Buffer gzip = gzip();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(identity.length() + gzip.length() + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -89,7 +106,7 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
 
     /** Size as the memory tier would weigh it: both bodies plus the strings. */
     int weight() {
-        return identity.length() + gzip.length() + 128;
+        return identity.length() + gzip().length() + 128;
     }
 
     static Buffer gzip(Buffer body) {

@@ -198,12 +198,18 @@ public final class ResponseCache {
     Encoded encode(Listing l) {
         String keys = String.join(" ", CacheTag.listing(l.listingKey()),
                 CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
-        return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
+        return body(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
                 keys, l.version());
     }
 
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
-        return Encoded.of(ListingJson.encode(page), null, null, String.join(" ", tagsOf(query)), 1);
+        return body(ListingJson.encode(page), null, null, String.join(" ", tagsOf(query)), 1);
+    }
+
+    /** Kept bodies are compressed once, up front; with the cache off each body is sent once, compressed on demand. */
+    private Encoded body(io.vertx.core.buffer.Buffer json, String etag, String lastModified, String keys, long version) {
+        return enabled() ? Encoded.of(json, etag, lastModified, keys, version)
+                : Encoded.once(json, etag, lastModified, keys, version);
     }
 
     /**
