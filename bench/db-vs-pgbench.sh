@@ -82,7 +82,7 @@ for fragment in '"lower(city) = lower(" + bind(params, v) + ")"' '"state_or_prov
 done
 # The session settings the server's pool sets (PgPools: addProperty("plan_cache_mode", ...)): pgbench's
 # sessions get the same, so both sides make PostgreSQL do the same work per statement.
-PLAN_MODE="$(grep -o 'addProperty("plan_cache_mode", "[a-z_]*")' "$SRC/PgPools.java" | sed 's/.*, "\(.*\)")/\1/' || true)"
+PLAN_MODE="$(grep -o 'addProperty("plan_cache_mode", "[a-z_]*")' "$SRC/PgPools.java" | head -n1 | sed 's/.*, "\(.*\)")/\1/' || true)"
 [ -n "$PLAN_MODE" ] && export PGOPTIONS="-c plan_cache_mode=$PLAN_MODE"
 DETAIL_SQL="SELECT $COLUMNS FROM listings WHERE listing_key = \$1"
 # SearchSql.of(city, state, sort=newest, limit): lower(city) = lower($1) AND state_or_province = $2 ... LIMIT limit+1

@@ -86,7 +86,8 @@ final class Platform implements AutoCloseable {
     private Vertx vertx;
     private Databases.Handle database;
     private Pool pool;
-    private io.vertx.sqlclient.SqlClient readClient; // the uncached read path (PgPools.readClient), unsharded without replicas
+    private io.vertx.sqlclient.SqlClient readClient; // uncached searches (PgPools.readClient), unsharded without replicas
+    private io.vertx.sqlclient.SqlClient pointReadClient; // uncached reads by key (PgPools.pointReadClient)
     private PgChangeFeed feed;
     private RedisDistributedTier<ListingKey, Encoded> redis;
     private WarmStart<ListingKey> warm;
@@ -168,18 +169,23 @@ final class Platform implements AutoCloseable {
                         .seed(config.listings(), config.seed(), console == System.out ? SeedProgress.console() : SeedProgress.console(console, false, System::nanoTime));
             }
 
-            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize()));
+            // Unsharded without replicas, --pool-size is split: the pipelined read client takes its share,
+            // the transactional pool the rest, so the node's connection budget stays --pool-size.
+            int readConnections = config.replication().enabled() ? 0 : PgPools.readShare(config.poolSize());
+            pool = PgPools.create(vertx, database.config().withPoolSize(config.poolSize() - readConnections));
             readiness = Readiness.postgres(pool, java.time.Duration.ofSeconds(2));
             slowQueries = SlowQuerySampler.create(database.config(), slowQueryConfig, clock, metrics.registry());
             samplers.add(slowQueries);
             // --- connections (issue 5): --replicas / --db-replica-url: listings read from replicas, written to the primary ---
             replication = Replication.start(config.replication(), database, config.poolSize(), vertx, metrics.registry(), clock, console,
                     slowQueries);
-            if (replication == null) {
-                readClient = PgPools.readClient(vertx, database.config().withPoolSize(config.poolSize()));
+            if (replication == null && readConnections > 0) {
+                pointReadClient = PgPools.pointReadClient(vertx, database.config().withPoolSize(readConnections / 2));
+                readClient = PgPools.readClient(vertx, database.config().withPoolSize(readConnections - readConnections / 2));
             }
-            ListingStore listings = replication == null ? new PgListingStore(pool, clock, slowQueries).readingThrough(readClient)
-                    : replication.listings();
+            ListingStore listings = replication != null ? replication.listings()
+                    : readClient != null ? new PgListingStore(pool, clock, slowQueries).readingThrough(pointReadClient, readClient)
+                    : new PgListingStore(pool, clock, slowQueries);
             // --- end connections ---
             service = new ListingService(listings, new PgInquiryStore(pool));
         }
@@ -542,11 +548,13 @@ final class Platform implements AutoCloseable {
             if (views != null) {
                 views.close(); // the final flush needs the pool
             }
-            if (readClient != null) {
-                try {
-                    readClient.close().await(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    LOG.warn("read client did not close cleanly: {}", Errors.oneLine(e));
+            for (io.vertx.sqlclient.SqlClient client : new io.vertx.sqlclient.SqlClient[] {pointReadClient, readClient}) {
+                if (client != null) {
+                    try {
+                        client.close().await(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        LOG.warn("read client did not close cleanly: {}", Errors.oneLine(e));
+                    }
                 }
             }
             if (pool != null) {

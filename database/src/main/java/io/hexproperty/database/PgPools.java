@@ -20,9 +20,10 @@ public final class PgPools {
     static final int PREPARED_STATEMENT_CACHE = 512;
 
     /**
-     * Queries a read connection carries at once ({@link #readClient}). Deep enough that a loop's
-     * reads rarely need a second connection; shallow enough that a burst opens one (the pool then
-     * adds a connection on the same loop) rather than queuing hundreds behind one slow search.
+     * Queries a read connection carries at once ({@link #readClient}): enough that a loop's reads
+     * rarely need a second connection, few enough that a burst does not queue hundreds of reads behind
+     * one slow search. Measured side by side (docs/benchmarks/uncached-path.md): 32 used the least JVM
+     * CPU per read; 4 used about four times as much as 32, more than the unpipelined pool.
      */
     static final int READ_PIPELINE_DEPTH = 32;
 
@@ -67,20 +68,35 @@ public final class PgPools {
     }
 
     /**
-     * The client of the uncached read path (listing by key, search): at most {@code config.poolSize()}
-     * connections, each opened on the event loop that first needs it and handed by preference to
-     * queries of that same loop, with up to {@link #READ_PIPELINE_DEPTH} queries pipelined on it.
-     *
-     * <p>Why not {@link #create}'s pool: there a query waits for a whole connection, and under load it
-     * gets whichever one frees first, usually owned by another event loop, so each read crossed threads
-     * twice (hand the query over, hand the rows back) and the connections' loops were woken for every
-     * statement. Here an HTTP event loop writes its query on its own connection and reads the rows on
-     * the same thread. Reads only: a pipelined client cannot hold a transaction (writes use the pool).
+     * The connections of a node's {@code poolSize} that go to the read clients ({@link #readClient}
+     * and {@link #pointReadClient}, a quarter each): one pipelined connection per event loop carries
+     * a loop's reads. 0 below 4 (too few to split): then the pool serves reads too.
      */
+    public static int readShare(int poolSize) {
+        return poolSize >= 4 ? poolSize / 2 : 0;
+    }
+
     public static SqlClient readClient(Vertx vertx, DatabaseConfig config) {
-        PgConnectOptions connect = connectOptions(config).setPipeliningLimit(READ_PIPELINE_DEPTH);
+        return pipelined(vertx, config, connectOptions(config), "hexproperty-pg-reads");
+    }
+
+    /**
+     * {@link #readClient} for statements whose generic plan is as good as any custom one, the
+     * listing-by-key read: its sessions keep PostgreSQL's default {@code plan_cache_mode} (auto), so
+     * the cached statement is planned once per connection instead of at every execution. Measured
+     * with pgbench on 100k listings: a bound key under force_custom_plan cost PostgreSQL ~480 us of
+     * CPU per read, ~100 us with auto (docs/benchmarks/uncached-path.md). listing_key is not the
+     * partition key, so a custom plan cannot prune partitions either: both plans probe each
+     * partition's primary key.
+     */
+    public static SqlClient pointReadClient(Vertx vertx, DatabaseConfig config) {
+        return pipelined(vertx, config, connectOptions(config).addProperty("plan_cache_mode", "auto"), "hexproperty-pg-point-reads");
+    }
+
+    private static SqlClient pipelined(Vertx vertx, DatabaseConfig config, PgConnectOptions options, String name) {
+        PgConnectOptions connect = options.setPipeliningLimit(READ_PIPELINE_DEPTH);
         PoolOptions pool = new PoolOptions()
-                .setName("hexproperty-pg-reads")
+                .setName(name)
                 .setMaxSize(config.poolSize())
                 .setMaxWaitQueueSize(config.maxWaitQueue())
                 .setConnectionTimeout((int) config.acquireTimeout().toMillis())

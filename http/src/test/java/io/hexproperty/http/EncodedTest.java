@@ -23,6 +23,25 @@ class EncodedTest {
     }
 
     @Test
+    void aBodySentOnceIsCompressedOnlyWhenAskedAndTheSameAsOneKept() throws Exception {
+        Buffer json = Buffer.buffer("{\"items\":[" + "{\"City\":\"Houston\"},".repeat(200) + "{}]}");
+        Encoded kept = Encoded.of(json, "\"v3\"", "Wed, 25 Nov 2026 10:00:00 GMT", "listing:K3", 3);
+        Encoded once = Encoded.once(json, "\"v3\"", "Wed, 25 Nov 2026 10:00:00 GMT", "listing:K3", 3);
+
+        assertThat(once.identity()).isEqualTo(json);
+        assertThat(gunzip(once.gzip())).isEqualTo(json.getBytes());
+        assertThat(once.gzip()).isEqualTo(kept.gzip());
+        assertThat(once.weight()).isEqualTo(kept.weight());
+        assertThat(Encoded.fromBytes(once.toBytes())).isEqualTo(kept);
+    }
+
+    private static byte[] gunzip(Buffer gz) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.getBytes()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
     void rejectsTruncatedOrPaddedBytes() {
         byte[] bytes = Encoded.of(Buffer.buffer("{}"), "\"v1\"", "x", "listing:K", 1).toBytes();
         for (int cut = 0; cut < bytes.length; cut++) {
