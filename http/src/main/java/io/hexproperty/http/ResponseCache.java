@@ -39,7 +39,9 @@ import java.util.function.LongSupplier;
  * <p>{@link #disabled} is the same API with no caching at all, for benchmarks with the cache off.
  */
 public final class ResponseCache {
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    // IMF-fixdate (RFC 9110 5.6.7): a two-digit day, always GMT. RFC_1123_DATE_TIME writes "3 Dec", not "03 Dec".
+    static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(ZoneOffset.UTC);
 
     private final ListingQueries queries;
     private final ReadThrough<ListingKey, Encoded> listings;
@@ -215,13 +217,18 @@ public final class ResponseCache {
                 keys, l.version());
     }
 
+    /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
-        return body(ListingJson.encode(page), null, null, String.join(" ", tagsOf(query)), 1);
+        io.vertx.core.buffer.Buffer json = ListingJson.encode(page);
+        return body(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1);
     }
 
-    /** Kept bodies are compressed once, up front; with the cache off each body is sent once, compressed on demand. */
+    /**
+     * Kept bodies are compressed once, up front (gzip and Brotli); with the cache off each body serves
+     * one request: no Brotli copy (ADR 0013) and gzip only if the client asks (ADR 0017).
+     */
     private Encoded body(io.vertx.core.buffer.Buffer json, String etag, String lastModified, String keys, long version) {
-        return enabled() ? Encoded.of(json, etag, lastModified, keys, version)
+        return enabled() ? Encoded.of(json, etag, lastModified, keys, version, true)
                 : Encoded.once(json, etag, lastModified, keys, version);
     }
 
