@@ -74,7 +74,9 @@ class GatewayTest {
                 return; // a stopped process: the connection is open, nothing comes back
             }
             Runnable answer = () -> {
-                count.incrementAndGet();
+                if (!req.path().equals("/health")) { // health probes run on their own clock: counting them made drain racy
+                    count.incrementAndGet();
+                }
                 req.response().putHeader("content-type", "application/json").end("{\"origin\":" + index + "}");
             };
             if (delayMillis > 0 && !req.path().equals("/health")) {
