@@ -1,7 +1,0 @@
-package io.hexproperty.loadtest;
-
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-
-/** One request to send; body and content type are null for reads. */
-record RequestSpec(RequestKind kind, HttpMethod method, String uri, Buffer body, String contentType) {}
