@@ -63,8 +63,17 @@ class ClusterIntegrationTest {
         return ClusterRuntime.start(cmd.settings(), cmd.balancer, System.out);
     }
 
-    /** GETs at a fixed pace (open model: a slow answer does not slow the arrivals) until stopped. */
+    /**
+     * GETs at a fixed pace (200/s: a slow answer does not slow the arrivals) until stopped, with at most
+     * {@link #MAX_IN_FLIGHT} outstanding: a tick that finds them all out is skipped and counted. Without the cap,
+     * a machine whose cores other builds take serves fewer than 200/s, the queue grows without bound and requests
+     * time out whether or not a worker was killed; with it, every request that is sent still crosses the kill
+     * (dozens are in flight on the killed worker) and any failure is the gateway's.
+     */
     private final class PacedClient implements AutoCloseable {
+        static final int MAX_IN_FLIGHT = 32;
+        final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+        final AtomicLong skipped = new AtomicLong();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
         final AtomicLong completed = new AtomicLong();
@@ -74,6 +83,10 @@ class ClusterIntegrationTest {
         PacedClient(int port) {
             AtomicLong n = new AtomicLong();
             pacer.scheduleAtFixedRate(() -> {
+                if (!slots.tryAcquire()) {
+                    skipped.incrementAndGet();
+                    return;
+                }
                 String path = n.incrementAndGet() % 2 == 0 ? "/api/v1/listings?state=TX&limit=5" : "/api/v1/listings?limit=3";
                 CompletableFuture<?> f = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
@@ -86,6 +99,7 @@ class ClusterIntegrationTest {
                                 r.headers().firstValue(Gateway.SERVED_BY).ifPresent(servedBy::add);
                             }
                             completed.incrementAndGet();
+                            slots.release();
                         });
                 inFlight.add(f);
             }, 0, 5, TimeUnit.MILLISECONDS);
