@@ -53,7 +53,7 @@ final class ListingRoutes {
         this.commands = commands;
         this.agents = agents;
         this.clock = clock;
-        this.searchParameters = new SearchParameters(H3.core());
+        this.searchParameters = new SearchParameters(H3.core(), cache.cursorSigner()); // cursors signed by the server key
         this.viewed = viewed;
     }
 
