@@ -204,7 +204,7 @@ final class Platform implements AutoCloseable {
         }
         // --- end caching ---
         ResponseCache cache = config.cache()
-                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Settings.defaults(), clock,
+                ? ResponseCache.create(reads.apply(service), registry, ResponseCache.Config.defaults(), clock,
                         redis != null ? redis : DistributedTier.none())
                 : ResponseCache.disabled(reads.apply(service), clock);
         // --- caching: CDN purge ---

@@ -52,7 +52,7 @@ class DataTopologyTest {
         // Cache off: every search reaches the stores, whose statements the sampler must observe.
         ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7,
                 true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), false, null,
-                ServeConfig.CacheOptions.defaults(), topology.shards, topology.replication);
+                ServeConfig.CacheConfig.defaults(), topology.shards, topology.replication);
         // Threshold 0: every read is "slow", so capture proves the observer is wired, not that a query was slow.
         SlowQueryConfig everything = new SlowQueryConfig(Duration.ZERO, 200, Duration.ZERO, Duration.ofSeconds(10));
         try (Platform platform = new Platform(config, new PrintStream(System.out, true)).slowQueries(everything).start();

@@ -71,7 +71,7 @@ public final class PgListingStore implements ListingStore {
     private final StatementObserver observer;
 
     public PgListingStore(Pool pool, Clock clock) {
-        this(pool, clock, StatementObserver.NONE);
+        this(pool, clock, StatementObserver.none());
     }
 
     /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
@@ -202,7 +202,7 @@ public final class PgListingStore implements ListingStore {
     }
 
     private Future<RowSet<Row>> observed(String sql, Tuple params) {
-        if (observer == StatementObserver.NONE) {
+        if (observer == StatementObserver.none()) {
             return pool.preparedQuery(sql).execute(params);
         }
         long start = System.nanoTime();

@@ -56,9 +56,9 @@ public final class ResponseCache {
         this.clock = clock;
     }
 
-    /** Settings of the two tiers; defaults in {@link #defaults()}. */
-    public record Settings(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl, Duration sharedTtl) {
-        public Settings {
+    /** Config of the two tiers; defaults in {@link #defaults()}. */
+    public record Config(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl, Duration sharedTtl) {
+        public Config {
             if (listingEntries < 1 || pageEntries < 1) {
                 throw new IllegalArgumentException("cache sizes must be >= 1");
             }
@@ -68,12 +68,12 @@ public final class ResponseCache {
         }
 
         /** L1: 100,000 details for 5 min, 20,000 pages for 30 s; L2 keeps a detail for 10 min. */
-        public static Settings defaults() {
-            return new Settings(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        public static Config defaults() {
+            return new Config(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
         }
     }
 
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock) {
         return create(queries, registry, settings, clock, DistributedTier.none());
     }
 
@@ -82,7 +82,7 @@ public final class ResponseCache {
      * Redis; {@link DistributedTier#none()} for none). It holds the encoded responses as they are: a miss
      * encodes once, from the database, and an L2 hit decodes the stored bytes, nothing in between.
      */
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared) {
         H3Core h3 = H3.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
