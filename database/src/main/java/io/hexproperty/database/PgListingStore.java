@@ -13,6 +13,7 @@ import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
 import io.hexproperty.domain.port.out.ListingStore;
+import io.hexproperty.geo.H3Cells;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

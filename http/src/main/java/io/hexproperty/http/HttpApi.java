@@ -12,6 +12,7 @@ import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.domain.port.in.ListingCommands;
 import io.hexproperty.domain.port.in.ListingQueries;
 import io.hexproperty.domain.port.out.StoreUnavailableException;
+import io.hexproperty.geo.H3Cells;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -88,7 +89,7 @@ public final class HttpApi {
         this.scrape = Objects.requireNonNull(b.scrape, "scrape");
         this.metrics = new HttpMetrics(Objects.requireNonNull(b.registry, "registry"));
         this.clock = Objects.requireNonNull(b.clock, "clock");
-        this.searchParameters = new SearchParameters(H3.core());
+        this.searchParameters = new SearchParameters(H3Cells.core());
         this.openApi = resource("openapi.json");
         if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");

@@ -18,6 +18,7 @@ import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.port.in.ListingQueries;
+import io.hexproperty.geo.H3Cells;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class ResponseCache {
      */
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared) {
-        H3Core h3 = H3.core();
+        H3Core h3 = H3Cells.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
                 .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1), listingMetrics);
@@ -108,7 +109,7 @@ public final class ResponseCache {
     }
 
     public static ResponseCache disabled(ListingQueries queries, Clock clock) {
-        return new ResponseCache(queries, null, null, H3.core(), clock);
+        return new ResponseCache(queries, null, null, H3Cells.core(), clock);
     }
 
     boolean enabled() {

@@ -1,6 +1,5 @@
 package io.hexproperty.seed;
 
-import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Address;
 import io.hexproperty.domain.GeoPoint;
 import io.hexproperty.domain.Listing;
@@ -8,8 +7,7 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.Money;
 import io.hexproperty.domain.PropertyType;
 import io.hexproperty.domain.StandardStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.hexproperty.geo.H3Cells;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,7 +52,6 @@ public final class ListingGenerator {
     private final Places places;
     private final ZctaIndex zctas;
     private final double[] centreGapKm;
-    private final H3Core h3;
 
     private ListingGenerator(long seed, Instant asOf, ReferenceData data) {
         this.seed = seed;
@@ -64,7 +61,6 @@ public final class ListingGenerator {
         this.places = data.places;
         this.zctas = data.zctas;
         this.centreGapKm = data.centreGapKm;
-        this.h3 = data.h3;
     }
 
     /**
@@ -166,8 +162,8 @@ public final class ListingGenerator {
                 spec.area,
                 new Address(street, place.name(), place.state(), zip),
                 new GeoPoint(lat, lon),
-                h3.latLngToCell(lat, lon, 7),
-                h3.latLngToCell(lat, lon, 9),
+                H3Cells.r7(lat, lon),
+                H3Cells.r9(lat, lon),
                 contractDate,
                 modified,
                 photos,
@@ -408,7 +404,7 @@ public final class ListingGenerator {
         }
     }
 
-    /** Places, ZIP centroids and the H3 library, loaded once per JVM on first use. */
+    /** Places and ZIP centroids, loaded once per JVM on first use. */
     private static final class ReferenceData {
         private static volatile ReferenceData instance;
 
@@ -416,7 +412,6 @@ public final class ListingGenerator {
         final ZctaIndex zctas;
         /** Per place, how far its centre is from the nearest ZIP centroid: the yardstick for "too far out". */
         final double[] centreGapKm;
-        final H3Core h3;
 
         private ReferenceData() {
             this.places = Places.load();
@@ -425,11 +420,6 @@ public final class ListingGenerator {
             for (int i = 0; i < centreGapKm.length; i++) {
                 Place p = places.get(i);
                 centreGapKm[i] = zctas.nearestDistanceKm(p.latitude(), p.longitude());
-            }
-            try {
-                this.h3 = H3Core.newInstance();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load the H3 native library", e);
             }
         }
 

@@ -3,6 +3,7 @@ package io.hexproperty.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.geo.H3Cells;
 import io.hexproperty.testing.lane.Unit;
 import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Listing;
@@ -119,7 +120,7 @@ class ListingGeneratorTest {
 
     @Test
     void coordinatesLieNearTheirPlaceAndH3CellsMatchThem() throws Exception {
-        H3Core h3 = H3Core.newInstance();
+        H3Core h3 = H3Cells.core();
         for (int i = 0; i < SAMPLE; i++) {
             Listing l = sample.get(i);
             Place place = generator.placeOf(i);

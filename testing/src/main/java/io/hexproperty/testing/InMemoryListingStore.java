@@ -1,6 +1,5 @@
 package io.hexproperty.testing;
 
-import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
@@ -12,8 +11,7 @@ import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
 import io.hexproperty.domain.port.out.ListingStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.hexproperty.geo.H3Cells;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +40,6 @@ import java.util.stream.Collectors;
  */
 public final class InMemoryListingStore implements ListingStore {
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final H3Core H3 = loadH3();
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -87,8 +84,8 @@ public final class InMemoryListingStore implements ListingStore {
                 key = new ListingKey(nextKey());
             } while (listings.containsKey(key));
             Listing listing = draft.toListing(key, agentKey,
-                    H3.latLngToCell(draft.location().latitude(), draft.location().longitude(), 7),
-                    H3.latLngToCell(draft.location().latitude(), draft.location().longitude(), 9), now());
+                    H3Cells.r7(draft.location()),
+                    H3Cells.r9(draft.location()), now());
             listings.put(key, listing);
             return CompletableFuture.completedFuture(listing);
         } catch (RuntimeException e) {
@@ -221,13 +218,5 @@ public final class InMemoryListingStore implements ListingStore {
         return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
                 .filter(w -> !w.isEmpty())
                 .collect(Collectors.toSet());
-    }
-
-    private static H3Core loadH3() {
-        try {
-            return H3Core.newInstance();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the H3 native library", e);
-        }
     }
 }
