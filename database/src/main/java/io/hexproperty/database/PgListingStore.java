@@ -42,7 +42,6 @@ import java.util.concurrent.CompletionStage;
  * one statement.
  */
 public final class PgListingStore implements ListingStore {
-    private static final String KEY_PREFIX = "HX";
     private static final int KEY_ATTEMPTS = 3;
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -142,7 +141,7 @@ public final class PgListingStore implements ListingStore {
     private Future<Listing> insert(ListingDraft draft, String agentKey, int attempt) {
         Listing listing;
         try {
-            listing = draft.toListing(new ListingKey(Keys.next(KEY_PREFIX)), agentKey, H3Cells.r7(draft.location()),
+            listing = draft.toListing(Keys.listingKey(), agentKey, H3Cells.r7(draft.location()),
                     H3Cells.r9(draft.location()), ListingRows.storable(clock.instant()));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);

@@ -39,10 +39,8 @@ import java.util.stream.Stream;
  */
 public final class ListingGenerator {
     /** Indexes must fit in the 50 bits that the ten base-32 characters of a ListingKey hold. */
-    public static final long MAX_INDEX = (1L << 50) - 1;
+    public static final long MAX_INDEX = ListingKey.MAX_INDEX;
 
-    private static final char[] BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final long KEY_MASK = MAX_INDEX;
     private static final int HISTORY_DAYS = 730;
 
     private final long seed;
@@ -90,28 +88,6 @@ public final class ListingGenerator {
         return LongStream.range(from, to).mapToObj(this::listing);
     }
 
-    /**
-     * The ListingKey of index {@code i}: "HX" and ten base-32 characters of a bijective scramble of
-     * the index, so keys are unique, look random (and spread over the primary-key B-tree), and can
-     * be computed from the index alone, independent of the seed.
-     */
-    public static ListingKey listingKey(long index) {
-        checkIndex(index);
-        long x = index;
-        x = (x * 0x5DEECE66DL + 0xB) & KEY_MASK;
-        x ^= x >>> 23;
-        x = (x * 0x2545F4914F6CDD1DL) & KEY_MASK;
-        x ^= x >>> 29;
-        char[] key = new char[12];
-        key[0] = 'H';
-        key[1] = 'X';
-        for (int i = 11; i >= 2; i--) {
-            key[i] = BASE32[(int) (x & 31)];
-            x >>>= 5;
-        }
-        return new ListingKey(new String(key));
-    }
-
     /** The MLS number of index {@code i}. */
     public static String listingId(long index) {
         checkIndex(index);
@@ -152,7 +128,7 @@ public final class ListingGenerator {
         String remarks = Words.remarks(rnd, type, spec.beds, spec.baths, spec.area, condo, place.name());
 
         return new Listing(
-                listingKey(index),
+                ListingKey.ofIndex(index),
                 listingId(index),
                 status,
                 Money.usd(spec.price),

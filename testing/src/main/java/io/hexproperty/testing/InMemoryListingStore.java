@@ -39,7 +39,6 @@ import java.util.stream.Collectors;
  * occur.
  */
 public final class InMemoryListingStore implements ListingStore {
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -81,7 +80,7 @@ public final class InMemoryListingStore implements ListingStore {
         try {
             ListingKey key;
             do {
-                key = new ListingKey(nextKey());
+                key = ListingKey.random(random);
             } while (listings.containsKey(key));
             Listing listing = draft.toListing(key, agentKey,
                     H3Cells.r7(draft.location()),
@@ -138,14 +137,6 @@ public final class InMemoryListingStore implements ListingStore {
     private java.time.Instant now() {
         // PostgreSQL keeps microseconds; the same precision keeps both stores interchangeable.
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private String nextKey() {
-        StringBuilder b = new StringBuilder("HX");
-        for (int i = 0; i < 10; i++) {
-            b.append(BASE32[random.nextInt(32)]);
-        }
-        return b.toString();
     }
 
     static Predicate<Listing> filter(SearchQuery q) {
