@@ -6,16 +6,16 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /** The wire form of listings: RESO Data Dictionary field names, plus {@code version}. */
-public final class ListingJson {
+final class ListingJson {
     private ListingJson() {}
 
-    public static Buffer encode(Listing listing) {
+    static Buffer encode(Listing listing) {
         StringBuilder out = new StringBuilder(768);
         write(out, listing);
         return Buffer.buffer(out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    public static Buffer encode(SearchPage page) {
+    static Buffer encode(SearchPage page) {
         StringBuilder out = new StringBuilder(256 + page.items().size() * 700);
         out.append("{\"items\":[");
         for (int i = 0; i < page.items().size(); i++) {
