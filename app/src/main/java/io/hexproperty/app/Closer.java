@@ -1,17 +1,25 @@
 package io.hexproperty.app;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 
 /**
- * Closes what was registered in reverse order of registration (what was opened last depends on
- * what was opened before it, so it goes first), each once, logging rather than propagating a
- * failure so one stuck resource does not keep the others open. Null resources are skipped.
+ * A LIFO closer: resources are registered as they are opened and closed in reverse order (what was
+ * opened last depends on what was opened before it, so it goes first), each once. A failure does not
+ * stop the others from closing: every failure is collected, and {@link #close()} throws one
+ * {@link CloseException} naming them all, each attached as a suppressed exception. Null resources
+ * are skipped, so optional parts register without a branch.
  */
 final class Closer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Closer.class);
+
+    /** What did not close cleanly; the causes are {@link #getSuppressed() suppressed}. */
+    static final class CloseException extends RuntimeException {
+        CloseException(String message) {
+            super(message, null, true, false);
+        }
+    }
 
     private record Entry(String name, AutoCloseable resource) {}
 
@@ -25,25 +33,37 @@ final class Closer implements AutoCloseable {
         return resource;
     }
 
-    /** Closes every registered resource, newest first; later calls close only what was added since. */
+    /**
+     * Closes every registered resource, newest first; a later call closes only what was added since.
+     * Throws once at the end if any failed.
+     */
     @Override
     public void close() {
+        List<String> failed = new ArrayList<>();
+        List<Exception> causes = new ArrayList<>();
         while (true) {
             Entry next;
             synchronized (this) {
                 next = open.poll();
             }
             if (next == null) {
-                return;
+                break;
             }
             try {
                 next.resource().close();
             } catch (Exception e) {
-                LOG.warn("{} did not close cleanly: {}", next.name(), Errors.oneLine(e));
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
+                failed.add(next.name() + " (" + Errors.oneLine(e) + ")");
+                causes.add(e);
             }
+        }
+        if (!failed.isEmpty()) {
+            CloseException e = new CloseException(failed.size() + " resource(s) did not close cleanly: "
+                    + String.join("; ", failed));
+            causes.forEach(e::addSuppressed);
+            throw e;
         }
     }
 }

@@ -4,7 +4,6 @@ import io.hexproperty.database.Migrations;
 import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.SeedReport;
 import io.hexproperty.seed.Seeder;
-import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +39,7 @@ final class SeedCommand implements Callable<Integer> {
                     System.err.println("hexproperty: the database already has listings; add --reset to replace them");
                     return 1;
                 }
-                try (var c = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
-                     var s = c.createStatement()) {
-                    s.execute("TRUNCATE listing_keys, listings, media, inquiries, listing_views_daily, listing_changes");
-                }
+                Seeder.reset(database.jdbcUrl(), database.user(), database.password());
             }
             SeedReport report = new Seeder(database.jdbcUrl(), database.user(), database.password())
                     .seed(listings, seed, SeedProgress.console());

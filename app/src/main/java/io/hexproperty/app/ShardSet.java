@@ -151,6 +151,11 @@ final class ShardSet implements AutoCloseable {
         return inquiries;
     }
 
+    /** Every shard's pool, in shard order. */
+    List<Pool> pools() {
+        return pools;
+    }
+
     /** Shard 0: agents and the demo agent. */
     Pool firstPool() {
         return pools.getFirst();

@@ -127,7 +127,7 @@ class ArchitectureTest {
 
     // SQL in a string literal: a statement keyword followed by what makes it SQL, in upper case as written here.
     private static final Pattern SQL = Pattern.compile(
-            "\"[^\"\\n]*\\b(SELECT\\s+\\S|INSERT\\s+INTO|DELETE\\s+FROM|UPDATE\\s+\\w+\\s+SET|ALTER\\s+TABLE|CREATE\\s+(TABLE|INDEX))");
+            "\"[^\"\\n]*\\b(SELECT\\s+\\S|INSERT\\s+INTO|DELETE\\s+FROM|UPDATE\\s+\\w+\\s+SET|ALTER\\s+TABLE|CREATE\\s+(TABLE|INDEX)|TRUNCATE\\s+\\w+|DROP\\s+(TABLE|INDEX|SCHEMA))");
 
     @Test
     void noSqlInTheCompositionRootOrTheHttpAdapter() throws IOException {

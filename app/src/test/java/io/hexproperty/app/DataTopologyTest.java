@@ -23,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Slow-query capture and maintenance in each data topology of {@code serve}: one database,
- * {@code --replicas 1} (reads on the replica must still be captured) and {@code --shards 2} (every
- * shard captured and maintained, not shard 0 alone).
+ * Slow-query capture, maintenance and warm start in each data topology of {@code serve}: one
+ * database, {@code --replicas 1} (reads on the replica must still be captured) and {@code --shards 2}
+ * (every shard captured and maintained, not shard 0 alone; a restarted node restores L1 with one
+ * change-feed watermark per shard).
  */
 @Postgres
 class DataTopologyTest {
@@ -44,15 +45,19 @@ class DataTopologyTest {
         }
     }
 
+    private static ServeConfig config(Topology topology, boolean cache) throws Exception {
+        Path root = Files.createTempDirectory("hexproperty-topology");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7,
+                true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), cache, null,
+                ServeConfig.CacheConfig.defaults(), topology.shards, topology.replication);
+    }
+
     @ParameterizedTest
     @EnumSource(Topology.class)
     void slowQueryCaptureAndMaintenanceCoverEveryNode(Topology topology) throws Exception {
-        Path root = Files.createTempDirectory("hexproperty-topology");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         // Cache off: every search reaches the stores, whose statements the sampler must observe.
-        ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7,
-                true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), false, null,
-                ServeConfig.CacheConfig.defaults(), topology.shards, topology.replication);
+        ServeConfig config = config(topology, false);
         // Threshold 0: every read is "slow", so capture proves the observer is wired, not that a query was slow.
         SlowQueryConfig everything = new SlowQueryConfig(Duration.ZERO, 200, Duration.ZERO, Duration.ofSeconds(10));
         try (Platform platform = new Platform(config, new PrintStream(System.out, true)).slowQueries(everything).start();
@@ -89,5 +94,48 @@ class DataTopologyTest {
                 assertThat(sampler.recent().stream().map(SlowQuerySample::sql)).anyMatch(sql -> sql.contains("FROM listings"));
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void aRestartedNodeServesTheListingsItHadCachedWithoutLoadingThem(Topology topology) throws Exception {
+        ServeConfig config = config(topology, true);
+        List<String> keys = new java.util.ArrayList<>();
+        try (Platform first = new Platform(config, new PrintStream(System.out, true)).start();
+             HttpClient http = HttpClient.newHttpClient()) {
+            // Listings of several states: with shards, both shards' listings are cached and saved.
+            for (String state : List.of("CA", "TX", "NY", "FL", "WA", "MA")) {
+                HttpResponse<String> page = get(http, first, "/api/v1/listings?state=" + state + "&limit=2");
+                assertThat(page.statusCode()).isEqualTo(200);
+                new io.vertx.core.json.JsonObject(page.body()).getJsonArray("items")
+                        .forEach(item -> keys.add(((io.vertx.core.json.JsonObject) item).getString("ListingKey")));
+            }
+            assertThat(keys).hasSizeGreaterThanOrEqualTo(6);
+            for (String key : keys) {
+                assertThat(get(http, first, "/api/v1/listings/" + key).statusCode()).isEqualTo(200);
+            }
+            assertThat(loads(first)).isEqualTo(keys.size());
+        }
+        // One position per primary: each shard's outbox has its own sequence.
+        String watermark = Files.readString(config.cacheRoot().resolve("listings").resolve("watermark")).strip();
+        assertThat(watermark).matches("watermark=\\d+(,\\d+){" + (topology.shards - 1) + "}");
+
+        try (Platform second = new Platform(config, new PrintStream(System.out, true)).start();
+             HttpClient http = HttpClient.newHttpClient()) {
+            for (String key : keys) {
+                assertThat(get(http, second, "/api/v1/listings/" + key).statusCode()).isEqualTo(200);
+            }
+            assertThat(loads(second)).as("database loads of restored listings after the restart").isZero();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, Platform platform, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double loads(Platform platform) {
+        return platform.metrics().registry().find("cache.loads").tag("cache", "listings").tag("tier", "memory").counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 }

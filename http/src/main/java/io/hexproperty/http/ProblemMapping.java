@@ -1,35 +1,13 @@
 package io.hexproperty.http;
 
-import io.hexproperty.domain.Agent;
 import io.hexproperty.domain.DomainException;
-import io.hexproperty.domain.Listing;
-import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.ListingNotFoundException;
 import io.hexproperty.domain.NotOwnerException;
 import io.hexproperty.domain.VersionConflictException;
-import io.hexproperty.domain.port.in.AgentAuthentication;
-import io.hexproperty.domain.port.in.ListingCommands;
-import io.hexproperty.domain.port.in.ListingQueries;
 import io.hexproperty.domain.port.out.StoreUnavailableException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.time.Clock;
-import java.time.LocalDate;
-import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +26,7 @@ final class ProblemMapping {
         if (err == null || err instanceof HttpException) {
             int status = err instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();
             if (status == 413) {
-                HttpApi.tooLarge(ctx);
+                Routes.tooLarge(ctx);
             } else if (status == 400) {
                 new Problem(400, "bad-request", "Bad request", "the request is malformed", null).send(ctx.response());
             } else if (status > 0 && status < 500) {
@@ -87,5 +65,4 @@ final class ProblemMapping {
         }
         problem.send(ctx.response());
     }
-
 }

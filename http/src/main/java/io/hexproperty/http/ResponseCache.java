@@ -178,6 +178,19 @@ public final class ResponseCache {
         return Optional.of(WarmStart.of(listings.tier(), Encoded::toBytes, Encoded::fromBytes, disk, config, clock,
                 watermark));
     }
+
+    /**
+     * As {@link #warmStart(DiskTier, WarmStartConfig, LongSupplier)} for a change feed with one sequence
+     * per database shard: {@code watermarks} gives each shard's last applied sequence, in shard order.
+     */
+    public Optional<WarmStart<ListingKey>> partitionedWarmStart(DiskTier<ListingKey> disk, WarmStartConfig config,
+                                                                java.util.function.Supplier<long[]> watermarks) {
+        if (listings == null) {
+            return Optional.empty();
+        }
+        return Optional.of(WarmStart.ofPartitioned(listings.tier(), Encoded::toBytes, Encoded::fromBytes, disk, config,
+                clock, watermarks));
+    }
     // --- end caching ---
 
     /** Manual invalidation (admin endpoint, CLI). */

@@ -91,7 +91,7 @@ public final class StaticAssets {
                 .putHeader("Vary", "Accept-Encoding");
         if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), asset.etag())) {
             res.setStatusCode(304).end();
-        } else if (HttpApi.acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
+        } else if (ResponseHeaders.acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
             res.putHeader("Content-Encoding", "gzip").end(asset.gzip());
         } else {
             // Named explicitly so the server's own compression leaves the bytes alone.

@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.hexproperty.testing.lane.Unit;
 import org.junit.jupiter.api.Test;
 
 /** POST /rum over real HTTP: what a hostile or broken client can send, and what gets recorded. */
+@Unit
 class RumEndpointTest {
     private static final String SID = "00000000000000000000000000000abc";
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);

@@ -91,6 +91,19 @@ public final class Seeder {
     }
 
     /**
+     * Empties every table the seed fills (listings and what hangs off them, view counts, the change
+     * outbox), so {@code seed --reset} can load a fresh data set. Agents are kept.
+     */
+    public static void reset(String jdbcUrl, String user, String password) {
+        try (Connection c = connect(jdbcUrl, user, password); var s = c.createStatement()) {
+            s.execute("TRUNCATE listing_keys, listings, media, inquiries, listing_views_daily, listing_changes");
+        } catch (SQLException e) {
+            throw new SeedException(SeedPhase.PREPARE, 0, "cannot empty " + redact(jdbcUrl) + " for a new seed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Generates {@code count} listings of {@code seed} ({@link ListingGenerator}, dated as of the
      * options' clock) and loads them. The listings table must be empty.
      */

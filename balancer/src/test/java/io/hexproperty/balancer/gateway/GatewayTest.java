@@ -31,12 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The gateway over real HTTP: origins are Vert.x servers on free ports, the client is the JDK's. Failures
  * are real (a closed server socket, a server that never answers), never simulated inside the gateway.
  */
+@Tag("unit")
 class GatewayTest {
     private static final String TOKEN = "test-admin-token-0123456789";
     private Vertx vertx;

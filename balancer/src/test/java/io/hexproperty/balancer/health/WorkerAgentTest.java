@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The agent over a real socket: the gateway's "stats" line, HAProxy's weight line, and drain. */
+@Tag("unit")
 class WorkerAgentTest {
     private static String ask(int port, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {

@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The actuator against fabric8's Kubernetes mock server in CRUD mode (a loopback HTTP server, no cluster). */
+@Tag("unit")
 @EnableKubernetesMockClient(crud = true)
 class KubernetesActuatorTest {
     KubernetesClient client;

@@ -35,9 +35,24 @@ public interface DiskTier<K> {
      * Records the change-feed position the entries are at least as new as (read it before taking the
      * snapshot); after a restart, replay the feed from it, or drop the entries if the feed cannot reach back.
      */
-    void saveWatermark(long sequence);
+    default void saveWatermark(long sequence) {
+        saveWatermarks(new long[] {sequence});
+    }
 
-    OptionalLong watermark();
+    /** The one saved position, empty when none was saved or several were ({@link #watermarks()}). */
+    default OptionalLong watermark() {
+        return watermarks().filter(marks -> marks.length == 1).map(marks -> OptionalLong.of(marks[0]))
+                .orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Like {@link #saveWatermark(long)} for a change feed with several independent sequences (one per
+     * database shard): {@code sequences[i]} is the position in sequence i.
+     */
+    void saveWatermarks(long[] sequences);
+
+    /** The saved positions, one per sequence, in the order they were saved. */
+    java.util.Optional<long[]> watermarks();
 
     int size();
 

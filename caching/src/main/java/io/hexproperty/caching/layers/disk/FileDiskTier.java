@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -149,11 +148,16 @@ final class FileDiskTier<K> implements DiskTier<K> {
     }
 
     @Override
-    public void saveWatermark(long sequence) {
+    public void saveWatermarks(long[] sequences) {
+        if (sequences.length == 0) {
+            throw new IllegalArgumentException("a watermark needs at least one sequence");
+        }
         Path target = config.directory().resolve(WATERMARK);
         Path tmp = config.directory().resolve(WATERMARK + "." + UUID.randomUUID() + ".tmp");
+        String text = java.util.Arrays.stream(sequences).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
         try {
-            Files.writeString(tmp, "watermark=" + sequence + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, "watermark=" + text + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -161,17 +165,21 @@ final class FileDiskTier<K> implements DiskTier<K> {
         }
     }
 
+    /** {@code watermark=<seq>[,<seq>...]}: one sequence, or one per shard of the change feed. */
     @Override
-    public OptionalLong watermark() {
+    public java.util.Optional<long[]> watermarks() {
         try {
             String text = Files.readString(config.directory().resolve(WATERMARK), StandardCharsets.UTF_8).strip();
-            return text.startsWith("watermark=") ? OptionalLong.of(Long.parseLong(text.substring(10)))
-                    : OptionalLong.empty();
+            if (!text.startsWith("watermark=")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(java.util.Arrays.stream(text.substring(10).split(","))
+                    .mapToLong(part -> Long.parseLong(part.strip())).toArray());
         } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
+            return java.util.Optional.empty();
         } catch (IOException | NumberFormatException e) {
             log.warn("disk tier {}: unreadable watermark ignored: {}", config.directory(), e.toString());
-            return OptionalLong.empty();
+            return java.util.Optional.empty();
         }
     }
 

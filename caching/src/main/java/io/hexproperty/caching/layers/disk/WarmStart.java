@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.List;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,7 @@ public final class WarmStart<K> implements AutoCloseable {
     private final DiskTier<K> disk;
     private final WarmStartConfig config;
     private final Clock clock;
-    private final LongSupplier watermark;
+    private final Supplier<long[]> watermarks;
     private final ReentrantLock saving = new ReentrantLock();
     /** What is on disk (version and loadedAt per key), so a save rewrites only entries that changed. */
     private final Map<K, Saved> onDisk = new HashMap<>();
@@ -49,21 +52,25 @@ public final class WarmStart<K> implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private WarmStart(MemoryTier<K, ?> memory, Function<?, byte[]> encoder, Function<byte[], ?> decoder,
-                      DiskTier<K> disk, WarmStartConfig config, Clock clock, LongSupplier watermark) {
+                      DiskTier<K> disk, WarmStartConfig config, Clock clock, Supplier<long[]> watermarks) {
         this.memory = (MemoryTier<K, Object>) memory;
         this.encoder = (Function<Object, byte[]>) encoder;
         this.decoder = (Function<byte[], Object>) decoder;
         this.disk = disk;
         this.config = config;
         this.clock = clock;
-        this.watermark = watermark;
+        this.watermarks = watermarks;
+    }
+
+    private static Supplier<long[]> one(LongSupplier watermark) {
+        return () -> new long[] {watermark.getAsLong()};
     }
 
     /** @param watermark the last change-feed sequence applied to {@code memory} */
     public static <K> WarmStart<K> of(MemoryTier<K, byte[]> memory, DiskTier<K> disk, WarmStartConfig config,
                                       Clock clock, LongSupplier watermark) {
         return new WarmStart<>(memory, Function.<byte[]>identity(), Function.<byte[]>identity(), disk, config, clock,
-                watermark);
+                one(watermark));
     }
 
     /**
@@ -74,10 +81,30 @@ public final class WarmStart<K> implements AutoCloseable {
     public static <K, V> WarmStart<K> of(MemoryTier<K, V> memory, Function<V, byte[]> encoder,
                                          Function<byte[], V> decoder, DiskTier<K> disk, WarmStartConfig config,
                                          Clock clock, LongSupplier watermark) {
-        return new WarmStart<>(memory, encoder, decoder, disk, config, clock, watermark);
+        return new WarmStart<>(memory, encoder, decoder, disk, config, clock, one(watermark));
     }
 
-    public record Restored(int installed, int tooOld, int refused, OptionalLong watermark) {}
+    /**
+     * Warm start of a tier fed by a change feed with several independent sequences (one per database
+     * shard): {@code watermarks} gives the last sequence applied from each, always in the same order.
+     */
+    public static <K, V> WarmStart<K> ofPartitioned(MemoryTier<K, V> memory, Function<V, byte[]> encoder,
+                                                    Function<byte[], V> decoder, DiskTier<K> disk, WarmStartConfig config,
+                                                    Clock clock, Supplier<long[]> watermarks) {
+        return new WarmStart<>(memory, encoder, decoder, disk, config, clock, watermarks);
+    }
+
+    /** {@code watermarks}: the saved positions, one per sequence of the feed; empty when none was saved. */
+    public record Restored(int installed, int tooOld, int refused, List<Long> watermarks) {
+        public Restored {
+            watermarks = List.copyOf(watermarks);
+        }
+
+        /** The saved position of a feed with one sequence; empty when none was saved (or several were). */
+        public OptionalLong watermark() {
+            return watermarks.size() == 1 ? OptionalLong.of(watermarks.getFirst()) : OptionalLong.empty();
+        }
+    }
 
     /** Installs every intact saved entry younger than maxAge into L1 (blocking file I/O). */
     public Restored restore() {
@@ -96,10 +123,10 @@ public final class WarmStart<K> implements AutoCloseable {
                 refused++;
             }
         }
-        OptionalLong mark = disk.watermark();
+        List<Long> marks = disk.watermarks().map(m -> LongStream.of(m).boxed().toList()).orElse(List.of());
         log.info("warm start: {} entries restored to L1, {} too old, {} refused, change-feed watermark {}",
-                installed, tooOld, refused, mark.isPresent() ? mark.getAsLong() : "unknown");
-        return new Restored(installed, tooOld, refused, mark);
+                installed, tooOld, refused, marks.isEmpty() ? "unknown" : marks);
+        return new Restored(installed, tooOld, refused, marks);
     }
 
     private boolean install(DiskTier.Stored<K> stored) {
@@ -119,7 +146,7 @@ public final class WarmStart<K> implements AutoCloseable {
     public int save() {
         saving.lock();
         try {
-            long mark = watermark.getAsLong();
+            long[] marks = watermarks.get().clone();
             Map<K, MemoryTier.Entry<Object>> hottest = memory.hottest(config.hottest());
             Set<K> kept = new LinkedHashSet<>();
             for (var e : hottest.entrySet()) {
@@ -134,7 +161,7 @@ public final class WarmStart<K> implements AutoCloseable {
             }
             disk.retainOnly(kept);
             onDisk.keySet().retainAll(kept);
-            disk.saveWatermark(mark);
+            disk.saveWatermarks(marks);
             return kept.size();
         } finally {
             saving.unlock();

@@ -121,4 +121,24 @@ class FileDiskTierTest {
         assertThat(reopened.watermark()).hasValue(42);
         assertThat(stray).doesNotExist();
     }
+
+    @Test
+    void aWatermarkPerShardSurvivesAReopenAndIsNotMistakenForOne() throws Exception {
+        DiskTier<String> disk = open(100, 1 << 20);
+        disk.saveWatermarks(new long[] {17, 0, 42});
+
+        DiskTier<String> reopened = open(100, 1 << 20);
+        assertThat(reopened.watermarks()).hasValueSatisfying(marks -> assertThat(marks).containsExactly(17, 0, 42));
+        assertThat(reopened.watermark()).as("three sequences are not one").isEmpty();
+
+        reopened.saveWatermark(5);
+        assertThat(open(100, 1 << 20).watermarks()).hasValueSatisfying(marks -> assertThat(marks).containsExactly(5));
+    }
+
+    @Test
+    void anUnreadableWatermarkIsNone() throws Exception {
+        DiskTier<String> disk = open(100, 1 << 20);
+        Files.writeString(dir.resolve("watermark"), "watermark=12,x\n");
+        assertThat(disk.watermarks()).isEmpty();
+    }
 }

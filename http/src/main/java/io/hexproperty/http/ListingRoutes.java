@@ -1,0 +1,240 @@
+package io.hexproperty.http;
+
+import static io.hexproperty.http.ResponseHeaders.CACHE_CONTROL;
+import static io.hexproperty.http.ResponseHeaders.CACHE_TAG;
+import static io.hexproperty.http.ResponseHeaders.CDN_CACHE_CONTROL;
+import static io.hexproperty.http.ResponseHeaders.ETAG;
+import static io.hexproperty.http.ResponseHeaders.LAST_MODIFIED;
+import static io.hexproperty.http.ResponseHeaders.SURROGATE_KEY;
+import static io.hexproperty.http.ResponseHeaders.VARY;
+import static io.hexproperty.http.ResponseHeaders.ACCEPT_ENCODING;
+import static io.hexproperty.http.ResponseHeaders.V_DETAIL_CACHE_CONTROL;
+import static io.hexproperty.http.ResponseHeaders.V_DETAIL_CDN;
+import static io.hexproperty.http.Routes.reply;
+
+import io.hexproperty.domain.Agent;
+import io.hexproperty.domain.Committed;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.port.in.AgentAuthentication;
+import io.hexproperty.domain.port.in.ListingCommands;
+import io.hexproperty.geo.H3Cells;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API v1 listing routes: detail and search (reads through the response cache), create, patch and
+ * delete (agents, by bearer token), and inquiries. Each handler parses, calls a use case, and maps
+ * the outcome to a response; failures go to {@link ProblemMapping}.
+ */
+final class ListingRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ListingRoutes.class);
+    private static final CharSequence H_CONSISTENCY_TOKEN = HttpHeaders.createOptimized(Committed.TOKEN_HEADER);
+
+    private final ResponseCache cache;
+    private final ListingCommands commands;
+    private final AgentAuthentication agents;
+    private final Clock clock;
+    private final SearchParameters searchParameters;
+    // Listing views are counted write-behind.
+    private final Consumer<ListingKey> viewed;
+
+    ListingRoutes(ResponseCache cache, ListingCommands commands, AgentAuthentication agents, Clock clock,
+            Consumer<ListingKey> viewed) {
+        this.cache = cache;
+        this.commands = commands;
+        this.agents = agents;
+        this.clock = clock;
+        this.searchParameters = new SearchParameters(H3Cells.core());
+        this.viewed = viewed;
+    }
+
+    void mount(Router router) {
+        Routes.get(router, "/api/v1/listings/:listingKey", this::getListing);
+        Routes.get(router, "/api/v1/listings", this::search);
+        BodyHandler body = Routes.body();
+        Routes.write(router, HttpMethod.POST, "/api/v1/listings", body, this::createListing);
+        Routes.write(router, HttpMethod.PATCH, "/api/v1/listings/:listingKey", body, this::patchListing);
+        Routes.route(router, HttpMethod.DELETE, "/api/v1/listings/:listingKey").handler(this::deleteListing);
+        Routes.write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
+    }
+
+    private void countView(ListingKey key) {
+        try {
+            viewed.accept(key);
+        } catch (RuntimeException e) {
+            LOG.debug("view of {} not counted: {}", key, e.toString());
+        }
+    }
+
+    private void getListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        String token = ctx.request().getHeader(H_CONSISTENCY_TOKEN);
+        if (token != null) {
+            // The client wrote something and wants to see it: skip every cache, read a node that has it.
+            reply(ctx, cache.listingAfter(key, token), found -> {
+                if (found.isEmpty()) {
+                    notFound(ctx, key);
+                } else {
+                    sendListing(ctx, found.get());
+                }
+            });
+            return;
+        }
+        // The hot path: a fresh hit is answered right here on the event loop from pre-encoded bytes.
+        var hit = cache.listingIfFresh(key);
+        if (hit.isPresent()) {
+            sendListing(ctx, hit.get());
+            countView(key);
+            return;
+        }
+        reply(ctx, cache.listing(key), found -> {
+            if (found.isEmpty()) {
+                notFound(ctx, key);
+            } else {
+                sendListing(ctx, found.get());
+                countView(key);
+            }
+        });
+    }
+
+    private static void sendListing(RoutingContext ctx, Encoded listing) {
+        HttpServerResponse res = ctx.response()
+                .putHeader(ETAG, listing.etag())
+                .putHeader(LAST_MODIFIED, listing.lastModified())
+                .putHeader(CACHE_CONTROL, V_DETAIL_CACHE_CONTROL)
+                .putHeader(CDN_CACHE_CONTROL, V_DETAIL_CDN)
+                .putHeader(SURROGATE_KEY, listing.surrogateKeys())
+                .putHeader(CACHE_TAG, listing.surrogateKeys().replace(' ', ','))
+                .putHeader(VARY, ACCEPT_ENCODING);
+        if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), listing.etag())) {
+            res.setStatusCode(304).end();
+            return;
+        }
+        ResponseHeaders.sendBody(ctx, res, listing);
+    }
+
+    private void search(RoutingContext ctx) {
+        var query = searchParameters.parse(ctx.queryParams());
+        reply(ctx, cache.search(query), page -> {
+            HttpServerResponse res = ctx.response()
+                    .putHeader("Cache-Control", ResponseHeaders.SEARCH_CACHE_CONTROL)
+                    .putHeader("CDN-Cache-Control", ResponseHeaders.SEARCH_CDN_CACHE_CONTROL)
+                    .putHeader("Surrogate-Key", page.surrogateKeys())
+                    .putHeader("Cache-Tag", page.surrogateKeys().replace(' ', ','))
+                    .putHeader("Vary", "Accept-Encoding");
+            ResponseHeaders.sendBody(ctx, res, page);
+        });
+    }
+
+    private void createListing(RoutingContext ctx) {
+        authenticated(ctx, agent -> {
+            var draft = ListingBodies.draft(ctx.body().buffer(), LocalDate.now(clock));
+            reply(ctx, withToken(ctx, commands.createCommitted(agent, draft)), created -> ctx.response().setStatusCode(201)
+                    .putHeader("Location", "/api/v1/listings/" + created.listingKey().value())
+                    .putHeader("ETag", ETags.of(created.version()))
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Type", "application/json")
+                    .end(cache.written(created).identity()));
+        });
+    }
+
+    private void patchListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        authenticated(ctx, agent -> {
+            OptionalLong ifMatch = ETags.parseIfMatch(ctx.request().getHeader("If-Match"));
+            var patch = ListingBodies.patch(ctx.body().buffer());
+            reply(ctx, withToken(ctx, commands.updateCommitted(agent, key, patch, ifMatch)), updated -> ctx.response()
+                    .putHeader("ETag", ETags.of(updated.version()))
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Type", "application/json")
+                    .end(cache.written(updated).identity()));
+        });
+    }
+
+    private void deleteListing(RoutingContext ctx) {
+        ListingKey key = pathKey(ctx);
+        if (key == null) {
+            return;
+        }
+        authenticated(ctx, agent -> reply(ctx, withToken(ctx, commands.deleteCommitted(agent, key)), deleted -> {
+            if (deleted) {
+                cache.deleted(key);
+                ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+            } else {
+                notFound(ctx, key);
+            }
+        }));
+    }
+
+    private void inquire(RoutingContext ctx) {
+        var draft = ListingBodies.inquiry(ctx.body().buffer());
+        reply(ctx, commands.inquire(draft), inquiry -> ctx.response().setStatusCode(201)
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Type", "application/json")
+                .end("{\"id\":" + inquiry.id() + ",\"ListingKey\":\"" + inquiry.listingKey().value()
+                        + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}"));
+    }
+
+    /** Puts the token the write returned with it on the response (stores with a single copy return none). */
+    private static <T> CompletionStage<T> withToken(RoutingContext ctx, CompletionStage<Committed<T>> write) {
+        return write.thenApply(committed -> {
+            committed.token().ifPresent(token -> ctx.response().putHeader(H_CONSISTENCY_TOKEN, token));
+            return committed.value();
+        });
+    }
+
+    private void authenticated(RoutingContext ctx, Consumer<Agent> action) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 300) {
+            unauthorized(ctx, header == null ? "an agent token is required: Authorization: Bearer <token>"
+                    : "Authorization must be 'Bearer <token>'");
+            return;
+        }
+        String token = header.substring(7).strip();
+        reply(ctx, agents.authenticate(token), agent -> {
+            if (agent.isEmpty()) {
+                unauthorized(ctx, "the bearer token is not valid");
+            } else {
+                action.accept(agent.get());
+            }
+        });
+    }
+
+    private static void unauthorized(RoutingContext ctx, String detail) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"hexproperty\"");
+        new Problem(401, "unauthorized", "Unauthorized", detail, "Authorization").send(ctx.response());
+    }
+
+    private static ListingKey pathKey(RoutingContext ctx) {
+        String raw = ctx.pathParam("listingKey");
+        if (!ListingKey.isValid(raw)) {
+            // A key that cannot exist is simply not found; a 400 would reveal nothing more useful.
+            new Problem(404, "not-found", "Not found", "no listing with ListingKey '"
+                    + SearchParameters.clip(raw == null ? "" : raw) + "'", "listingKey").send(ctx.response());
+            return null;
+        }
+        return ListingKey.of(raw);
+    }
+
+    private static void notFound(RoutingContext ctx, ListingKey key) {
+        new Problem(404, "not-found", "Not found", "no listing with ListingKey " + key, "listingKey")
+                .send(ctx.response());
+    }
+}

@@ -1,0 +1,112 @@
+package io.hexproperty.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Everything around the API that operators and browsers use: health, the OpenAPI document, the
+ * bench ceiling route, RUM beacons and the web page on the public port; metrics and admin on the
+ * management port.
+ */
+final class OperationsRoutes {
+    private final Supplier<CompletionStage<Boolean>> readiness;
+    private final Supplier<String> scrape;
+    private final Supplier<String> slowQueries;
+    private final boolean benchRoutes;
+    private final RumEndpoint rum;
+    private final AdminRoutes admin;
+    private final byte[] openApi = resource("openapi.json");
+    private final StaticAssets assets = StaticAssets.webroot();
+
+    OperationsRoutes(Supplier<CompletionStage<Boolean>> readiness, Supplier<String> scrape, Supplier<String> slowQueries,
+            boolean benchRoutes, RumEndpoint rum, AdminRoutes admin) {
+        this.readiness = readiness;
+        this.scrape = scrape;
+        this.slowQueries = slowQueries;
+        this.benchRoutes = benchRoutes;
+        this.rum = rum;
+        this.admin = admin;
+    }
+
+    /** Health, OpenAPI and (when enabled) the bench ceiling route. */
+    void mountHealth(Router router) {
+        Routes.get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
+        Routes.get(router, "/health/ready", this::ready);
+        Routes.get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "public, max-age=300").end(Buffer.buffer(openApi)));
+        if (benchRoutes) {
+            Buffer ceiling = ListingJson.encode(CeilingSample.listing());
+            Routes.get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store").end(ceiling));
+        }
+    }
+
+    /** RUM beacons, then the web page as the catch-all GET. */
+    void mountPage(Router router) {
+        Routes.route(router, HttpMethod.POST, "/rum").handler(OperationsRoutes::rumSize);
+        router.route(HttpMethod.POST, "/rum").handler(BodyHandler.create(false).setBodyLimit(RumEndpoint.MAX_BODY_BYTES))
+                .handler(ctx -> {
+                    if (rum == null) {
+                        new Problem(404, "not-found", "Not found", "real-user monitoring is off", null).send(ctx.response());
+                    } else {
+                        rum.handle(ctx);
+                    }
+                });
+        // The fingerprinted, precompressed web page (StaticAssets).
+        router.route(HttpMethod.GET, "/*").handler(ctx -> {
+            ctx.put(HttpMetrics.ROUTE_KEY, "/static");
+            ctx.next();
+        }).handler(assets::handle);
+    }
+
+    /** The management port's own routes: metrics and admin. */
+    void mountManagement(Router router) {
+        Routes.get(router, "/metrics", ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .putHeader("Cache-Control", "no-store").end(scrape.get()));
+        Routes.write(router, HttpMethod.POST, "/admin/cache/invalidate", Routes.body(), admin::invalidate);
+        Routes.get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+    }
+
+    private void ready(RoutingContext ctx) {
+        readiness.get().whenComplete((ok, err) -> {
+            boolean up = err == null && Boolean.TRUE.equals(ok);
+            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+        });
+    }
+
+    private static void rumSize(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > RumEndpoint.MAX_BODY_BYTES) {
+            if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close"); // the unread body would be parsed as the next request
+            }
+            new Problem(413, "payload-too-large", "Payload too large",
+                    "a RUM beacon is at most " + RumEndpoint.MAX_BODY_BYTES + " bytes", "body").send(ctx.response());
+            return;
+        }
+        ctx.next();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
