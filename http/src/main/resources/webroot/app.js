@@ -6,16 +6,17 @@
  * forward work and every view can be linked. The API rejects unknown and empty parameters, so
  * only the whitelisted, non-empty search fields are ever sent; `page` is kept in the hash for
  * display only. Every text from the API goes through textContent, never innerHTML.
+ * Sale and rent are separate searches (market=rent; sale is the API's default, so it is never
+ * sent), rents read per month, and the detail view shows what a buyer or renter needs, not the
+ * record's internals (keys, H3 cells, versions).
  */
 (function () {
   'use strict';
 
-  var API_PARAMS = ['city', 'state', 'postalCode', 'minPrice', 'maxPrice', 'minBeds', 'sort', 'cursor'];
+  var API_PARAMS = ['city', 'state', 'postalCode', 'market', 'minPrice', 'maxPrice', 'minBeds', 'sort', 'cursor'];
   var SORTS = { newest: 'Newest', price_asc: 'Price: low to high', price_desc: 'Price: high to low' };
-  var KNOWN_FIELDS = ['ListingKey', 'ListingId', 'StandardStatus', 'ListPrice', 'PropertyType', 'BedroomsTotal',
-    'BathroomsTotalInteger', 'LivingArea', 'UnparsedAddress', 'City', 'StateOrProvince', 'PostalCode',
-    'Latitude', 'Longitude', 'H3Cell7', 'H3Cell9', 'ListingContractDate', 'ModificationTimestamp',
-    'PhotosCount', 'PublicRemarks', 'ListAgentKey', 'version'];
+  // RESO property types offered for rent: their ListPrice is a monthly rent.
+  var LEASE_TYPES = ['ResidentialLease', 'CommercialLease'];
 
   var money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
   var count = new Intl.NumberFormat('en-US');
@@ -55,6 +56,13 @@
   function present(v) { return v !== null && v !== undefined && v !== ''; }
   function formatMoney(v) { return present(v) && isFinite(Number(v)) ? money.format(Number(v)) : '—'; }
   function formatCount(v) { return present(v) && isFinite(Number(v)) ? count.format(Number(v)) : '—'; }
+  function isLease(l) { return LEASE_TYPES.indexOf(l.PropertyType) >= 0; }
+  // "$1,250/mo" for a rental, "$250,000" for a sale.
+  function formatPrice(l) {
+    var price = formatMoney(l.ListPrice);
+    return isLease(l) && price !== '—' ? price + '/mo' : price;
+  }
+  function isRent(params) { return params.get('market') === 'rent'; }
   function plural(n, one, many) { return formatCount(n) + ' ' + (Number(n) === 1 ? one : many); }
 
   // "ActiveUnderContract" -> "Active under contract"
@@ -197,6 +205,7 @@
 
   function fillForm(params) {
     ui.place.value = placeText(params);
+    ui.form.elements.market.value = isRent(params) ? 'rent' : 'sale';
     ui.form.elements.minPrice.value = params.get('minPrice') || '';
     ui.form.elements.maxPrice.value = params.get('maxPrice') || '';
     ui.form.elements.minBeds.value = params.get('minBeds') || '';
@@ -213,6 +222,7 @@
     var params = new URLSearchParams();
     var place = parsePlace(ui.place.value);
     ['city', 'state', 'postalCode'].forEach(function (k) { if (place[k]) params.set(k, place[k]); });
+    if (ui.form.elements.market.value === 'rent') params.set('market', 'rent');
     ['minPrice', 'maxPrice', 'minBeds', 'sort'].forEach(function (k) {
       var v = String(ui.form.elements[k].value || '').trim();
       if (v) params.set(k, v);
@@ -224,7 +234,8 @@
 
   function searchSummary(params) {
     var where = placeText(params);
-    var parts = [where ? 'Homes for sale in ' + where : 'Homes for sale'];
+    var what = isRent(params) ? 'Homes for rent' : 'Homes for sale';
+    var parts = [where ? what + ' in ' + where : what];
     var min = params.get('minPrice'), max = params.get('maxPrice');
     if (min && max) parts.push(formatMoney(min) + '–' + formatMoney(max));
     else if (min) parts.push('from ' + formatMoney(min));
@@ -242,7 +253,7 @@
       photo,
       el('div', { className: 'card-body' },
         el('div', { className: 'card-top' },
-          el('span', { className: 'price', 'data-testid': 'result-price', text: formatMoney(l.ListPrice) }),
+          el('span', { className: 'price', 'data-testid': 'result-price', text: formatPrice(l) }),
           present(l.StandardStatus) ? el('span', { className: 'badge status-' + l.StandardStatus, text: words(l.StandardStatus) }) : null),
         el('p', { className: 'rooms', text: roomsLine(l) }),
         el('p', { className: 'street', text: l.UnparsedAddress || '' }),
@@ -326,15 +337,17 @@
   function renderListing(l) {
     var d = ui.detail;
     d.textContent = '';
-    var perSqft = Number(l.LivingArea) > 0 && isFinite(Number(l.ListPrice))
-      ? formatMoney(Math.round(Number(l.ListPrice) / Number(l.LivingArea))) : '—';
+    var lease = isLease(l);
+    // A price per square foot compares sale prices; for a monthly rent it would read as "$1".
+    var perSqft = !lease && Number(l.LivingArea) > 0 && isFinite(Number(l.ListPrice))
+      ? formatMoney(Math.round(Number(l.ListPrice) / Number(l.LivingArea))) : null;
     var photo = el('div', { className: 'photo photo-large', 'aria-hidden': 'true' },
       el('span', { className: 'photo-count', text: plural(l.PhotosCount || 0, 'photo', 'photos') }));
     photo.style.setProperty('--hue', String(hue(String(l.ListingKey))));
     d.appendChild(photo);
     d.appendChild(el('header', { className: 'detail-head' },
       el('div', { className: 'detail-price-row' },
-        el('h1', { id: 'listing-title', tabindex: '-1', 'data-testid': 'detail-price', text: formatMoney(l.ListPrice) }),
+        el('h1', { id: 'listing-title', tabindex: '-1', 'data-testid': 'detail-price', text: formatPrice(l) }),
         present(l.StandardStatus)
           ? el('span', { className: 'badge status-' + l.StandardStatus, 'data-testid': 'detail-status', text: words(l.StandardStatus) })
           : null),
@@ -345,19 +358,20 @@
 
     if (present(l.PublicRemarks)) {
       d.appendChild(el('section', { className: 'remarks' },
-        el('h2', { text: 'About this home' }),
+        el('h2', { text: lease ? 'About this rental' : 'About this home' }),
         el('p', { 'data-testid': 'detail-remarks', text: l.PublicRemarks })));
     }
 
     var facts = [].concat(
       fact('Status', words(l.StandardStatus), 'detail-standard-status'),
       fact('Property type', words(l.PropertyType)),
-      fact('List price', formatMoney(l.ListPrice)),
-      fact('Price per sqft', perSqft),
+      lease ? fact('Monthly rent', formatPrice(l), 'detail-rent') : fact('List price', formatMoney(l.ListPrice)),
+      perSqft ? fact('Price per sqft', perSqft, 'detail-per-sqft') : [],
       fact('Bedrooms', formatCount(l.BedroomsTotal)),
       fact('Bathrooms', formatCount(l.BathroomsTotalInteger)),
       fact('Living area', formatCount(l.LivingArea) + ' sqft'),
       fact('Photos', formatCount(l.PhotosCount)),
+      fact('MLS number', l.ListingId, 'detail-listing-id'),
       fact('Listed', formatDate(l.ListingContractDate), 'detail-listed'),
       fact('Last updated', formatTimestamp(l.ModificationTimestamp), 'detail-modified'));
     var record = [].concat(
@@ -366,23 +380,14 @@
       fact('State', l.StateOrProvince),
       fact('ZIP code', l.PostalCode),
       fact('Coordinates', present(l.Latitude) && present(l.Longitude)
-        ? Number(l.Latitude).toFixed(5) + ', ' + Number(l.Longitude).toFixed(5) : null),
-      fact('MLS number', l.ListingId, 'detail-listing-id'),
-      fact('Listing key', l.ListingKey, 'detail-listing-key'),
-      fact('Listing agent', l.ListAgentKey),
-      fact('H3 cell (res 7)', l.H3Cell7),
-      fact('H3 cell (res 9)', l.H3Cell9),
-      fact('Record version', l.version));
-    // Fields this page does not know yet are still shown, so the detail view never hides data.
-    Object.keys(l).forEach(function (k) {
-      var v = l[k];
-      if (KNOWN_FIELDS.indexOf(k) < 0 && v !== null && typeof v !== 'object') record = record.concat(fact(k, v));
-    });
+        ? Number(l.Latitude).toFixed(5) + ', ' + Number(l.Longitude).toFixed(5) : null));
+    // Only fields meant for people: the API's keys, H3 cells, record version and any field this page
+    // does not know stay out of the view (they are in the JSON for programs).
     d.appendChild(el('section', { className: 'facts' },
       el('h2', { text: 'Facts' }),
       el.apply(null, ['dl', { className: 'facts-grid' }].concat(facts))));
     d.appendChild(el('section', { className: 'facts' },
-      el('h2', { text: 'Listing record' }),
+      el('h2', { text: 'Location' }),
       el.apply(null, ['dl', { className: 'facts-grid' }].concat(record))));
   }
 
@@ -405,7 +410,7 @@
       if (!ui.message.dataset.edited) {
         ui.message.value = 'I am interested in ' + (place || 'this home') + '. Please contact me.';
       }
-      document.title = [formatMoney(l.ListPrice), l.UnparsedAddress, cityLine(l)].filter(present).join(' · ') + ' — HexProperty';
+      document.title = [formatPrice(l), l.UnparsedAddress, cityLine(l)].filter(present).join(' · ') + ' — HexProperty';
       setStatus('');
       restoreScroll();
       focusHeading('listing-title');
@@ -475,7 +480,7 @@
     } else {
       show('home');
       setStatus('');
-      document.title = 'HexProperty — homes for sale';
+      document.title = 'HexProperty — homes for sale and rent';
       restoreScroll();
       focusHeading('home-title');
     }

@@ -166,8 +166,8 @@ class BadInputTest {
 
     @Test
     void oddPathsAndMethods() {
-        assertProblem(p.get("/api/v1/listings/%27%20OR%201=1"), 404, "listingKey");
-        assertProblem(p.get("/api/v1/listings/" + "k".repeat(300)), 404, "listingKey");
+        assertProblem(p.get("/api/v1/listings/%27%20OR%201=1"), 400, "listingKey");
+        assertProblem(p.get("/api/v1/listings/" + "k".repeat(300)), 400, "listingKey");
         HttpResponse<String> unknown = p.get("/api/v2/nothing");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");

@@ -27,7 +27,11 @@ public record SearchSql(String sql, Tuple params) {
         q.state().ifPresent(v -> where.add("state_or_province = " + bind(params, v)));
         q.postalCode().ifPresent(v -> where.add("postal_code = " + bind(params, v)));
         q.status().ifPresent(v -> where.add("standard_status = " + bind(params, v.name())));
-        q.type().ifPresent(v -> where.add("property_type = " + bind(params, v.name())));
+        if (q.types().size() == 1) {
+            where.add("property_type = " + bind(params, q.types().iterator().next().name()));
+        } else if (!q.types().isEmpty()) {
+            where.add("property_type IN (" + String.join(", ", q.types().stream().map(t -> bind(params, t.name())).toList()) + ")");
+        }
         q.minPrice().ifPresent(v -> where.add("list_price >= " + bind(params, v)));
         q.maxPrice().ifPresent(v -> where.add("list_price <= " + bind(params, v)));
         q.minBeds().ifPresent(v -> where.add("bedrooms_total >= " + bind(params, v)));

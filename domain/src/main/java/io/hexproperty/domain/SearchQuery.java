@@ -1,9 +1,12 @@
 package io.hexproperty.domain;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A validated listing search. Absent filters are empty; ranges are checked for inversion here so
@@ -15,7 +18,7 @@ public record SearchQuery(
         Optional<String> state,
         Optional<String> postalCode,
         Optional<StandardStatus> status,
-        Optional<PropertyType> type,
+        Set<PropertyType> types,
         OptionalLong minPrice,
         OptionalLong maxPrice,
         OptionalInt minBeds,
@@ -35,6 +38,7 @@ public record SearchQuery(
 
     public SearchQuery {
         Objects.requireNonNull(sort, "sort");
+        types = types.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(types));
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new DomainException("limit", "must be between 1 and " + MAX_LIMIT);
         }
@@ -60,7 +64,10 @@ public record SearchQuery(
         state.ifPresent(v -> b.append("state=").append(v).append('&'));
         postalCode.ifPresent(v -> b.append("postalCode=").append(v).append('&'));
         status.ifPresent(v -> b.append("status=").append(v).append('&'));
-        type.ifPresent(v -> b.append("type=").append(v).append('&'));
+        if (!types.isEmpty()) {
+            // EnumSet order: the same set always reads the same; one type reads as it always did.
+            b.append("type=").append(String.join(",", types.stream().map(Enum::name).toList())).append('&');
+        }
         minPrice.ifPresent(v -> b.append("minPrice=").append(v).append('&'));
         maxPrice.ifPresent(v -> b.append("maxPrice=").append(v).append('&'));
         minBeds.ifPresent(v -> b.append("minBeds=").append(v).append('&'));
@@ -75,7 +82,7 @@ public record SearchQuery(
     }
 
     public SearchQuery withCursor(SearchCursor next) {
-        return new SearchQuery(city, state, postalCode, status, type, minPrice, maxPrice, minBeds, minBaths,
+        return new SearchQuery(city, state, postalCode, status, types, minPrice, maxPrice, minBeds, minBaths,
                 minArea, bbox, h3Cell, h3Resolution, text, sort, limit, Optional.ofNullable(next));
     }
 
@@ -85,7 +92,7 @@ public record SearchQuery(
         private String state;
         private String postalCode;
         private StandardStatus status;
-        private PropertyType type;
+        private Set<PropertyType> types = Set.of();
         private Long minPrice;
         private Long maxPrice;
         private Integer minBeds;
@@ -115,7 +122,9 @@ public record SearchQuery(
             return this;
         }
         public Builder status(StandardStatus v) { status = v; return this; }
-        public Builder type(PropertyType v) { type = v; return this; }
+        public Builder type(PropertyType v) { types = v == null ? Set.of() : Set.of(v); return this; }
+        /** Any of these types; empty for any type at all. */
+        public Builder types(Set<PropertyType> v) { types = Set.copyOf(v); return this; }
         public Builder minPrice(long v) { minPrice = nonNegative("minPrice", v, Money.MAX); return this; }
         public Builder maxPrice(long v) { maxPrice = nonNegative("maxPrice", v, Money.MAX); return this; }
         public Builder minBeds(int v) { minBeds = (int) nonNegative("minBeds", v, Listing.MAX_ROOMS); return this; }
@@ -138,7 +147,7 @@ public record SearchQuery(
         public SearchQuery build() {
             SearchQuery q = new SearchQuery(Optional.ofNullable(city).filter(s -> !s.isEmpty()),
                     Optional.ofNullable(state), Optional.ofNullable(postalCode),
-                    Optional.ofNullable(status), Optional.ofNullable(type),
+                    Optional.ofNullable(status), types,
                     minPrice == null ? OptionalLong.empty() : OptionalLong.of(minPrice),
                     maxPrice == null ? OptionalLong.empty() : OptionalLong.of(maxPrice),
                     minBeds == null ? OptionalInt.empty() : OptionalInt.of(minBeds),

@@ -10,17 +10,38 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A response body encoded once and kept ready: identity and gzip bytes, the strong ETag, the
- * Last-Modified date and the surrogate keys. A cache hit writes these bytes as they are: no
- * database, no serialization, no compression.
+ * A response body encoded once and kept ready: identity and gzip bytes, Brotli bytes for bodies
+ * large enough to gain ({@code br} null otherwise), the strong ETag of the identity coding (each
+ * coding's own is derived by {@link ContentCoding#etag}), the Last-Modified date and the surrogate
+ * keys. A cache hit writes these bytes as they are: no database, no serialization, no compression.
  */
-public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModified, String surrogateKeys, long version) {
+public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, String lastModified, String surrogateKeys,
+                      long version) {
 
     static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
-        return new Encoded(json, gzip(json), etag, lastModified, surrogateKeys, version);
+        return of(json, etag, lastModified, surrogateKeys, version, true);
     }
 
-    private static final int FORMAT = 1;
+    /**
+     * With {@code brotli} false, no Brotli copy: for a body used once (no cache), where a second
+     * compression would cost every request and serve at most one.
+     */
+    static Encoded of(Buffer json, String etag, String lastModified, String surrogateKeys, long version, boolean brotli) {
+        return new Encoded(json, gzip(json), brotli ? BrotliCodec.compressBody(json) : null, etag, lastModified,
+                surrogateKeys, version);
+    }
+
+    /** The body in {@code coding}; Brotli only when {@link #br} is there. */
+    Buffer body(ContentCoding coding) {
+        return switch (coding) {
+            case BROTLI -> br;
+            case GZIP -> gzip;
+            case IDENTITY -> identity;
+        };
+    }
+
+    // 2 added the Brotli body; format 1 (warm-start files of an older build) still reads, without one.
+    private static final int FORMAT = 2;
 
     /**
      * The bytes the disk tier keeps (warm start): format, version, etag, last-modified, surrogate keys,
@@ -39,6 +60,10 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
             out.write(identity.getBytes());
             out.writeInt(gzip.length());
             out.write(gzip.getBytes());
+            out.writeInt(br == null ? -1 : br.length());
+            if (br != null) {
+                out.write(br.getBytes());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,8 +73,8 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
     public static Encoded fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
-                throw new IllegalArgumentException("encoded response format " + format + ", expected " + FORMAT);
+            if (format != FORMAT && format != 1) {
+                throw new IllegalArgumentException("encoded response format " + format + ", expected 1 or " + FORMAT);
             }
             long version = in.readLong();
             String etag = readText(in);
@@ -57,17 +82,27 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
             String keys = readText(in);
             Buffer identity = Buffer.buffer(body(in, bytes.length));
             Buffer gzip = Buffer.buffer(body(in, bytes.length));
+            Buffer br = null;
+            if (format >= 2) {
+                int n = in.readInt();
+                if (n != -1) {
+                    br = Buffer.buffer(body(in, n, bytes.length));
+                }
+            }
             if (in.available() != 0) {
                 throw new IllegalArgumentException(in.available() + " trailing bytes after an encoded response");
             }
-            return new Encoded(identity, gzip, etag, lastModified, keys, version);
+            return new Encoded(identity, gzip, br, etag, lastModified, keys, version);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated encoded response of " + bytes.length + " bytes", e);
         }
     }
 
     private static byte[] body(DataInputStream in, int total) throws IOException {
-        int n = in.readInt();
+        return body(in, in.readInt(), total);
+    }
+
+    private static byte[] body(DataInputStream in, int n, int total) throws IOException {
         if (n < 0 || n > total) {
             throw new IllegalArgumentException("body length " + n + " out of range for " + total + " bytes");
         }
@@ -87,9 +122,9 @@ public record Encoded(Buffer identity, Buffer gzip, String etag, String lastModi
         return in.readBoolean() ? in.readUTF() : null;
     }
 
-    /** Size as the memory tier would weigh it: both bodies plus the strings. */
+    /** Size as the memory tier would weigh it: the bodies plus the strings. */
     int weight() {
-        return identity.length() + gzip.length() + 128;
+        return identity.length() + gzip.length() + (br == null ? 0 : br.length()) + 128;
     }
 
     static Buffer gzip(Buffer body) {

@@ -3,7 +3,6 @@ package io.hexproperty.http;
 import static io.hexproperty.http.ResponseHeaders.CACHE_CONTROL;
 import static io.hexproperty.http.ResponseHeaders.CACHE_TAG;
 import static io.hexproperty.http.ResponseHeaders.CDN_CACHE_CONTROL;
-import static io.hexproperty.http.ResponseHeaders.ETAG;
 import static io.hexproperty.http.ResponseHeaders.LAST_MODIFIED;
 import static io.hexproperty.http.ResponseHeaders.SURROGATE_KEY;
 import static io.hexproperty.http.ResponseHeaders.VARY;
@@ -113,18 +112,13 @@ final class ListingRoutes {
 
     private static void sendListing(RoutingContext ctx, Encoded listing) {
         HttpServerResponse res = ctx.response()
-                .putHeader(ETAG, listing.etag())
                 .putHeader(LAST_MODIFIED, listing.lastModified())
                 .putHeader(CACHE_CONTROL, V_DETAIL_CACHE_CONTROL)
                 .putHeader(CDN_CACHE_CONTROL, V_DETAIL_CDN)
                 .putHeader(SURROGATE_KEY, listing.surrogateKeys())
                 .putHeader(CACHE_TAG, listing.surrogateKeys().replace(' ', ','))
                 .putHeader(VARY, ACCEPT_ENCODING);
-        if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), listing.etag())) {
-            res.setStatusCode(304).end();
-            return;
-        }
-        ResponseHeaders.sendBody(ctx, res, listing);
+        ResponseHeaders.send(ctx, res, listing);
     }
 
     private void search(RoutingContext ctx) {
@@ -136,7 +130,7 @@ final class ListingRoutes {
                     .putHeader("Surrogate-Key", page.surrogateKeys())
                     .putHeader("Cache-Tag", page.surrogateKeys().replace(' ', ','))
                     .putHeader("Vary", "Accept-Encoding");
-            ResponseHeaders.sendBody(ctx, res, page);
+            ResponseHeaders.send(ctx, res, page);
         });
     }
 
@@ -225,9 +219,10 @@ final class ListingRoutes {
     private static ListingKey pathKey(RoutingContext ctx) {
         String raw = ctx.pathParam("listingKey");
         if (!ListingKey.isValid(raw)) {
-            // A key that cannot exist is simply not found; a 400 would reveal nothing more useful.
-            new Problem(404, "not-found", "Not found", "no listing with ListingKey '"
-                    + SearchParameters.clip(raw == null ? "" : raw) + "'", "listingKey").send(ctx.response());
+            // The path breaks the documented pattern: the request is malformed, not the listing missing.
+            Problem.badParameter("listingKey", "must be 1-64 letters, digits, '-' or '_' (pattern "
+                    + "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$), got '" + SearchParameters.clip(raw == null ? "" : raw) + "'")
+                    .send(ctx.response());
             return null;
         }
         return ListingKey.of(raw);

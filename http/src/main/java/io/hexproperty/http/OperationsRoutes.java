@@ -38,11 +38,13 @@ final class OperationsRoutes {
 
     /** Health, OpenAPI and (when enabled) the bench ceiling route. */
     void mountHealth(Router router) {
-        Routes.get(router, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end("{\"status\":\"UP\"}"));
+        Routes.get(router, "/health/live", ctx -> ResponseHeaders.end(ctx, ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store"), "{\"status\":\"UP\"}"));
         Routes.get(router, "/health/ready", this::ready);
-        Routes.get(router, "/openapi.json", ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "public, max-age=300").end(Buffer.buffer(openApi)));
+        // Encoded once, like a cached listing: every coding ready, each with its ETag.
+        Encoded openApiBody = Encoded.of(Buffer.buffer(openApi), ETags.ofContent(openApi), null, null, 0);
+        Routes.get(router, "/openapi.json", ctx -> ResponseHeaders.send(ctx, ctx.response()
+                .putHeader("Cache-Control", "public, max-age=300").putHeader("Vary", "Accept-Encoding"), openApiBody));
         if (benchRoutes) {
             Buffer ceiling = ListingJson.encode(CeilingSample.listing());
             Routes.get(router, "/bench/static", ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -62,7 +64,7 @@ final class OperationsRoutes {
                     }
                 });
         // The fingerprinted, precompressed web page (StaticAssets).
-        router.route(HttpMethod.GET, "/*").handler(ctx -> {
+        router.route(HttpMethod.GET, "/*").method(HttpMethod.HEAD).handler(ctx -> {
             ctx.put(HttpMetrics.ROUTE_KEY, "/static");
             ctx.next();
         }).handler(assets::handle);
@@ -70,19 +72,20 @@ final class OperationsRoutes {
 
     /** The management port's own routes: metrics and admin. */
     void mountManagement(Router router) {
-        Routes.get(router, "/metrics", ctx -> ctx.response()
+        // GET only here: HEAD is for the public resources, and a scrape costs the same with or without a body.
+        Routes.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .putHeader("Cache-Control", "no-store").end(scrape.get()));
         Routes.write(router, HttpMethod.POST, "/admin/cache/invalidate", Routes.body(), admin::invalidate);
-        Routes.get(router, "/admin/db/slow", ctx -> admin.slowQueries(ctx, slowQueries));
+        Routes.route(router, HttpMethod.GET, "/admin/db/slow").handler(ctx -> admin.slowQueries(ctx, slowQueries));
     }
 
     private void ready(RoutingContext ctx) {
         readiness.get().whenComplete((ok, err) -> {
             boolean up = err == null && Boolean.TRUE.equals(ok);
-            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+            ResponseHeaders.end(ctx, ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store"),
+                    up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
         });
     }
 

@@ -40,7 +40,9 @@ import java.util.function.LongSupplier;
  * <p>{@link #disabled} is the same API with no caching at all, for benchmarks with the cache off.
  */
 public final class ResponseCache {
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    // IMF-fixdate (RFC 9110 5.6.7): a two-digit day, always GMT. RFC_1123_DATE_TIME writes "3 Dec", not "03 Dec".
+    static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(ZoneOffset.UTC);
 
     private final ListingQueries queries;
     private final ReadThrough<ListingKey, Encoded> listings;
@@ -213,11 +215,14 @@ public final class ResponseCache {
         String keys = String.join(" ", CacheTag.listing(l.listingKey()),
                 CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
         return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
-                keys, l.version());
+                keys, l.version(), enabled());
     }
 
+    /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
-        return Encoded.of(ListingJson.encode(page), null, null, String.join(" ", tagsOf(query)), 1);
+        io.vertx.core.buffer.Buffer json = ListingJson.encode(page);
+        // Without a cache the body serves one request: no Brotli copy (ADR 0013).
+        return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1, enabled());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.hexproperty.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,32 +27,66 @@ final class ResponseHeaders {
     static final CharSequence SURROGATE_KEY = HttpHeaders.createOptimized("Surrogate-Key");
     static final CharSequence CACHE_TAG = HttpHeaders.createOptimized("Cache-Tag");
     static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
+    static final CharSequence CONTENT_LENGTH = HttpHeaders.createOptimized("Content-Length");
     static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
     static final CharSequence V_DETAIL_CACHE_CONTROL = HttpHeaders.createOptimized(DETAIL_CACHE_CONTROL);
     static final CharSequence V_DETAIL_CDN = HttpHeaders.createOptimized(DETAIL_CDN_CACHE_CONTROL);
 
+    /**
+     * The page's scripts, styles, beacons and icon all come from this origin, so everything else is
+     * refused; no framing at all (clickjacking), no plugins, no {@code <base>} rewriting.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+    static final String REFERRER_POLICY = "strict-origin-when-cross-origin";
+    private static final CharSequence H_CSP = HttpHeaders.createOptimized("Content-Security-Policy");
+    private static final CharSequence V_CSP = HttpHeaders.createOptimized(CONTENT_SECURITY_POLICY);
+    private static final CharSequence H_NOSNIFF = HttpHeaders.createOptimized("X-Content-Type-Options");
+    private static final CharSequence V_NOSNIFF = HttpHeaders.createOptimized("nosniff");
+    private static final CharSequence H_REFERRER = HttpHeaders.createOptimized("Referrer-Policy");
+    private static final CharSequence V_REFERRER = HttpHeaders.createOptimized(REFERRER_POLICY);
+
     private ResponseHeaders() {}
 
-    /** Writes the precompressed body when the client takes gzip, else the identity bytes. */
-    static void sendBody(RoutingContext ctx, HttpServerResponse res, Encoded body) {
+    /** The headers of the web page and its assets: CSP (with frame-ancestors), nosniff, Referrer-Policy. */
+    static HttpServerResponse securityHeaders(HttpServerResponse res) {
+        return res.putHeader(H_CSP, V_CSP).putHeader(H_NOSNIFF, V_NOSNIFF).putHeader(H_REFERRER, V_REFERRER);
+    }
+
+    /**
+     * Writes {@code body} in the best coding the client accepts, with that coding's strong ETag (when the
+     * body has one), or 304 when If-None-Match names any coding of it.
+     */
+    static void send(RoutingContext ctx, HttpServerResponse res, Encoded body) {
+        ContentCoding coding = ContentCoding.choose(ctx.request().getHeader(ACCEPT_ENCODING), body.br() != null);
+        if (body.etag() != null) {
+            res.putHeader(ETAG, coding.etag(body.etag()));
+            if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), body.etag())) {
+                res.setStatusCode(304).end();
+                return;
+            }
+        }
         res.putHeader("Content-Type", "application/json");
-        if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
-            res.putHeader("Content-Encoding", "gzip").end(body.gzip());
+        // Named even for identity, so that the server's own compression leaves the bytes alone.
+        res.putHeader("Content-Encoding", coding.token());
+        end(ctx, res, body.body(coding));
+    }
+
+    /**
+     * Ends the response with {@code body} and its Content-Length, or, for HEAD, with the same headers
+     * and no body (Vert.x would otherwise write the body of a HEAD response too).
+     */
+    static void end(RoutingContext ctx, HttpServerResponse res, Buffer body) {
+        res.putHeader(CONTENT_LENGTH, String.valueOf(body.length()));
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            res.end();
         } else {
-            res.putHeader("Content-Encoding", "identity").end(body.identity());
+            res.end(body);
         }
     }
 
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String part : acceptEncoding.split(",")) {
-            String[] tokens = part.strip().split(";");
-            if (tokens[0].strip().equalsIgnoreCase("gzip")) {
-                return tokens.length < 2 || !tokens[1].replace(" ", "").matches("q=0(\\.0*)?");
-            }
-        }
-        return false;
+    static void end(RoutingContext ctx, HttpServerResponse res, String body) {
+        end(ctx, res, Buffer.buffer(body));
     }
 }

@@ -27,8 +27,9 @@ final class Routes {
         });
     }
 
+    /** A GET route that answers HEAD too (RFC 9110 9.3.2): same handler, Vert.x drops the body. */
     static void get(Router router, String path, Handler<RoutingContext> handler) {
-        route(router, HttpMethod.GET, path).handler(handler);
+        route(router, HttpMethod.GET, path).method(HttpMethod.HEAD).handler(handler);
     }
 
     static BodyHandler body() {

@@ -17,7 +17,7 @@ import java.util.Set;
  * repeated parameters are rejected: a typo such as {@code minprice} must not silently widen a search.
  */
 final class SearchParameters {
-    static final List<String> NAMES = List.of("city", "state", "postalCode", "status", "type", "minPrice",
+    static final List<String> NAMES = List.of("city", "state", "postalCode", "status", "market", "type", "minPrice",
             "maxPrice", "minBeds", "minBaths", "minArea", "bbox", "h3", "q", "sort", "limit", "cursor");
     private static final Set<String> KNOWN = Set.copyOf(NAMES);
     private static final int MAX_VALUE_LENGTH = 300;
@@ -38,6 +38,7 @@ final class SearchParameters {
             }
         }
         SearchQuery.Builder b = SearchQuery.builder();
+        marketAndType(b, params.get(Market.PARAMETER), params.get("type"));
         for (Map.Entry<String, String> e : params) {
             String name = e.getKey();
             String value = e.getValue();
@@ -52,7 +53,7 @@ final class SearchParameters {
                 case "state" -> b.state(value);
                 case "postalCode" -> b.postalCode(value);
                 case "status" -> b.status(StandardStatus.parse(name, value));
-                case "type" -> b.type(PropertyType.parse(name, value));
+                case "market", "type" -> { } // both read first, together: marketAndType
                 case "minPrice" -> b.minPrice(integer(name, value));
                 case "maxPrice" -> b.maxPrice(integer(name, value));
                 case "minBeds" -> b.minBeds(smallInteger(name, value));
@@ -68,6 +69,27 @@ final class SearchParameters {
             }
         }
         return b.build();
+    }
+
+    /**
+     * Sale unless {@code market=rent}; a {@code type} narrows the market to that type (and alone implies
+     * its market); without one, the market's homes only. A type of the other market is a 400.
+     */
+    private static void marketAndType(SearchQuery.Builder b, String market, String type) {
+        if ((market != null && market.isEmpty()) || (type != null && type.isEmpty())) {
+            return; // reported as empty by the loop, with the parameter's name
+        }
+        Market asked = market == null ? null : Market.parse(market);
+        if (type == null) {
+            b.types((asked == null ? Market.SALE : asked).homes());
+            return;
+        }
+        PropertyType t = PropertyType.parse("type", type);
+        if (asked != null && Market.of(t) != asked) {
+            throw BadRequestException.parameter("type", "is " + t + ", which is for " + Market.of(t).wireName()
+                    + ", not for " + asked.wireName() + "; use market=" + Market.of(t).wireName() + " or another type");
+        }
+        b.type(t);
     }
 
     static long integer(String name, String value) {

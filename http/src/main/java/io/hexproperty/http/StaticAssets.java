@@ -16,11 +16,12 @@ import java.util.Map;
 
 /**
  * The web page, prepared once at startup and served from memory: every asset gets a fingerprinted
- * name ({@code /assets/app.<sha256-8>.js}) that index.html is rewritten to use, and both identity and
- * gzip bytes are kept ready. Fingerprinted assets are {@code immutable} for a year (a new build is a
+ * name ({@code /assets/app.<sha256-8>.js}) that index.html is rewritten to use, and identity, gzip
+ * and Brotli (quality 11, paid once here) bytes are kept ready, each coding with its own strong ETag. Fingerprinted assets are {@code immutable} for a year (a new build is a
  * new name); index.html is {@code no-cache} with a strong ETag, so a deploy reaches browsers at their
  * next visit for the price of a 304. The plain names ({@code /app.js}) stay served, revalidated, for
- * pages loaded before a deploy.
+ * pages loaded before a deploy. Every answer carries the security headers of
+ * {@link ResponseHeaders#securityHeaders}: the page runs under a same-origin Content-Security-Policy.
  */
 public final class StaticAssets {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -29,7 +30,15 @@ public final class StaticAssets {
     private final Map<String, Asset> byPath;
     private final Map<String, String> fingerprinted;
 
-    private record Asset(Buffer identity, Buffer gzip, String contentType, String etag, String cacheControl) {}
+    private record Asset(Buffer identity, Buffer gzip, Buffer br, String contentType, String etag, String cacheControl) {
+        Buffer body(ContentCoding coding) {
+            return switch (coding) {
+                case BROTLI -> br;
+                case GZIP -> gzip;
+                case IDENTITY -> identity;
+            };
+        }
+    }
 
     private StaticAssets(Map<String, Asset> byPath, Map<String, String> fingerprinted) {
         this.byPath = Map.copyOf(byPath);
@@ -62,10 +71,14 @@ public final class StaticAssets {
         return new StaticAssets(byPath, names);
     }
 
-    /** The page shipped in webroot/. */
+    /** The page shipped in webroot/, prepared once per JVM (Brotli 11 is not free) and shared: it is immutable. */
     public static StaticAssets webroot() {
-        return load("webroot", "index.html", List.of("app.css", "app.js", "vendor/web-vitals/web-vitals.iife.js", "rum.js",
-                "favicon.svg"));
+        return Webroot.PAGE;
+    }
+
+    private static final class Webroot {
+        static final StaticAssets PAGE = load("webroot", "index.html", List.of("app.css", "app.js",
+                "vendor/web-vitals/web-vitals.iife.js", "rum.js", "favicon.svg"));
     }
 
     /** The fingerprinted path of an asset ({@code app.js} -> {@code /assets/app.1a2b3c4d.js}). */
@@ -84,24 +97,25 @@ public final class StaticAssets {
             ctx.next();
             return;
         }
-        HttpServerResponse res = ctx.response()
+        ContentCoding coding = ContentCoding.choose(ctx.request().getHeader("Accept-Encoding"), asset.br() != null);
+        HttpServerResponse res = ResponseHeaders.securityHeaders(ctx.response())
                 .putHeader("Content-Type", asset.contentType())
                 .putHeader("Cache-Control", asset.cacheControl())
-                .putHeader("ETag", asset.etag())
+                .putHeader("ETag", coding.etag(asset.etag()))
                 .putHeader("Vary", "Accept-Encoding");
         if (ETags.matchesNoneMatch(ctx.request().getHeader("If-None-Match"), asset.etag())) {
             res.setStatusCode(304).end();
-        } else if (ResponseHeaders.acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
-            res.putHeader("Content-Encoding", "gzip").end(asset.gzip());
         } else {
-            // Named explicitly so the server's own compression leaves the bytes alone.
-            res.putHeader("Content-Encoding", "identity").end(asset.identity());
+            // Named even for identity, so that the server's own compression leaves the bytes alone.
+            res.putHeader("Content-Encoding", coding.token());
+            ResponseHeaders.end(ctx, res, asset.body(coding));
         }
     }
 
     private static Asset asset(byte[] bytes, String contentType, String hash, String cacheControl) {
         Buffer identity = Buffer.buffer(bytes);
-        return new Asset(identity, Encoded.gzip(identity), contentType, "\"" + hash.substring(0, 16) + "\"", cacheControl);
+        return new Asset(identity, Encoded.gzip(identity), BrotliCodec.compress(bytes, BrotliCodec.STATIC_QUALITY),
+                contentType, "\"" + hash.substring(0, 16) + "\"", cacheControl);
     }
 
     private static String contentType(String name) {

@@ -23,6 +23,43 @@ class EncodedTest {
     }
 
     @Test
+    void aLargeBodyKeepsItsBrotliBytesThroughTheDiskFormat() {
+        Buffer json = Buffer.buffer("{\"items\":[" + "{\"City\":\"Houston\",\"ListPrice\":250000},".repeat(100) + "{}]}");
+        Encoded page = Encoded.of(json, "\"p0123456789abcdef\"", null, "listings:any", 1);
+        assertThat(page.br()).isNotNull();
+        assertThat(page.br().length()).isLessThan(page.gzip().length());
+        Encoded back = Encoded.fromBytes(page.toBytes());
+        assertThat(back).isEqualTo(page);
+        assertThat(back.body(ContentCoding.BROTLI)).isEqualTo(page.br());
+        // A small body is not worth a third copy.
+        assertThat(Encoded.of(Buffer.buffer("{}"), "\"v1\"", null, "k", 1).br()).isNull();
+    }
+
+    @Test
+    void readsTheFormatWrittenBeforeBrotli() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeLong(4);
+            out.writeBoolean(true);
+            out.writeUTF("\"v4\"");
+            out.writeBoolean(false);
+            out.writeBoolean(true);
+            out.writeUTF("listing:K");
+            Buffer identity = Buffer.buffer("{}");
+            out.writeInt(identity.length());
+            out.write(identity.getBytes());
+            Buffer gzip = Encoded.gzip(identity);
+            out.writeInt(gzip.length());
+            out.write(gzip.getBytes());
+        }
+        Encoded old = Encoded.fromBytes(bytes.toByteArray());
+        assertThat(old.identity().toString()).isEqualTo("{}");
+        assertThat(old.br()).isNull();
+        assertThat(old.etag()).isEqualTo("\"v4\"");
+    }
+
+    @Test
     void rejectsTruncatedOrPaddedBytes() {
         byte[] bytes = Encoded.of(Buffer.buffer("{}"), "\"v1\"", "x", "listing:K", 1).toBytes();
         for (int cut = 0; cut < bytes.length; cut++) {

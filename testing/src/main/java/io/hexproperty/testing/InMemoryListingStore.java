@@ -154,8 +154,8 @@ public final class InMemoryListingStore implements ListingStore {
         if (q.status().isPresent()) {
             p = p.and(l -> l.standardStatus() == q.status().get());
         }
-        if (q.type().isPresent()) {
-            p = p.and(l -> l.propertyType() == q.type().get());
+        if (!q.types().isEmpty()) {
+            p = p.and(l -> q.types().contains(l.propertyType()));
         }
         if (q.minPrice().isPresent()) {
             p = p.and(l -> l.listPrice().dollars() >= q.minPrice().getAsLong());

@@ -24,9 +24,11 @@ import java.util.function.Predicate;
  * sends them fails its test. Requests are recorded for assertions.
  */
 final class FixtureApi implements AutoCloseable {
+    /** Homes for sale in Houston; the fixture also has rentals and land there, which a sale search must not show. */
     static final int HOUSTON_LISTINGS = 25;
+    static final int HOUSTON_RENTALS = 3;
     private static final Set<String> PARAMETERS =
-            Set.of("city", "state", "postalCode", "minPrice", "maxPrice", "minBeds", "sort", "limit", "cursor");
+            Set.of("city", "state", "postalCode", "market", "minPrice", "maxPrice", "minBeds", "sort", "limit", "cursor");
 
     private final Vertx vertx = Vertx.vertx();
     private final List<JsonObject> listings = listings();
@@ -80,7 +82,14 @@ final class FixtureApi implements AutoCloseable {
             problem(ctx, 400, "Invalid parameter", "state must be a two-letter USPS code such as TX, got '" + state + "'", "state");
             return;
         }
-        Predicate<JsonObject> filter = l -> true;
+        String market = params.get("market") == null ? "sale" : params.get("market");
+        if (!market.equals("sale") && !market.equals("rent")) {
+            problem(ctx, 400, "Invalid parameter", "market must be sale or rent, got '" + market + "'", "market");
+            return;
+        }
+        // As the API: sale shows homes for sale only (no rentals, no land), rent shows residential leases.
+        String homes = market.equals("rent") ? "ResidentialLease" : "Residential";
+        Predicate<JsonObject> filter = l -> l.getString("PropertyType").equals(homes);
         if (params.contains("city")) {
             filter = filter.and(l -> l.getString("City").equalsIgnoreCase(params.get("city")));
         }
@@ -166,6 +175,12 @@ final class FixtureApi implements AutoCloseable {
                     185_000 + 23_500L * ((i * 7) % HOUSTON_LISTINGS), 1 + i % 5, 1 + i % 3, 950 + 85 * i,
                     LocalDate.of(2026, 1, 1).plusDays(i), i % 7 == 0 ? "Pending" : "Active"));
         }
+        for (int i = 1; i <= HOUSTON_RENTALS; i++) {
+            all.add(listing(200 + i, (2000 + i) + " Richmond Ave", "Houston", "77006", 1_150 + 350L * i, i, 1, 700 + 120 * i,
+                    LocalDate.of(2026, 3, 1).plusDays(i), "Active").put("PropertyType", "ResidentialLease"));
+        }
+        all.add(listing(300, "County Rd 12", "Houston", "77006", 95_000, 0, 0, 0, LocalDate.of(2026, 3, 9), "Active")
+                .put("PropertyType", "Land"));
         all.add(listing(101, "500 Congress Ave", "Austin", "78701", 640_000, 2, 2, 1400,
                 LocalDate.of(2026, 2, 1), "Active"));
         return all;

@@ -89,6 +89,7 @@ class WebPageTest {
                 .contains("Houston, TX").containsPattern("\\d beds? · \\d baths? · [\\d,]+ sqft").containsPattern("\\d+ photos");
         assertThat(browser.text("[data-testid=search-title]")).isEqualTo("Homes for sale in Houston, TX");
         assertThat(browser.text("[data-testid=result-count]")).isEqualTo("20 homes on page 1");
+        assertThat(browser.text("[data-testid=results]")).doesNotContain("/mo");
         browser.screenshot(SHOTS.resolve("search-results.png"));
         List<String> firstPage = resultKeys();
 
@@ -107,6 +108,36 @@ class WebPageTest {
         browser.evaluate("history.back()");
         browser.waitFor(ITEMS + ".length === 20 && !location.hash.includes('cursor')", WAIT);
         assertThat(resultKeys()).isEqualTo(firstPage);
+    }
+
+    @Test
+    void rentIsItsOwnSearchWithMonthlyRentsAndNoPricePerSqft() {
+        load("");
+        browser.select("#market", "rent");
+
+        search("Houston, TX");
+        browser.waitFor(ITEMS + ".length === " + FixtureApi.HOUSTON_RENTALS, WAIT);
+
+        assertThat(hash()).isEqualTo("#/search?city=Houston&state=TX&market=rent&sort=newest");
+        assertThat(api.searchQueries()).last().isEqualTo("city=Houston&state=TX&market=rent&sort=newest");
+        assertThat(browser.text("[data-testid=search-title]")).isEqualTo("Homes for rent in Houston, TX");
+        List<String> prices = new JsonArray(browser.evaluate("JSON.stringify(Array.from(" + ITEMS
+                + ").map(li => li.querySelector('[data-testid=result-price]').textContent))")).stream().map(String::valueOf).toList();
+        assertThat(prices).hasSize(FixtureApi.HOUSTON_RENTALS).allSatisfy(p -> assertThat(p).matches("\\$\\d,\\d{3}/mo"));
+        browser.screenshot(SHOTS.resolve("rent-results.png"));
+
+        browser.click("[data-testid=result-item] a");
+        browser.waitFor("document.querySelector('[data-testid=detail-price]') !== null", WAIT);
+        assertThat(browser.text("[data-testid=detail-price]")).endsWith("/mo");
+        String detail = browser.text("[data-testid=listing-detail]").toLowerCase(java.util.Locale.ROOT);
+        assertThat(detail).contains("monthly rent", "about this rental").doesNotContain("price per sqft", "list price");
+
+        browser.evaluate("history.back()");
+        browser.waitFor(ITEMS + ".length === " + FixtureApi.HOUSTON_RENTALS, WAIT);
+        assertThat(browser.evaluate("document.getElementById('market').value")).isEqualTo("rent");
+        load("#/search?city=Houston&state=TX");
+        browser.waitFor(ITEMS + ".length === 20", WAIT);
+        assertThat(browser.evaluate("document.getElementById('market').value")).isEqualTo("sale");
     }
 
     @Test
@@ -139,9 +170,12 @@ class WebPageTest {
         assertThat(hash()).isEqualTo("#/listing/" + key);
         // innerText is what a user sees, so the upper-cased labels are compared without case.
         String detail = browser.text("[data-testid=listing-detail]").toLowerCase(java.util.Locale.ROOT);
-        assertThat(detail).contains("houston, tx 7700", "about this home", "bright", "mls number", "listing agent",
-                "record version", "price per sqft", "last updated", "coordinates", "h3 cell (res 9)");
-        assertThat(browser.text("[data-testid=detail-listing-key]")).isEqualTo(key);
+        assertThat(detail).contains("houston, tx 7700", "about this home", "bright", "mls number", "list price",
+                "price per sqft", "last updated", "coordinates").doesNotContain("/mo", "monthly rent");
+        // What a buyer sees: no record internals (listing key, H3 cells, version, agent key).
+        assertThat(detail).doesNotContain(key.toLowerCase(java.util.Locale.ROOT), "h3", "872a1072bffffff", "record version",
+                "listing key", "ag" + Integer.parseInt(key.substring(2)) % 9);
+        assertThat(browser.evaluate("document.querySelector('[data-testid=detail-listing-key]') === null")).isEqualTo("true");
         assertThat(browser.text("[data-testid=detail-status]")).isIn("Active", "Pending");
         assertThat(browser.text("[data-testid=detail-listed]")).matches("[A-Z][a-z]{2} \\d{1,2}, 2026");
         assertThat(browser.evaluate("document.title")).contains("Houston");
