@@ -1,6 +1,7 @@
 package io.hexproperty.http;
 
 import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.SearchPage;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -12,5 +13,9 @@ public final class ListingJsonAccess {
 
     public static Buffer encode(Listing listing) {
         return ListingJson.encode(listing);
+    }
+
+    public static Buffer encode(SearchPage page) {
+        return ListingJson.encode(page);
     }
 }
