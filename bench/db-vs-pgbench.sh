@@ -46,6 +46,8 @@ PID_FILE="$DATA_DIR/pgdata/postmaster.pid"
 [ -r "$PID_FILE" ] || die "no $PID_FILE: is $DATA_DIR the --data-dir of the serve at $TARGET?"
 PGPORT="$(sed -n 4p "$PID_FILE")"
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=hexproperty
+# the embedded server requires its generated superuser password (scram-sha-256, ADR 0015)
+[ -r "$DATA_DIR/postgres-password" ] && export PGPASSWORD="$(cat "$DATA_DIR/postgres-password")"
 psql -X -qAtc "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at 127.0.0.1:$PGPORT as postgres"
 log "PostgreSQL $(psql -X -qAtc 'SHOW server_version') on 127.0.0.1:$PGPORT; $(psql -X -qAtc 'SELECT count(*) FROM listings') listings"
 

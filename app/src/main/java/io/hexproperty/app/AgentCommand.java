@@ -35,10 +35,22 @@ final class AgentCommand implements Runnable {
         @Option(names = "--name", required = true, description = "The agent's display name (1-100 characters).")
         String name;
 
+        @Option(names = "--role", defaultValue = "agent",
+                description = "agent (changes its own listings), broker or admin (may change every listing), feed "
+                        + "(an MLS feed account) (default: ${DEFAULT-VALUE}).")
+        String role;
+
         @Override
         public Integer call() throws Exception {
             if (name.isBlank() || name.length() > 100) {
                 System.err.println("hexproperty: --name must be 1-100 characters");
+                return 2;
+            }
+            io.hexproperty.domain.Agent.Role parsedRole;
+            try {
+                parsedRole = io.hexproperty.domain.Agent.Role.parse(role);
+            } catch (io.hexproperty.domain.DomainException e) {
+                System.err.println("hexproperty: --role must be one of agent, broker, admin, feed");
                 return 2;
             }
             try (Databases.Handle database = Databases.open(db.dbUrl, db.dbUser, db.dbPassword, db.dataDir, System.err, true)) {
@@ -47,10 +59,10 @@ final class AgentCommand implements Runnable {
                 try {
                     DatabaseConfig config = database.config().withPoolSize(1);
                     Pool pool = PgPools.create(vertx, config);
-                    AgentStore.Credentials created = new PgAgentStore(pool).create(name.strip())
+                    AgentStore.Credentials created = new PgAgentStore(pool).create(name.strip(), parsedRole)
                             .toCompletableFuture().get(30, TimeUnit.SECONDS);
-                    System.err.println("hexproperty: created agent " + created.agent().agentKey() + " (" + created.agent().name()
-                            + "); its token follows (shown once):");
+                    System.err.println("hexproperty: created " + created.agent().role().name().toLowerCase(java.util.Locale.ROOT)
+                            + " " + created.agent().agentKey() + " (" + created.agent().name() + "); its token follows (shown once):");
                     System.out.println(created.token());
                     pool.close().await(5, TimeUnit.SECONDS);
                 } finally {

@@ -55,6 +55,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private Databases.Handle database;
     private GatewayRuntime gateway;
     private String token;
+    private Path serverKeyFile;
     private volatile boolean closing;
     private volatile io.hexproperty.balancer.scaling.WorkerSize resized;
 
@@ -87,6 +88,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private void boot() throws Exception {
         Path dataDir = settings.db().dataDir;
         token = AdminToken.resolve(settings.adminToken(), ServeCommand.demoTokenFile(dataDir).resolveSibling("admin-token"));
+        serverKeyFile = ServeCommand.demoTokenFile(dataDir).resolveSibling("server-key");
+        ServerKey.load(serverKeyFile); // created here, once, before any worker starts
         database = Databases.open(settings.db().dbUrl, settings.db().dbUser, settings.db().dbPassword, dataDir, console, false);
         gateway = new GatewayRuntime(balancer).start(balancer, settings.host(), settings.port(), settings.adminHost(),
                 settings.adminPort(), token, this);
@@ -177,6 +180,13 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         return done;
     }
 
+    /** {@code postgresql://host:port/db}: what a worker's command line may show (ps lists it to every user). */
+    private static String withoutCredentials(io.hexproperty.database.DatabaseConfig config) {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        String url = "postgresql://" + host + ":" + config.port() + "/" + config.database();
+        return config.sslMode().equals("disable") ? url : url + "?sslmode=" + config.sslMode();
+    }
+
     /** The worker processes by id (tests kill them). */
     Map<String, WorkerProcess> processes() {
         return Map.copyOf(processes);
@@ -188,17 +198,18 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         int agentPort = freePort();
         Path dir = settings.stateDir().resolve(id);
         List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "127.0.0.1",
-                "--db-url", database.config().url(), "--data-dir", dir.resolve("pg").toString(),
+                "--db-url", withoutCredentials(database.config()), "--data-dir", dir.resolve("pg").toString(),
                 "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
                 "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
-                "--management-port", String.valueOf(freePort())));
+                "--management-port", String.valueOf(freePort()),
+                // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
+                "--server-key-file", serverKeyFile.toString()));
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
         }
-        if (database.config().password() != null) {
-            serve.addAll(List.of("--db-password", database.config().password()));
-        }
+        // the password reaches the worker in its environment (HEXPROPERTY_DB_PASSWORD), never on its command line
+
         if (!seed) {
             serve.add("--no-seed");
         }
@@ -213,7 +224,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             // after HEXPROPERTY_WORKER_JAVA_OPTS, so that the new heap wins
             command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + resized.heapMb() + "m");
         }
-        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println);
+        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println,
+                java.util.Map.of("HEXPROPERTY_DB_PASSWORD", database.config().password() == null ? "" : database.config().password()));
         processes.put(id, p);
         p.start();
         console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + port + ", agent port " + agentPort);

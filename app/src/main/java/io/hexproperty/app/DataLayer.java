@@ -38,8 +38,16 @@ interface DataLayer extends AutoCloseable {
 
     /** What opening a data layer needs from the composition root. */
     record Environment(Vertx vertx, Clock clock, MeterRegistry registry, SlowQueryConfig slowQueries,
-                       PrintStream console, Consumer<String> phase) {
+                       PrintStream console, Consumer<String> phase, java.time.Duration statementTimeout) {
+        /** With the default statement timeout ({@code DatabaseConfig.DEFAULT_STATEMENT_TIMEOUT}). */
+        public Environment(Vertx vertx, Clock clock, MeterRegistry registry, SlowQueryConfig slowQueries,
+                           PrintStream console, Consumer<String> phase) {
+            this(vertx, clock, registry, slowQueries, console, phase,
+                    io.hexproperty.database.DatabaseConfig.DEFAULT_STATEMENT_TIMEOUT);
+        }
+
         public Environment {
+            Objects.requireNonNull(statementTimeout, "statementTimeout");
             Objects.requireNonNull(vertx, "vertx");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(registry, "registry");

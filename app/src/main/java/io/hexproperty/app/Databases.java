@@ -65,8 +65,14 @@ final class Databases {
         if (attachToRunning) {
             Integer port = runningPort(dataDir);
             if (port != null) {
-                return new Handle(DatabaseConfig.of("postgresql://" + EmbeddedDatabase.USER + "@127.0.0.1:" + port
-                        + "/" + EmbeddedDatabase.DATABASE), null);
+                String generated;
+                try {
+                    generated = EmbeddedDatabase.password(dataDir);
+                } catch (IOException e) {
+                    throw new StartupException("cannot read the embedded database's password in " + dataDir + ": " + e.getMessage());
+                }
+                return new Handle(DatabaseConfig.of("postgresql://127.0.0.1:" + port + "/" + EmbeddedDatabase.DATABASE)
+                        .withCredentials(EmbeddedDatabase.USER, generated), null);
             }
         }
         console.println("hexproperty: starting embedded PostgreSQL (data in " + dataDir.toAbsolutePath().normalize() + ")");

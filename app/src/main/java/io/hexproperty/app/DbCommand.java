@@ -57,7 +57,7 @@ final class DbCommand implements Runnable {
                 return 1;
             }
             long started = System.nanoTime();
-            try (Connection c = connect(port.getAsInt())) {
+            try (Connection c = connect(port.getAsInt(), dir)) {
                 if (!ReplicaControl.inRecovery(c)) {
                     System.err.println("hexproperty: replica " + replica + " (port " + port.getAsInt() + ") is already a primary");
                     return 1;
@@ -92,7 +92,7 @@ final class DbCommand implements Runnable {
                     System.out.printf("replica-%d  stopped%n", i);
                     continue;
                 }
-                try (Connection c = connect(port.getAsInt())) {
+                try (Connection c = connect(port.getAsInt(), EmbeddedReplicas.directory(root, i))) {
                     ReplicaControl.Status status = ReplicaControl.status(c);
                     System.out.printf("replica-%d  127.0.0.1:%d  %s  replayed %s  last replayed commit %d ms ago%n", i,
                             port.getAsInt(), status.inRecovery() ? "standby" : "PROMOTED", status.replayedLsn(),
@@ -121,9 +121,14 @@ final class DbCommand implements Runnable {
         return OptionalInt.empty();
     }
 
-    private static Connection connect(int port) throws SQLException {
+    private static Connection connect(int port, Path dir) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", EmbeddedDatabase.USER);
+        try {
+            props.setProperty("password", EmbeddedDatabase.password(dir));
+        } catch (IOException e) {
+            throw new SQLException("cannot read the password of the embedded server in " + dir + ": " + e.getMessage(), e);
+        }
         props.setProperty("connectTimeout", "5");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
     }

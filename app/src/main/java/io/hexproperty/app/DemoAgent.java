@@ -6,7 +6,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** On a database without agents, creates a demo agent and prints its token once. */
+/**
+ * On a database without agents, creates a demo agent and saves its token in a 0600 file. Only the
+ * file's path is printed: a token in the console ends up in terminal scrollback, CI logs and log
+ * shippers, where anyone who reads logs could write listings with it.
+ */
 final class DemoAgent {
     private DemoAgent() {}
 
@@ -17,9 +21,8 @@ final class DemoAgent {
         }
         AgentStore.Credentials demo = agents.create("Demo Agent").toCompletableFuture().get(30, TimeUnit.SECONDS);
         Platform.writeSecret(tokenFile, demo.token());
-        console.println("hexproperty: demo agent token (shown once; also saved to " + tokenFile + "):");
-        console.println("  " + demo.token());
-        console.println("  try: curl -X PATCH -H 'Authorization: Bearer " + demo.token()
-                + "' -H 'Content-Type: application/json' -d '{\"ListPrice\":350000}' http://localhost:<port>/api/v1/listings/<key>");
+        console.println("hexproperty: demo agent created; its token is in " + tokenFile + " (readable by this user only)");
+        console.println("  try: curl -X POST -H \"Authorization: Bearer $(cat " + tokenFile
+                + ")\" -H 'Content-Type: application/json' -d '{...}' http://localhost:<port>/api/v1/listings");
     }
 }

@@ -75,6 +75,12 @@ final class ListingCaches {
     /** Builds and starts the caches over {@code queries}; blocking (warm-start file I/O, feed start). */
     static ListingCaches start(ServeConfig config, DataLayer data, ListingQueries queries, Vertx vertx, MeterRegistry registry,
                                Clock clock, PrintStream console, Closer closer) throws Exception {
+        return start(config, data, queries, vertx, registry, clock, console, closer, io.hexproperty.domain.Signer.random());
+    }
+
+    /** With search cursors signed by the deployment's server key {@code cursors} (ADR 0015). */
+    static ListingCaches start(ServeConfig config, DataLayer data, ListingQueries queries, Vertx vertx, MeterRegistry registry,
+                               Clock clock, PrintStream console, Closer closer, io.hexproperty.domain.Signer cursors) throws Exception {
         RedisDistributedTier<ListingKey, Encoded> redis = null;
         if (config.cacheOptions().redisUrl() != null && config.cache()) {
             // L2 keeps the encoded responses as they are (the same bytes as the warm-start files)
@@ -87,8 +93,8 @@ final class ListingCaches {
         }
         ResponseCache cache = config.cache()
                 ? ResponseCache.create(queries, registry, ResponseCache.Config.defaults(), clock,
-                        redis != null ? redis : DistributedTier.none())
-                : ResponseCache.disabled(queries, clock);
+                        redis != null ? redis : DistributedTier.none(), cursors)
+                : ResponseCache.disabled(queries, clock, cursors);
         PurgeHook purge = closer.add("CDN purge", PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls()));
 
         ShardedChangeFeed feed = closer.add("change feed", data.changeFeed(FEED_POLL));
@@ -109,6 +115,11 @@ final class ListingCaches {
     /** Counts a detail view (written behind). */
     void viewed(ListingKey key) {
         viewCounts.viewed(key);
+    }
+
+    /** The last sequence the feed of primary {@code primary} delivered (what retention must keep after). */
+    long lastSequence(int primary) {
+        return feed.lastSequence(primary);
     }
 
     /** The change feed's progress: the sum of the primaries' last sequences (grows with every delivered change). */

@@ -18,9 +18,7 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +55,7 @@ final class Platform implements AutoCloseable {
     private ListingCaches caches;
     private int port;
     private int managementPort;
+    private SecurityConfig security = SecurityConfig.defaults(); // issue 9 (secdata): server key, statement timeout, retention
 
     Platform(ServeConfig config, PrintStream console) {
         this(config, console, UnaryOperator.identity());
@@ -72,6 +71,12 @@ final class Platform implements AutoCloseable {
     /** Slow-query capture settings (default {@link SlowQueryConfig#defaults()}); call before {@link #start()}. */
     Platform slowQueries(SlowQueryConfig value) {
         this.slowQueryConfig = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Server key, statement timeout and retention (default {@link SecurityConfig#defaults()}); call before {@link #start()}. */
+    Platform security(SecurityConfig value) {
+        this.security = Objects.requireNonNull(value);
         return this;
     }
 
@@ -93,13 +98,24 @@ final class Platform implements AutoCloseable {
         gate.phase("opening the database");
         Clock clock = Clock.systemUTC();
         MeterRegistry registry = metrics.registry();
+        // one key per deployment signs cursors and consistency tokens (ADR 0015)
+        io.hexproperty.domain.Signer serverKey = ServerKey.load(serverKeyFile());
         data = closer.add("data layer", DataLayer.open(config,
-                new DataLayer.Environment(vertx, clock, registry, slowQueryConfig, console, gate::phase)));
+                new DataLayer.Environment(vertx, clock, registry, slowQueryConfig, console, gate::phase,
+                        security.statementTimeout())));
         upkeep = closer.add("database upkeep", DatabaseUpkeep.start(data.primaries(), clock, registry));
-        ListingService service = new ListingService(data.listings(), data.inquiries());
+        ListingService service = new ListingService(data.listings(), data.inquiries(),
+                new io.hexproperty.domain.TokenSealer(serverKey, clock));
         DemoAgent.ensure(data.agents(), config.demoTokenFile(), console);
 
-        caches = ListingCaches.start(config, data, reads.apply(service), vertx, registry, clock, console, closer);
+        caches = ListingCaches.start(config, data, reads.apply(service), vertx, registry, clock, console, closer, serverKey);
+        // the outbox and applied view-batch ids of each primary, pruned never past what its feed still needs
+        List<io.vertx.sqlclient.Pool> primaryPools = data.primaryPools();
+        for (int i = 0; i < primaryPools.size(); i++) {
+            int primary = i;
+            closer.add("retention", new io.hexproperty.database.PgRetention(primaryPools.get(i), security.retention(), clock,
+                    () -> caches.lastSequence(primary)).start(vertx));
+        }
         Readiness readiness = data.readiness();
         SlowQuerySampler slowQueries = data.slowQueries();
         HttpApi api = HttpApi.builder()
@@ -146,6 +162,11 @@ final class Platform implements AutoCloseable {
 
     MetricsRegistry metrics() {
         return metrics;
+    }
+
+    /** The file of the server key this node signs cursors and consistency tokens with. */
+    Path serverKeyFile() {
+        return security.serverKeyFile(config);
     }
 
     int port() {
@@ -235,13 +256,8 @@ final class Platform implements AutoCloseable {
         }
     }
 
+    /** Writes a secret into a file that is 0600 from its creation (never chmod-ed afterwards). */
     static void writeSecret(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text + System.lineSeparator());
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system: the file keeps the default permissions.
-        }
+        io.hexproperty.database.embedded.SecretFile.write(file, text);
     }
 }

@@ -123,6 +123,23 @@ final class ServeCommand implements Callable<Integer> {
                     + "server (default: ${DEFAULT-VALUE}, off).")
     double capacityRps;
 
+    // --- issue 9 (secdata): server key, statement timeout, retention (SecurityConfig) ---
+    @Option(names = "--server-key-file", paramLabel = "FILE", defaultValue = "${env:HEXPROPERTY_SERVER_KEY_FILE}",
+            description = "HMAC key signing search cursors and consistency tokens; generated (0600) when missing. Every node "
+                    + "of a deployment must use the same file (default: <data-dir parent>/server-key). Env: HEXPROPERTY_SERVER_KEY_FILE.")
+    Path serverKeyFile;
+
+    @Option(names = "--statement-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "PostgreSQL statement_timeout of the API's queries; a cancelled query answers 503 + Retry-After "
+                    + "(default: ${DEFAULT-VALUE}; 0s = none).")
+    Duration statementTimeout;
+
+    @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class,
+            description = "Keep the change outbox and applied view-batch ids this long; pruned hourly, never past what the "
+                    + "change feed still needs (default: ${DEFAULT-VALUE}).")
+    Duration retention;
+    // --- end issue 9 ---
+
     @Override
     public Integer call() throws Exception {
         if (capacityRps < 0 || Double.isNaN(capacityRps)) {
@@ -138,6 +155,13 @@ final class ServeCommand implements Callable<Integer> {
                         .withAlertWebhook(alertWebhook), rumSample));
         Platform platform = new Platform(config, System.out);
         platform.emulateCapacity(capacityRps);
+        try {
+            platform.security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile).withStatementTimeout(statementTimeout)
+                    .withRetention(io.hexproperty.database.RetentionConfig.defaults().withHorizon(retention)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("hexproperty: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.out.println("hexproperty: stopping (draining HTTP, stopping PostgreSQL)...");

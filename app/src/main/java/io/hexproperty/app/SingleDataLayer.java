@@ -67,7 +67,8 @@ final class SingleDataLayer implements DataLayer {
                         env.console() == System.out ? SeedProgress.console()
                                 : SeedProgress.console(env.console(), false, System::nanoTime));
             }
-            Pool pool = PgPools.create(env.vertx(), database.config().withPoolSize(config.poolSize()));
+            Pool pool = PgPools.create(env.vertx(), database.config().withPoolSize(config.poolSize())
+                    .withStatementTimeout(env.statementTimeout())); // serve --statement-timeout (ADR 0015)
             closer.add("database pool", () -> pool.close().await(5, TimeUnit.SECONDS));
             SlowQuerySampler sampler = closer.add("slow-query capture",
                     SlowQuerySampler.create(database.config(), env.slowQueries(), env.clock(), env.registry()));

@@ -29,6 +29,7 @@ final class WorkerProcess {
     final int agentPort;
     final Path dir;
     private final List<String> command;
+    private final java.util.Map<String, String> environment;
     private final Consumer<String> console;
     private volatile Process process;
     private volatile boolean stopping;
@@ -36,6 +37,13 @@ final class WorkerProcess {
     private Thread supervisor;
 
     WorkerProcess(String id, int port, int agentPort, Path dir, List<String> command, Consumer<String> console) {
+        this(id, port, agentPort, dir, command, console, java.util.Map.of());
+    }
+
+    /** {@code environment}: added to the worker's (secrets go here rather than on its command line). */
+    WorkerProcess(String id, int port, int agentPort, Path dir, List<String> command, Consumer<String> console,
+                  java.util.Map<String, String> environment) {
+        this.environment = java.util.Map.copyOf(environment);
         this.id = id;
         this.port = port;
         this.agentPort = agentPort;
@@ -68,6 +76,7 @@ final class WorkerProcess {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("worker.log").toFile()));
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(environment);
         return pb.start();
     }
 

@@ -45,7 +45,7 @@ class ApiIntegrationTest {
     }
 
     private String auth() {
-        return "Bearer " + p.demoToken;
+        return "Bearer " + p.brokerToken;
     }
 
     @Test
@@ -180,12 +180,16 @@ class ApiIntegrationTest {
         assertThat(p.send("DELETE", location, null, "Authorization", auth()).statusCode()).isEqualTo(404);
     }
 
+    /** Issue 9 item 3: generated listings belong to the MLS feed account; an agent gets 403, a broker may change them. */
     @Test
-    void anyAgentManagesFeedListingsWithoutAnAgent() {
+    void feedListingsAreNoAgentsButABrokerMayChangeThem() {
         JsonObject seeded = items(p.get("/api/v1/listings?limit=1&sort=price_desc")).getFirst();
-        assertThat(seeded.getValue("ListAgentKey")).isNull();
+        assertThat(seeded.getValue("ListAgentKey")).isEqualTo(io.hexproperty.domain.Agent.MLS_FEED_KEY);
+        HttpResponse<String> byAgent = p.send("PATCH", "/api/v1/listings/" + seeded.getString("ListingKey"),
+                "{\"PhotosCount\":7}", "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+        BadInputTest.assertProblem(byAgent, 403, "Authorization");
         HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + seeded.getString("ListingKey"),
-                "{\"PhotosCount\":7}", "Authorization", auth(), "Content-Type", "application/json");
+                "{\"PhotosCount\":7}", "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         assertThat(json(patched).getInteger("PhotosCount")).isEqualTo(7);
     }

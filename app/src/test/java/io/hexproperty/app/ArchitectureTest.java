@@ -35,8 +35,8 @@ class ArchitectureTest {
     @Test
     void domainDependsOnlyOnTheJdkAndItself() {
         classes().that().resideInAPackage("io.hexproperty.domain..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.hexproperty.domain..")
-                .because("the domain holds records and ports only: no HTTP, SQL, Redis or Vert.x")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "io.hexproperty.domain..")
+                .because("the domain holds records and ports only: no HTTP, SQL, Redis or Vert.x (javax.crypto: the JDK's HMAC, ADR 0015)")
                 .check(classes);
     }
 

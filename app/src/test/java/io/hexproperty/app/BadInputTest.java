@@ -105,7 +105,7 @@ class BadInputTest {
     @MethodSource("creates")
     void badListingBodies(String body, int status, String parameter) {
         long before = count();
-        assertProblem(p.send("POST", "/api/v1/listings", body, "Authorization", "Bearer " + p.demoToken,
+        assertProblem(p.send("POST", "/api/v1/listings", body, "Authorization", "Bearer " + p.brokerToken,
                 "Content-Type", JSON), status, parameter);
         assertThat(count()).as("nothing written").isEqualTo(before);
     }
@@ -113,7 +113,7 @@ class BadInputTest {
     @Test
     void oversizedBodyIs413() {
         String huge = with("PublicRemarks", "z".repeat(200_000));
-        assertProblem(p.send("POST", "/api/v1/listings", huge, "Authorization", "Bearer " + p.demoToken,
+        assertProblem(p.send("POST", "/api/v1/listings", huge, "Authorization", "Bearer " + p.brokerToken,
                 "Content-Type", JSON), 413, "body");
         assertProblem(p.send("POST", "/api/v1/inquiries", "{\"message\":\"" + "m".repeat(100_000) + "\"}",
                 "Content-Type", JSON), 413, "body");
@@ -121,12 +121,12 @@ class BadInputTest {
 
     @Test
     void wrongContentTypeIs415() {
-        assertProblem(p.send("POST", "/api/v1/listings", VALID, "Authorization", "Bearer " + p.demoToken,
+        assertProblem(p.send("POST", "/api/v1/listings", VALID, "Authorization", "Bearer " + p.brokerToken,
                 "Content-Type", "text/plain"), 415, "Content-Type");
-        assertProblem(p.send("POST", "/api/v1/listings", VALID, "Authorization", "Bearer " + p.demoToken),
+        assertProblem(p.send("POST", "/api/v1/listings", VALID, "Authorization", "Bearer " + p.brokerToken),
                 415, "Content-Type");
         assertProblem(p.send("PATCH", "/api/v1/listings/" + key, "ListPrice=5", "Authorization",
-                "Bearer " + p.demoToken, "Content-Type", "application/x-www-form-urlencoded"), 415, "Content-Type");
+                "Bearer " + p.brokerToken, "Content-Type", "application/x-www-form-urlencoded"), 415, "Content-Type");
     }
 
     @Test
@@ -144,7 +144,7 @@ class BadInputTest {
 
     @Test
     void badPatches() {
-        String auth = "Bearer " + p.demoToken;
+        String auth = "Bearer " + p.brokerToken;
         assertProblem(p.send("PATCH", "/api/v1/listings/" + key, "{}", "Authorization", auth, "Content-Type", JSON), 400, "body");
         assertProblem(p.send("PATCH", "/api/v1/listings/" + key, "{\"City\":\"Paris\"}", "Authorization", auth,
                 "Content-Type", JSON), 400, "City");
@@ -196,6 +196,14 @@ class BadInputTest {
         assertThat(problem.getString("title")).isNotBlank();
         assertThat(problem.getString("detail")).isNotBlank();
         assertThat(problem.getString("parameter")).isEqualTo(parameter);
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.hexproperty");
+    }
+
+    /** A 503 problem: the store could not answer (no parameter is at fault). */
+    static void assertProblem503(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(new JsonObject(r.body()).getInteger("status")).isEqualTo(503);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.hexproperty");
     }
 }

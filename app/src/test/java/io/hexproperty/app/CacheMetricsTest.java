@@ -65,7 +65,7 @@ class CacheMetricsTest {
         p.get("/api/v1/listings/" + key);
         p.get("/api/v1/listings/" + key);
         assertThat(p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":4}", "Authorization",
-                "Bearer " + p.demoToken, "Content-Type", "application/json").statusCode()).isEqualTo(200);
+                "Bearer " + p.brokerToken, "Content-Type", "application/json").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 p.platform.metrics().registry().get("cache.invalidation.lag").timer().count() > 0);
 

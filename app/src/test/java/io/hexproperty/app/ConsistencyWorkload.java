@@ -47,7 +47,7 @@ final class ConsistencyWorkload {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             HttpResponse<String> created = a.send("POST", "/api/v1/listings", BadInputTest.with("ListingId", prefix + i),
-                    "Authorization", "Bearer " + a.demoToken, "Content-Type", "application/json");
+                    "Authorization", "Bearer " + a.brokerToken, "Content-Type", "application/json");
             assertThat(created.statusCode()).isEqualTo(201);
             keys.add(new JsonObject(created.body()).getString("ListingKey"));
         }
@@ -75,7 +75,7 @@ final class ConsistencyWorkload {
             if (random.nextInt(100) < 5) {
                 HttpRequest patch = HttpRequest.newBuilder(URI.create(base + "/api/v1/listings/" + key))
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"ListPrice\":" + random.nextInt(100_000, 900_000) + "}"))
-                        .header("Authorization", "Bearer " + a.demoToken).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + a.brokerToken).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(30)).build();
                 HTTP.sendAsync(patch, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                     if (e != null || r.statusCode() != 200) {

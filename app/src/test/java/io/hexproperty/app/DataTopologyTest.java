@@ -19,6 +19,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import io.hexproperty.database.PgListingStore;
+import io.hexproperty.database.PgPools;
+import io.hexproperty.database.embedded.EmbeddedDatabase;
+import io.hexproperty.database.embedded.EmbeddedShards;
+import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.domain.ListingPatch;
+import io.hexproperty.domain.Money;
+import io.hexproperty.testing.Stages;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -119,14 +134,63 @@ class DataTopologyTest {
         // One position per primary: each shard's outbox has its own sequence.
         String watermark = Files.readString(config.cacheRoot().resolve("listings").resolve("watermark")).strip();
         assertThat(watermark).matches("watermark=\\d+(,\\d+){" + (topology.shards - 1) + "}");
+        // While the node is down, one cached listing on every primary changes: the restarted node must
+        // replay each primary's outbox from its own saved position and drop exactly those entries.
+        Map<String, Long> changed = changeOneListingPerPrimary(config, topology, keys);
+        assertThat(changed).hasSize(topology.shards);
 
         try (Platform second = new Platform(config, new PrintStream(System.out, true)).start();
              HttpClient http = HttpClient.newHttpClient()) {
             for (String key : keys) {
-                assertThat(get(http, second, "/api/v1/listings/" + key).statusCode()).isEqualTo(200);
+                HttpResponse<String> detail = get(http, second, "/api/v1/listings/" + key);
+                assertThat(detail.statusCode()).isEqualTo(200);
+                if (changed.containsKey(key)) {
+                    assertThat(new io.vertx.core.json.JsonObject(detail.body()).getLong("version"))
+                            .as("the change made while %s was down", key).isEqualTo(changed.get(key));
+                }
             }
-            assertThat(loads(second)).as("database loads of restored listings after the restart").isZero();
+            assertThat(loads(second)).as("database loads after the restart: only the listings changed meanwhile")
+                    .isEqualTo(changed.size());
         }
+    }
+
+    /** Starts the node's databases alone and updates the first of {@code keys} found on each primary. */
+    private static Map<String, Long> changeOneListingPerPrimary(ServeConfig config, Topology topology, List<String> keys)
+            throws Exception {
+        List<String> urls;
+        AutoCloseable servers;
+        if (topology.shards > 1) {
+            EmbeddedShards shards = EmbeddedShards.start(config.dataDir(), topology.shards, db -> { });
+            urls = shards.urls();
+            servers = shards;
+        } else {
+            EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir(), 0);
+            urls = List.of(db.url());
+            servers = db;
+        }
+        Map<String, Long> changed = new java.util.LinkedHashMap<>();
+        Vertx vertx = Vertx.vertx();
+        try (servers) {
+            for (String url : urls) {
+                Pool pool = PgPools.create(vertx, DatabaseConfig.of(url));
+                PgListingStore store = new PgListingStore(pool, Clock.systemUTC());
+                for (String key : keys) {
+                    var found = Stages.join(store.find(ListingKey.of(key)));
+                    if (found.isPresent()) {
+                        Listing updated = Stages.join(store.update(ListingKey.of(key), new ListingPatch(null,
+                                Money.usd(found.get().listPrice().dollars() + 1_000), null, null, null, null,
+                                null, null), OptionalLong.of(found.get().version()),
+                                java.util.Objects.requireNonNullElse(found.get().agentKey(), "AGTOPOLOGY01")));
+                        changed.put(key, updated.version());
+                        break;
+                    }
+                }
+                pool.close().await(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        return changed;
     }
 
     private static HttpResponse<String> get(HttpClient http, Platform platform, String path) throws Exception {

@@ -59,7 +59,7 @@ class HttpCachingTest {
         String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=5&sort=price_desc")).getLast().getString("ListingKey");
         long before = new JsonObject(p.get("/api/v1/listings/" + key).body()).getLong("version");
         HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":3}",
-                "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+                "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
         assertThat(patched.statusCode()).isEqualTo(200);
         JsonObject after = new JsonObject(p.get("/api/v1/listings/" + key).body());
         assertThat(after.getLong("version")).isEqualTo(before + 1);

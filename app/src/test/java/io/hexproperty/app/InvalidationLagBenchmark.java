@@ -47,7 +47,7 @@ class InvalidationLagBenchmark {
             inFlight.acquire();
             HttpRequest patch = HttpRequest.newBuilder(URI.create(a.baseUrl + "/api/v1/listings/" + keys.get(i % keys.size())))
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"ListPrice\":" + (200_000 + i) + "}"))
-                    .header("Authorization", "Bearer " + a.demoToken).header("Content-Type", "application/json").build();
+                    .header("Authorization", "Bearer " + a.brokerToken).header("Content-Type", "application/json").build();
             http.sendAsync(patch, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     failed.incrementAndGet();

@@ -53,7 +53,7 @@ class LaggingTierReadTest {
 
             // The write goes through the other node: this node learns of it only from the change feed.
             HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":17}",
-                    "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+                    "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
             assertThat(patched.statusCode()).isEqualTo(200);
             long sequence = Sequences.of(p, key, version + 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> node.feedSequence() >= sequence);

@@ -17,7 +17,7 @@ class LoadtestSmokeTest {
     void smokeProfileRunsAgainstServeAndWritesItsReports(@TempDir Path out) throws Exception {
         TestPlatform p = TestPlatform.get();
         int exit = Main.run("loadtest", "--profile", "smoke", "--target", p.baseUrl, "--rate", "20",
-                "--duration", "6s", "--token", p.demoToken, "--slo", "errors<1%", "--out", out.toString());
+                "--duration", "6s", "--token", p.brokerToken, "--slo", "errors<1%", "--out", out.toString());
         assertThat(exit).isZero();
         assertThat(out.resolve("result.json")).exists();
         assertThat(out.resolve("report.html")).exists();

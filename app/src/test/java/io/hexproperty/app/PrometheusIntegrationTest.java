@@ -149,7 +149,7 @@ class PrometheusIntegrationTest {
             p.get("/api/v1/listings?limit=5&minBeds=" + (i + 1));
         }
         p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":" + (3 + (int) (System.nanoTime() % 5)) + "}",
-                "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+                "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
         p.send("POST", "/api/v1/inquiries", new JsonObject().put("ListingKey", key).put("name", "Prometheus Test")
                 .put("email", "p@example.com").put("message", "Is it available?").encode(), "Content-Type", "application/json");
         p.send("POST", "/rum", "{\"v\":1,\"sid\":\"" + Long.toHexString(System.nanoTime()) + "0000000000000000\",\"t\":\"search\","

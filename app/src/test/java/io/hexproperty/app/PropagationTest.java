@@ -56,7 +56,7 @@ class PropagationTest {
             List<String> keys = hotKeys(p, "/api/v1/listings?limit=8&sort=price_asc&minPrice=90000");
             String nodeA = "http://127.0.0.1:" + a.port();
             String nodeB = "http://127.0.0.1:" + b.port();
-            var report = PropagationProbe.run(nodeA, List.of(nodeA, nodeB), keys, p.demoToken, RUN, WRITES_PER_SECOND,
+            var report = PropagationProbe.run(nodeA, List.of(nodeA, nodeB), keys, p.brokerToken, RUN, WRITES_PER_SECOND,
                     READERS, BOUND);
             System.out.printf("propagation, two nodes + Redis, %d s: %s%n", RUN.toSeconds(), report);
             assertThat(report.errors()).isEmpty();
@@ -86,7 +86,7 @@ class PropagationTest {
                     replicated.database().config().url(), "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2),
                     root.resolve("demo-agent-token"), true, null);
             try (Platform writer = new Platform(writerConfig, new PrintStream(System.out, true)).start()) {
-                String token = Files.readString(root.resolve("demo-agent-token")).strip();
+                String token = TestAgents.broker(writer); // seeded listings belong to the MLS feed: a broker changes them
                 String nodeR = "http://127.0.0.1:" + replicated.port();
                 String nodeW = "http://127.0.0.1:" + writer.port();
                 TestPlatform p = TestPlatform.get();

@@ -28,11 +28,12 @@ class ReadYourWritesTest {
                 assertThat(get(p, otherUrl + "/api/v1/listings/" + key, null).statusCode()).isEqualTo(200);
                 // ...the write happens on the first node...
                 HttpResponse<String> patched = p.send("PATCH", "/api/v1/listings/" + key, "{\"PhotosCount\":" + (20 + round) + "}",
-                        "Authorization", "Bearer " + p.demoToken, "Content-Type", "application/json");
+                        "Authorization", "Bearer " + p.brokerToken, "Content-Type", "application/json");
                 assertThat(patched.statusCode()).isEqualTo(200);
                 long written = new JsonObject(patched.body()).getLong("version");
                 String token = patched.headers().firstValue("X-Consistency-Token").orElseThrow();
-                assertThat(token).matches("[0-9A-F]{1,8}/[0-9A-F]{1,8}");
+                // a WAL position, its issue time and the server key's signature (ADR 0015)
+                assertThat(token).matches("[0-9A-F]{1,8}/[0-9A-F]{1,8}\\.[0-9]+\\.[A-Za-z0-9_-]{22}");
                 // ...and a read with the token sees it at once, whatever the other node's cache holds.
                 JsonObject after = new JsonObject(get(p, otherUrl + "/api/v1/listings/" + key, token).body());
                 assertThat(after.getLong("version")).isEqualTo(written);

@@ -74,7 +74,7 @@ class RedisTierIntegrationTest {
         long version = new JsonObject(fromRedis.body()).getLong("version");
         HttpResponse<String> patched = p.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + one.port()
                         + "/api/v1/listings/" + key)).method("PATCH", HttpRequest.BodyPublishers.ofString("{\"PhotosCount\":11}"))
-                .header("Authorization", "Bearer " + p.demoToken).header("Content-Type", "application/json").build(),
+                .header("Authorization", "Bearer " + p.brokerToken).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(patched.statusCode()).isEqualTo(200);
         // Once node two has processed the change, neither its L1 nor Redis may give it the old version.

@@ -45,7 +45,7 @@ class ShardedServeTest {
                 1500, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 3, Replication.Config.none());
         platform = new Platform(config, new PrintStream(System.out, true)).start();
         base = "http://127.0.0.1:" + platform.port();
-        token = Files.readString(config.demoTokenFile()).strip();
+        token = TestAgents.broker(platform); // seeded listings belong to the MLS feed: a broker changes them
     }
 
     @AfterAll

@@ -24,7 +24,10 @@ final class TestPlatform {
     final String baseUrl;
     /** The management port: /metrics, /admin/*, /dashboard. */
     final String managementUrl;
+    /** The demo agent's token: a plain agent, owner only of what it creates. */
     final String demoToken;
+    /** A broker's token: may change every listing, the seeded (MLS feed) ones too. */
+    final String brokerToken;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestPlatform(Platform platform, Path dataDir, String demoToken) {
@@ -33,6 +36,7 @@ final class TestPlatform {
         this.baseUrl = "http://127.0.0.1:" + platform.port();
         this.managementUrl = "http://127.0.0.1:" + platform.managementPort();
         this.demoToken = demoToken;
+        this.brokerToken = TestAgents.broker(platform);
     }
 
     static synchronized TestPlatform get() {
@@ -65,11 +69,18 @@ final class TestPlatform {
     /** A node whose configuration {@code configure} adjusts (cache options, ...). */
     Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
                        java.util.function.UnaryOperator<ServeConfig> configure) {
+        return startNode(reads, configure, platform.serverKeyFile());
+    }
+
+    /** A node signing with the server key in {@code serverKeyFile} (another deployment's when it differs). */
+    Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
+                       java.util.function.UnaryOperator<ServeConfig> configure, Path serverKeyFile) {
         try {
             Path root = Files.createTempDirectory("hexproperty-node");
             ServeConfig config = configure.apply(new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
                     "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null));
-            Platform node = new Platform(config, new PrintStream(System.out, true), reads);
+            Platform node = new Platform(config, new PrintStream(System.out, true), reads)
+                    .security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile)); // one deployment, one key
             try {
                 node.start();
             } catch (Exception e) {

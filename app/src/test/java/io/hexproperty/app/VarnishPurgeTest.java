@@ -98,7 +98,7 @@ class VarnishPurgeTest {
 
             HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create(nodeUrl + "/api/v1/listings/" + key))
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"ListPrice\":" + random.nextInt(100_000, 900_000) + "}"))
-                    .header("Authorization", "Bearer " + a.demoToken).header("Content-Type", "application/json"));
+                    .header("Authorization", "Bearer " + a.brokerToken).header("Content-Type", "application/json"));
             long patchedAt = System.nanoTime();
             assertThat(patched.statusCode()).isEqualTo(200);
             long expected = new JsonObject(patched.body()).getLong("version");
@@ -128,7 +128,7 @@ class VarnishPurgeTest {
         long price = listing.getNumber("ListPrice").longValue() + 1_000;
         HttpResponse<String> patched = send(HttpRequest.newBuilder(URI.create(nodeUrl + "/api/v1/listings/" + listing.getString("ListingKey")))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"ListPrice\":" + price + "}"))
-                .header("Authorization", "Bearer " + a.demoToken).header("Content-Type", "application/json"));
+                .header("Authorization", "Bearer " + a.brokerToken).header("Content-Type", "application/json"));
         assertThat(patched.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
                 .until(() -> ApiIntegrationTest.items(get(page)).getFirst().getNumber("ListPrice").longValue() == price);

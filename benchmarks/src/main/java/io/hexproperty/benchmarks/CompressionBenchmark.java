@@ -73,7 +73,7 @@ public class CompressionBenchmark {
             inputs = new byte[PAGES][];
             for (int p = 0; p < PAGES; p++) {
                 inputs[p] = ListingJsonAccess.encode(new SearchPage(Arrays.asList(listings).subList(p * 20, p * 20 + 20),
-                        Optional.empty())).getBytes();
+                        Optional.empty()), io.hexproperty.domain.Signer.random()).getBytes();
             }
         }
         long identity = 0, gz = 0, br4 = 0, br5 = 0, br11 = 0;

@@ -15,7 +15,7 @@ public final class ListingJsonAccess {
         return ListingJson.encode(listing);
     }
 
-    public static Buffer encode(SearchPage page) {
-        return ListingJson.encode(page);
+    public static Buffer encode(SearchPage page, io.hexproperty.domain.Signer cursors) {
+        return ListingJson.encode(page, cursors);
     }
 }

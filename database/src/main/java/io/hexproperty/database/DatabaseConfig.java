@@ -26,18 +26,22 @@ import java.util.Set;
  * <tr><td>acquireTimeout</td><td>5 s</td><td>how long a query waits for a free pooled connection</td></tr>
  * <tr><td>maxWaitQueue</td><td>256</td><td>queries waiting for a connection beyond this fail at once
  * (load shedding) instead of queuing unbounded latency</td></tr>
+ * <tr><td>statementTimeout</td><td>2 s</td><td>PostgreSQL's {@code statement_timeout} on every pooled
+ * connection: a few slow searches cannot hold the pool; a cancelled statement (SQLSTATE 57014) is a
+ * {@code StoreUnavailableException}, a 503 with Retry-After. Zero turns it off (maintenance tools).</td></tr>
  * </table>
  *
  * <p>An invalid URL fails in the constructor with an {@link IllegalArgumentException} whose message
  * is one line naming the problem, with any password masked.
  */
 public record DatabaseConfig(String url, String user, String password, int poolSize, Duration connectTimeout,
-                             Duration acquireTimeout, int maxWaitQueue) {
+                             Duration acquireTimeout, int maxWaitQueue, Duration statementTimeout) {
 
     public static final int DEFAULT_POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors() + 1;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_WAIT_QUEUE = 256;
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(2);
     public static final String DEFAULT_USER = "postgres";
 
     private static final Set<String> PARAMETERS = Set.of("user", "password", "sslmode");
@@ -56,28 +60,36 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         if (maxWaitQueue < 0) {
             throw new IllegalArgumentException("database pool wait-queue limit must be >= 0, not " + maxWaitQueue);
         }
+        if (statementTimeout == null || statementTimeout.isNegative()) {
+            throw new IllegalArgumentException("database statement timeout must be >= 0 (0 = none), not " + statementTimeout);
+        }
     }
 
     /** The URL with every other setting at its default. */
     public static DatabaseConfig of(String url) {
         return new DatabaseConfig(url, null, null, DEFAULT_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ACQUIRE_TIMEOUT,
-                DEFAULT_MAX_WAIT_QUEUE);
+                DEFAULT_MAX_WAIT_QUEUE, DEFAULT_STATEMENT_TIMEOUT);
     }
 
     public DatabaseConfig withCredentials(String newUser, String newPassword) {
-        return new DatabaseConfig(url, newUser, newPassword, poolSize, connectTimeout, acquireTimeout, maxWaitQueue);
+        return new DatabaseConfig(url, newUser, newPassword, poolSize, connectTimeout, acquireTimeout, maxWaitQueue, statementTimeout);
     }
 
     public DatabaseConfig withPoolSize(int size) {
-        return new DatabaseConfig(url, user, password, size, connectTimeout, acquireTimeout, maxWaitQueue);
+        return new DatabaseConfig(url, user, password, size, connectTimeout, acquireTimeout, maxWaitQueue, statementTimeout);
     }
 
     public DatabaseConfig withMaxWaitQueue(int limit) {
-        return new DatabaseConfig(url, user, password, poolSize, connectTimeout, acquireTimeout, limit);
+        return new DatabaseConfig(url, user, password, poolSize, connectTimeout, acquireTimeout, limit, statementTimeout);
     }
 
     public DatabaseConfig withTimeouts(Duration connect, Duration acquire) {
-        return new DatabaseConfig(url, user, password, poolSize, connect, acquire, maxWaitQueue);
+        return new DatabaseConfig(url, user, password, poolSize, connect, acquire, maxWaitQueue, statementTimeout);
+    }
+
+    /** With PostgreSQL's statement_timeout on every pooled connection set to {@code timeout} (zero: none). */
+    public DatabaseConfig withStatementTimeout(Duration timeout) {
+        return new DatabaseConfig(url, user, password, poolSize, connectTimeout, acquireTimeout, maxWaitQueue, timeout);
     }
 
     public String host() {
@@ -116,7 +128,7 @@ public record DatabaseConfig(String url, String user, String password, int poolS
     public String toString() {
         return "DatabaseConfig[url=" + redactedUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout + ", acquireTimeout=" + acquireTimeout
-                + ", maxWaitQueue=" + maxWaitQueue + "]";
+                + ", maxWaitQueue=" + maxWaitQueue + ", statementTimeout=" + statementTimeout + "]";
     }
 
     private static void positive(String what, Duration d) {

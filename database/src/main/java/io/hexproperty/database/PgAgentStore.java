@@ -25,8 +25,8 @@ public final class PgAgentStore implements AgentStore {
     static final String TOKEN_PREFIX = "hxp_";
     private static final int TOKEN_BYTES = 32;
     private static final int TOKEN_LENGTH = TOKEN_PREFIX.length() + 43;
-    private static final String INSERT = "INSERT INTO agents (agent_key, name, token_hash) VALUES ($1, $2, $3)";
-    private static final String BY_HASH = "SELECT agent_key, name FROM agents WHERE token_hash = $1";
+    private static final String INSERT = "INSERT INTO agents (agent_key, name, token_hash, role) VALUES ($1, $2, $3, $4)";
+    private static final String BY_HASH = "SELECT agent_key, name, role FROM agents WHERE token_hash = $1";
 
     private final Pool pool;
 
@@ -34,23 +34,28 @@ public final class PgAgentStore implements AgentStore {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
-    /** How many agents exist (serve creates a demo agent when there are none). */
+    /** How many accounts other than feeds exist (serve creates a demo agent when there are none). */
     public CompletionStage<Long> count() {
-        return pool.query("SELECT count(*) FROM agents").execute()
+        return pool.query("SELECT count(*) FROM agents WHERE role <> 'FEED'").execute()
                 .map(rows -> rows.iterator().next().getLong(0)).toCompletionStage();
     }
 
     @Override
     public CompletionStage<Credentials> create(String name) {
+        return create(name, Agent.Role.AGENT);
+    }
+
+    @Override
+    public CompletionStage<Credentials> create(String name, Agent.Role role) {
         Agent agent;
         try {
-            agent = new Agent(Keys.next("AG"), name);
+            agent = new Agent(Keys.next("AG"), name, role);
         } catch (RuntimeException e) {
             return Future.<Credentials>failedFuture(e).toCompletionStage();
         }
         String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Keys.bytes(TOKEN_BYTES));
         return port(pool.preparedQuery(INSERT)
-                .execute(Tuple.of(agent.agentKey(), agent.name(), Buffer.buffer(hash(token))))
+                .execute(Tuple.of(agent.agentKey(), agent.name(), Buffer.buffer(hash(token)), agent.role().name()))
                 .map(new Credentials(agent, token)));
     }
 
@@ -65,7 +70,7 @@ public final class PgAgentStore implements AgentStore {
                 return Optional.<Agent>empty();
             }
             Row r = it.next();
-            return Optional.of(new Agent(r.getString(0), r.getString(1)));
+            return Optional.of(new Agent(r.getString(0), r.getString(1), Agent.Role.valueOf(r.getString(2))));
         }));
     }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * it was down, so the listener is told ({@code onConnectionLost}: consumers flush) and the feed
  * reconnects with backoff and catches up from the last sequence. If the rows it needs were pruned
  * (the oldest row is past {@code last + 1}), the listener is told the same way and the feed jumps
- * to the present.
+ * to the present. {@link #start} completes once the first catch-up has delivered every change
+ * committed after the start sequence, so a consumer restored from a snapshot is current when it starts.
  */
 public final class PgChangeFeed implements ChangeFeed {
     /** The sequences the outbox holds, {@code 0, 0} when it is empty (warm start checks a saved watermark against it). */
@@ -65,6 +66,8 @@ public final class PgChangeFeed implements ChangeFeed {
     private boolean closed;
     private long pollTimer = -1;
     private long backoffMillis = 100;
+    /** Completed when the first catch-up after start has delivered everything committed until then. */
+    private Promise<Void> firstCatchUp;
 
     /**
      * @param pool         reads the outbox (any connection of the primary)
@@ -89,7 +92,9 @@ public final class PgChangeFeed implements ChangeFeed {
                             .map(rows -> rows.iterator().next().getLong(0));
             from.compose(seq -> {
                 last.set(seq);
-                return connect();
+                firstCatchUp = Promise.promise();
+                // Started means replayed: a warm-started cache must not serve an entry the replay would invalidate.
+                return connect().compose(connected -> firstCatchUp.future());
             }).onComplete(ar -> {
                 if (ar.succeeded()) {
                     pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
@@ -165,6 +170,10 @@ public final class PgChangeFeed implements ChangeFeed {
             if (ar.failed()) {
                 fetching = false;
                 LOG.debug("change feed: catch-up failed: {}", ar.cause().getMessage());
+                if (firstCatchUp != null) {
+                    firstCatchUp.tryFail(ar.cause());
+                    firstCatchUp = null;
+                }
                 return;
             }
             RowSet<Row> rows = ar.result();
@@ -185,6 +194,10 @@ public final class PgChangeFeed implements ChangeFeed {
                 fetchFrom(last.get());
             } else {
                 fetching = false;
+                if (firstCatchUp != null) {
+                    firstCatchUp.tryComplete();
+                    firstCatchUp = null;
+                }
             }
         });
     }

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletionException;
  * pool from a dead server.
  */
 final class PgErrors {
+    /** statement_timeout (or a cancel request) ended the query: the store is overloaded, not the input wrong. */
+    static final String QUERY_CANCELED = "57014";
+
     private PgErrors() {}
 
     /** Domain failures pass through; everything else becomes a StoreUnavailableException. */
@@ -38,6 +41,10 @@ final class PgErrors {
             // Same lead as the routed pools' NodeGate ("pool exhausted: ..."), so one alert matches both.
             return "pool exhausted: " + open + ", pool wait-queue full (" + e.getMessage()
                     + "); raise the pool size or wait-queue limit, or shed load";
+        }
+        if (e instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())) {
+            return "query cancelled by PostgreSQL (statement_timeout, SQLSTATE 57014): the database is slow or the query"
+                    + " too broad; " + open;
         }
         if (e instanceof PgException pg) {
             return "PostgreSQL error " + pg.getSqlState() + ": " + pg.getErrorMessage();

@@ -46,6 +46,10 @@ public final class PgPools {
      */
     public static Pool create(Vertx vertx, DatabaseConfig config) {
         PgConnectOptions connect = connectOptions(config);
+        if (!config.statementTimeout().isZero()) {
+            // Set at connect (a startup parameter), so no query ever runs without it; see DatabaseConfig.
+            connect.addProperty("statement_timeout", Long.toString(config.statementTimeout().toMillis()));
+        }
         PoolOptions pool = new PoolOptions()
                 .setName("hexproperty-pg")
                 .setMaxSize(config.poolSize())

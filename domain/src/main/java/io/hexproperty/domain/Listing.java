@@ -60,11 +60,11 @@ public record Listing(
     }
 
     /**
-     * Whether the agent may change or delete this listing: its own listings, and listings that came
-     * from a feed import without a listing agent (ADR 0002).
+     * Whether {@code agent} owns this listing. A listing without an owner (data from before V60) is
+     * nobody's: only an account whose role acts on any listing may change it ({@link Agent}).
      */
     public boolean managedBy(String agent) {
-        return agentKey == null || agentKey.equals(agent);
+        return agentKey != null && agentKey.equals(agent);
     }
 
     public Listing withVersion(long newVersion, Instant modified) {

@@ -15,7 +15,8 @@ final class ListingJson {
         return Buffer.buffer(out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    static Buffer encode(SearchPage page) {
+    /** A page, its next cursor signed by {@code cursors} (the server key: ADR 0015). */
+    static Buffer encode(SearchPage page, io.hexproperty.domain.Signer cursors) {
         StringBuilder out = new StringBuilder(256 + page.items().size() * 700);
         out.append("{\"items\":[");
         for (int i = 0; i < page.items().size(); i++) {
@@ -26,7 +27,7 @@ final class ListingJson {
         }
         out.append("],\"next\":");
         if (page.next().isPresent()) {
-            JsonText.string(out, page.next().get().encode());
+            JsonText.string(out, page.next().get().encode(cursors));
         } else {
             out.append("null");
         }

@@ -54,7 +54,7 @@ final class ListingRoutes {
         this.commands = commands;
         this.agents = agents;
         this.clock = clock;
-        this.searchParameters = new SearchParameters(H3Cells.core());
+        this.searchParameters = new SearchParameters(H3Cells.core(), cache.cursorSigner()); // cursors signed by the server key
         this.viewed = viewed;
     }
 

@@ -17,6 +17,7 @@ import io.hexproperty.caching.strategies.ReadThrough;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.SearchQuery;
+import io.hexproperty.domain.Signer;
 import io.hexproperty.domain.port.in.ListingQueries;
 import io.hexproperty.geo.H3Cells;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,9 +50,11 @@ public final class ResponseCache {
     private final ReadThrough<SearchQuery, Encoded> pages;
     private final H3Core h3;
     private final Clock clock;
+    private final Signer cursors;
 
     private ResponseCache(ListingQueries queries, ReadThrough<ListingKey, Encoded> listings,
-                          ReadThrough<SearchQuery, Encoded> pages, H3Core h3, Clock clock) {
+                          ReadThrough<SearchQuery, Encoded> pages, H3Core h3, Clock clock, Signer cursors) {
+        this.cursors = java.util.Objects.requireNonNull(cursors, "cursors");
         this.queries = queries;
         this.listings = listings;
         this.pages = pages;
@@ -87,6 +90,15 @@ public final class ResponseCache {
      */
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared) {
+        return create(queries, registry, settings, clock, shared, Signer.random());
+    }
+
+    /**
+     * With search cursors signed by {@code cursors}: the deployment's server key, so that a cursor one
+     * node issued is accepted by every other (the other factories use a key of this process only).
+     */
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
+                                       DistributedTier<ListingKey, Encoded> shared, Signer cursors) {
         H3Core h3 = H3Cells.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
@@ -106,12 +118,22 @@ public final class ResponseCache {
                         query -> queries.search(query).thenApply(page -> Optional.of(new CachedValue<>(self[0].encode(query, page), 1L, clock.instant()))))
                 .tags((query, page) -> self[0].tagsOf(query))
                 .metrics(pageMetrics).clock(clock).build();
-        self[0] = new ResponseCache(queries, listings, pages, h3, clock);
+        self[0] = new ResponseCache(queries, listings, pages, h3, clock, cursors);
         return self[0];
     }
 
     public static ResponseCache disabled(ListingQueries queries, Clock clock) {
-        return new ResponseCache(queries, null, null, H3Cells.core(), clock);
+        return disabled(queries, clock, Signer.random());
+    }
+
+    /** No caching, cursors signed by {@code cursors}. */
+    public static ResponseCache disabled(ListingQueries queries, Clock clock, Signer cursors) {
+        return new ResponseCache(queries, null, null, H3Cells.core(), clock, cursors);
+    }
+
+    /** What signs and checks the search cursors of the pages this cache encodes. */
+    Signer cursorSigner() {
+        return cursors;
     }
 
     boolean enabled() {
@@ -220,7 +242,7 @@ public final class ResponseCache {
 
     /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
-        io.vertx.core.buffer.Buffer json = ListingJson.encode(page);
+        io.vertx.core.buffer.Buffer json = ListingJson.encode(page, cursors);
         // Without a cache the body serves one request: no Brotli copy (ADR 0013).
         return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1, enabled());
     }

@@ -6,6 +6,7 @@ import io.hexproperty.domain.PropertyType;
 import io.hexproperty.domain.SearchCursor;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.SearchSort;
+import io.hexproperty.domain.Signer;
 import io.hexproperty.domain.StandardStatus;
 import io.vertx.core.MultiMap;
 import java.util.List;
@@ -23,9 +24,12 @@ final class SearchParameters {
     private static final int MAX_VALUE_LENGTH = 300;
 
     private final H3Core h3;
+    private final Signer cursors;
 
-    SearchParameters(H3Core h3) {
+    /** {@code cursors} checks that a cursor is one this deployment signed (ADR 0015). */
+    SearchParameters(H3Core h3, Signer cursors) {
         this.h3 = h3;
+        this.cursors = java.util.Objects.requireNonNull(cursors, "cursors");
     }
 
     SearchQuery parse(MultiMap params) {
@@ -64,7 +68,7 @@ final class SearchParameters {
                 case "q" -> b.text(value);
                 case "sort" -> b.sort(SearchSort.parse(value));
                 case "limit" -> b.limit(smallInteger(name, value));
-                case "cursor" -> b.cursor(SearchCursor.decode(value));
+                case "cursor" -> b.cursor(SearchCursor.decode(value, cursors));
                 default -> throw new IllegalStateException("unhandled known parameter " + name);
             }
         }

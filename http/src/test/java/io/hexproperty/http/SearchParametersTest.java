@@ -17,10 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Unit
 class SearchParametersTest {
+    private final io.hexproperty.domain.Signer signer = io.hexproperty.domain.Signer.random();
     private final SearchParameters parser;
 
     SearchParametersTest() throws Exception {
-        parser = new SearchParameters(H3Cells.core());
+        parser = new SearchParameters(H3Cells.core(), signer);
     }
 
     private SearchQuery parse(String... pairs) {
@@ -90,10 +91,66 @@ class SearchParametersTest {
         SearchQuery houston = parse("city", "Houston", "state", "TX");
         SearchCursor cursor = new SearchCursor(SearchSort.NEWEST, 20000, io.hexproperty.domain.ListingKey.of("HX1"),
                 SearchCursorAccess.hash(houston));
-        assertThat(parse("city", "Houston", "state", "TX", "cursor", cursor.encode()).cursor()).contains(cursor);
-        assertThat(rejectedParameter("city", "Dallas", "state", "TX", "cursor", cursor.encode())).isEqualTo("cursor");
-        assertThat(rejectedParameter("city", "Houston", "state", "TX", "sort", "price_asc", "cursor", cursor.encode()))
+        assertThat(parse("city", "Houston", "state", "TX", "cursor", cursor.encode(signer)).cursor()).contains(cursor);
+        assertThat(rejectedParameter("city", "Dallas", "state", "TX", "cursor", cursor.encode(signer))).isEqualTo("cursor");
+        assertThat(rejectedParameter("city", "Houston", "state", "TX", "sort", "price_asc", "cursor", cursor.encode(signer)))
                 .isEqualTo("cursor");
+    }
+
+    /** Issue 9 item 4: the old FNV-only cursor let anyone build one whose epoch day crashed LocalDate (a 500). */
+    @Test
+    void rejectsForgedTamperedAndOutOfRangeCursorsNamingTheParameter() {
+        SearchQuery houston = parse("city", "Houston", "state", "TX");
+        int hash = SearchCursorAccess.hash(houston);
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        // the pre-HMAC format with a day far outside LocalDate's range: accepted by the old decoder
+        String unsigned = b64.encodeToString(("v1|newest|9223372036854775807|HX1|" + hash).getBytes());
+        assertThat(rejectedParameter("city", "Houston", "state", "TX", "cursor", unsigned)).isEqualTo("cursor");
+        // the same fields signed with another deployment's key
+        SearchCursor honest = new SearchCursor(SearchSort.NEWEST, 20000, io.hexproperty.domain.ListingKey.of("HX1"), hash);
+        String foreign = honest.encode(io.hexproperty.domain.Signer.random());
+        assertThat(rejectedParameter("city", "Houston", "state", "TX", "cursor", foreign)).isEqualTo("cursor");
+        // one of ours with its body altered (a wider price) and the signature kept
+        String ours = honest.encode(signer);
+        String body = b64.encodeToString(("v2|newest|99999999999|HX1|" + hash).getBytes());
+        String altered = body + ours.substring(ours.lastIndexOf('.'));
+        assertThat(rejectedParameter("city", "Houston", "state", "TX", "cursor", altered)).isEqualTo("cursor");
+        // out of range even when signed: the domain refuses to build it
+        assertThatThrownBy(() -> new SearchCursor(SearchSort.NEWEST, Long.MAX_VALUE, io.hexproperty.domain.ListingKey.of("HX1"), hash))
+                .isInstanceOfSatisfying(io.hexproperty.domain.DomainException.class, e -> assertThat(e.field()).isEqualTo("cursor"));
+        assertThatThrownBy(() -> new SearchCursor(SearchSort.PRICE_ASC, -1, io.hexproperty.domain.ListingKey.of("HX1"), hash))
+                .isInstanceOfSatisfying(io.hexproperty.domain.DomainException.class, e -> assertThat(e.field()).isEqualTo("cursor"));
+        assertThat(parse("city", "Houston", "state", "TX", "cursor", ours).cursor()).contains(honest);
+    }
+
+    /** Property: whatever bytes arrive as a cursor, the outcome is the query or a 400 naming cursor, never anything else. */
+    @Test
+    void randomCursorTextIsEitherRejectedAsCursorOrNeverThrowsAnythingElse() {
+        java.util.Random random = new java.util.Random(9);
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        SearchCursor honest = new SearchCursor(SearchSort.NEWEST, 20000, io.hexproperty.domain.ListingKey.of("HX1"),
+                SearchCursorAccess.hash(parse("city", "Houston", "state", "TX")));
+        String ours = honest.encode(signer);
+        for (int i = 0; i < 5_000; i++) {
+            String text = switch (i % 4) {
+                case 0 -> { byte[] raw = new byte[1 + random.nextInt(200)]; random.nextBytes(raw); yield b64.encodeToString(raw); }
+                case 1 -> { byte[] raw = new byte[1 + random.nextInt(120)]; random.nextBytes(raw); yield b64.encodeToString(raw) + "." + b64.encodeToString(java.util.Arrays.copyOf(raw, 16)); }
+                case 2 -> { char[] c = ours.toCharArray(); c[random.nextInt(c.length)] = "AZaz09-_.|".charAt(random.nextInt(10)); yield new String(c); }
+                default -> { byte[] raw = new byte[1 + random.nextInt(100)]; random.nextBytes(raw); yield new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).replace('\0', 'x'); }
+            };
+            if (text.equals(ours)) {
+                continue;
+            }
+            MultiMap params = MultiMap.caseInsensitiveMultiMap().add("city", "Houston").add("state", "TX").add("cursor", text);
+            try {
+                parser.parse(params);
+                org.assertj.core.api.Assertions.fail("accepted a cursor this deployment never issued: " + text);
+            } catch (BadRequestException e) {
+                assertThat(e.problem().parameter()).isEqualTo("cursor");
+            } catch (io.hexproperty.domain.DomainException e) {
+                assertThat(e.field()).as(text).isEqualTo("cursor");
+            }
+        }
     }
 
     @Test

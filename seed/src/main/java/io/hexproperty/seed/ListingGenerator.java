@@ -1,6 +1,7 @@
 package io.hexproperty.seed;
 
 import io.hexproperty.domain.Address;
+import io.hexproperty.domain.Agent;
 import io.hexproperty.domain.GeoPoint;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
@@ -34,8 +35,9 @@ import java.util.stream.Stream;
  * and status follow national shares. Living area is log-normal, bedrooms follow area and bathrooms
  * follow bedrooms; the price is area times the place's {@link PriceLevel} with log-normal noise,
  * or a monthly rent for leases. Dates spread over the two years before {@code asOf}, on-market
- * listings skewing recent. No listing has an agent ({@code agentKey} null): seeded listings stand
- * for an MLS feed, and agents are created through the API with their own tokens.
+ * listings skewing recent. Every listing belongs to the MLS feed account ({@link Agent#MLS_FEED_KEY}):
+ * seeded listings stand for a feed import, and agents (who create their own through the API) cannot
+ * change them; brokers and admins can (ADR 0015).
  */
 public final class ListingGenerator {
     /** Indexes must fit in the 50 bits that the ten base-32 characters of a ListingKey hold. */
@@ -144,7 +146,7 @@ public final class ListingGenerator {
                 modified,
                 photos,
                 remarks,
-                null,
+                Agent.MLS_FEED_KEY,
                 1);
     }
 

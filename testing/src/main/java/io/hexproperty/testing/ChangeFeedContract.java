@@ -152,6 +152,19 @@ public abstract class ChangeFeedContract {
     }
 
     @Test
+    void aResumedFeedHasReplayedWhenItsStartCompletes() {
+        Received first = start(-1);
+        Listing a = create();
+        long afterA = awaitChanges(first, a.listingKey(), 1).getFirst().sequence();
+        Listing b = create();
+        Listing c = create();
+
+        Received resumed = start(afterA);
+        // No waiting: a snapshot restored at afterA must not be served stale once the feed has started.
+        assertThat(resumed.changes).extracting(ListingChange::listingKey).contains(b.listingKey(), c.listingKey());
+    }
+
+    @Test
     void lastSequenceIsTheHighestDelivered() {
         ChangeFeed feed = newFeed();
         opened.add(feed);

@@ -26,12 +26,17 @@ public final class InMemoryAgentStore implements AgentStore {
 
     @Override
     public CompletionStage<Credentials> create(String name) {
+        return create(name, Agent.Role.AGENT);
+    }
+
+    @Override
+    public CompletionStage<Credentials> create(String name, Agent.Role role) {
         try {
             StringBuilder key = new StringBuilder("AG");
             for (int i = 0; i < 10; i++) {
                 key.append(BASE32[random.nextInt(32)]);
             }
-            Agent agent = new Agent(key.toString(), name);
+            Agent agent = new Agent(key.toString(), name, role);
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             String token = "hxp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

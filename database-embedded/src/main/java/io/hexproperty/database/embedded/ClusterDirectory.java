@@ -114,17 +114,29 @@ final class ClusterDirectory {
         }
         // Builtin C.UTF-8: Unicode-aware lower() for city matching, code-point order, and no
         // dependency on the host's installed locales.
-        List<String> args = List.of("-D", pgdata.toString(), "-A", "trust", "-U", EmbeddedDatabase.USER, "-E", "UTF8",
-                "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--lc-messages=C");
-        Process initdb = new ProcessBuilder(user.command(binaries.bin("initdb"), args)).redirectErrorStream(true).start();
-        String output = new String(initdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // scram-sha-256 with the generated superuser password (ADR 0015). initdb reads it from a file the
+        // service user owns, deleted right after; the kept copy stays readable by this process's user only.
+        Path pwfile = root.resolve(".initdb-pwfile");
+        Files.deleteIfExists(pwfile);
+        Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            if (initdb.waitFor() != 0) {
-                throw new DatabaseStartException("initdb failed in " + pgdata + ": " + lastLine(output, "error"));
+            Files.writeString(pwfile, EmbeddedDatabase.password(root) + "\n", StandardCharsets.UTF_8);
+            user.own(pwfile);
+            List<String> args = List.of("-D", pgdata.toString(), "-A", "scram-sha-256", "--pwfile=" + pwfile,
+                    "-U", EmbeddedDatabase.USER, "-E", "UTF8",
+                    "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--lc-messages=C");
+            Process initdb = new ProcessBuilder(user.command(binaries.bin("initdb"), args)).redirectErrorStream(true).start();
+            String output = new String(initdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (initdb.waitFor() != 0) {
+                    throw new DatabaseStartException("initdb failed in " + pgdata + ": " + lastLine(output, "error"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseStartException("interrupted while creating the database cluster in " + pgdata);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseStartException("interrupted while creating the database cluster in " + pgdata);
+        } finally {
+            Files.deleteIfExists(pwfile);
         }
         LOG.info("created PostgreSQL {} cluster in {}", EmbeddedDatabase.PG_MAJOR, pgdata);
     }

@@ -63,15 +63,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     static final Map<String, String> SETTINGS = settings();
 
+    /**
+     * The superuser's password, generated on first start into {@code <dataDir>/postgres-password}
+     * (0600, {@link SecretFile}). The server authenticates every connection with scram-sha-256 (ADR 0015):
+     * with trust, any local user of the machine was the superuser.
+     */
+    public static final String PASSWORD_FILE = "postgres-password";
+
     private final ClusterDirectory directory;
     private final int port;
+    private final String password;
     private final Postmaster postmaster;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedDatabase(ClusterDirectory directory, int port, Postmaster postmaster) {
+    private EmbeddedDatabase(ClusterDirectory directory, int port, Postmaster postmaster, String password) {
         this.directory = directory;
         this.port = port;
+        this.password = password;
         this.postmaster = postmaster;
         this.shutdownHook = new Thread(this::close, "embedded-postgres-stop");
     }
@@ -114,15 +123,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             PostgresBinaries binaries = PostgresBinaries.unpacked();
+            String password = password(dir);
             provisioner.provision(directory, binaries, user);
             directory.recoverStalePostmaster();
             int actualPort = port == 0 ? freePort() : port;
             Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
             settings.putAll(extraSettings);
             Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, settings, directory.log());
-            EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster);
+            EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster, password);
             try {
                 db.awaitReady();
+                db.requirePasswords();
                 if (prepare) {
                     db.prepareDatabase(binaries.hasPgStatStatements());
                 }
@@ -146,23 +157,44 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** JDBC URL of the {@value #DATABASE} database (no credentials; the user is {@value #USER}, no password). */
+    /** JDBC URL of the {@value #DATABASE} database (no credentials: pass {@link #user()} and {@link #password()}). */
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    /** The same database as a {@code postgresql://} URL, with the user, for {@code DatabaseConfig.of}. */
+    /**
+     * The same database as a {@code postgresql://} URL with the user and password, for {@code DatabaseConfig.of}.
+     * It holds the password: never log it or put it on a command line ({@link #urlWithoutPassword()}).
+     */
     public String url() {
-        return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + DATABASE;
+        return "postgresql://" + USER + ":" + password + "@127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** The URL without credentials (for command lines and logs; the password travels separately). */
+    public String urlWithoutPassword() {
+        return "postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     public String user() {
         return USER;
     }
 
-    /** Empty: the embedded server listens on loopback only and trusts local connections. */
+    /** The superuser's generated password (from {@value #PASSWORD_FILE} in the data directory). */
     public String password() {
-        return "";
+        return password;
+    }
+
+    /**
+     * The password of the embedded server whose data directory is {@code dataDir}, created when there is
+     * none yet (a server started later initialises its cluster with it). Tools that attach to a running
+     * {@code serve} read it here.
+     */
+    public static String password(Path dataDir) throws IOException {
+        return SecretFile.readOrCreate(dataDir.toAbsolutePath().normalize().resolve(PASSWORD_FILE), () -> {
+            byte[] bytes = new byte[24];
+            new java.security.SecureRandom().nextBytes(bytes);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        });
     }
 
     public int port() {
@@ -257,9 +289,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A cluster created before passwords (initdb -A trust) is moved to scram-sha-256 at its first start
+     * with this version: the superuser gets the generated password and pg_hba.conf's trust entries become
+     * scram-sha-256, then the configuration is reloaded. Data stays as it is. On a standby the role is
+     * already changed by the primary's WAL; only its pg_hba.conf is rewritten.
+     */
+    private void requirePasswords() {
+        Path hba = directory.pgdata().resolve("pg_hba.conf");
+        try {
+            java.util.List<String> lines = Files.readAllLines(hba, StandardCharsets.UTF_8);
+            boolean trusting = lines.stream().anyMatch(l -> !l.strip().startsWith("#") && l.strip().matches(".*\\strust$"));
+            if (!trusting) {
+                return;
+            }
+            try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+                var rs = s.executeQuery("SELECT pg_is_in_recovery()");
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    s.execute("SET password_encryption = 'scram-sha-256'");
+                    // base64url text: nothing in it needs quoting
+                    s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+                }
+                java.util.List<String> rewritten = lines.stream()
+                        .map(l -> l.strip().startsWith("#") ? l : l.replaceAll("\\strust\\s*$", " scram-sha-256")).toList();
+                Files.write(hba, rewritten, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                s.execute("SELECT pg_reload_conf()");
+            }
+            LOG.info("embedded PostgreSQL in {} now requires the password in {} (scram-sha-256 instead of trust)",
+                    directory.root(), directory.root().resolve(PASSWORD_FILE));
+        } catch (IOException | SQLException e) {
+            throw new DatabaseStartException("cannot move the embedded PostgreSQL in " + directory.root()
+                    + " from trust to password authentication: " + e.getMessage(), e);
+        }
+    }
+
     private Connection connect(String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", USER);
+        props.setProperty("password", password);
         props.setProperty("connectTimeout", "2");
         props.setProperty("loginTimeout", "2");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code pg_backup_stop} on the same session and write the {@code backup_label} it returns. The
  * replica starts with {@code standby.signal} and streams everything from the backup's start point
  * through its slot. PostgreSQL 17's defaults already allow this: wal_level replica, 10 WAL senders,
- * hot_standby on, and initdb's pg_hba.conf trusts replication connections from 127.0.0.1.
+ * hot_standby on, and initdb's pg_hba.conf admits replication connections from 127.0.0.1 with the
+ * superuser's password (scram-sha-256), which the replica reads from a 0600 passfile.
  *
  * <p>{@code primary_conninfo} is passed on the command line at every start, not written to the
  * data directory, because the primary may get a different port each run. A replica whose data
@@ -118,7 +119,10 @@ public final class EmbeddedReplicas implements AutoCloseable {
     private static EmbeddedDatabase startReplica(EmbeddedDatabase primary, int index, Duration applyDelay) {
         Path dir = directory(primary.dataDirectory(), index);
         Map<String, String> standby = new LinkedHashMap<>();
+        // The password comes from a 0600 passfile the server's user owns: a conninfo password would show in ps.
+        Path passfile = dir.toAbsolutePath().normalize().resolve("replication.pgpass");
         standby.put("primary_conninfo", "host=127.0.0.1 port=" + primary.port() + " user=" + EmbeddedDatabase.USER
+                + " passfile='" + passfile.toString().replace("\\", "\\\\").replace("'", "\\'") + "'"
                 + " application_name=replica-" + index);
         standby.put("primary_slot_name", slotName(index));
         standby.put("hot_standby", "on");
@@ -128,8 +132,18 @@ public final class EmbeddedReplicas implements AutoCloseable {
         standby.put("wal_receiver_status_interval", "1s");
         standby.put("recovery_min_apply_delay", applyDelay.toMillis() + "ms");
         standby.put("shared_buffers", "128MB");
-        return EmbeddedDatabase.launch(dir, 0, (directory, binaries, user) -> provision(primary, index, directory, user),
-                standby, false);
+        try {
+            // a replica is a copy of the primary's catalog: the same superuser password
+            SecretFile.write(dir.resolve(EmbeddedDatabase.PASSWORD_FILE), primary.password());
+        } catch (IOException e) {
+            throw new DatabaseStartException("cannot write the password file of replica " + index + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return EmbeddedDatabase.launch(dir, 0, (directory, binaries, user) -> {
+            SecretFile.write(passfile, "127.0.0.1:*:*:" + EmbeddedDatabase.USER + ":" + primary.password());
+            user.own(passfile);
+            provision(primary, index, directory, user);
+        }, standby, false);
     }
 
     private static void provision(EmbeddedDatabase primary, int index, ClusterDirectory directory, ServiceUser user)
@@ -272,6 +286,7 @@ public final class EmbeddedReplicas implements AutoCloseable {
     private static Connection connect(EmbeddedDatabase primary) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", EmbeddedDatabase.USER);
+        props.setProperty("password", primary.password());
         props.setProperty("connectTimeout", "5");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + primary.port() + "/postgres", props);
     }

@@ -43,6 +43,8 @@ final class PgSlowQuerySampler implements SlowQuerySampler {
             ORDER BY s.max_exec_time DESC
             LIMIT 20""";
 
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\$([0-9]+)");
+
     private final DatabaseConfig database;
     private final SlowQueryConfig config;
     private final Clock clock;
@@ -106,20 +108,39 @@ final class PgSlowQuerySampler implements SlowQuerySampler {
         return due[0];
     }
 
+    /**
+     * EXPLAIN ANALYZE of the statement with the values it ran with, bound as parameters over the
+     * extended protocol (each {@code $n} becomes a JDBC {@code ?} bound to value n), never pasted into
+     * the EXPLAIN text: a value cannot change what the statement is, whatever it contains.
+     */
     private String explainAnalyze(String sql, List<Object> params) {
-        try (Connection c = connect(false); Statement st = c.createStatement()) {
+        java.util.regex.Matcher placeholder = PLACEHOLDER.matcher(sql);
+        StringBuilder jdbc = new StringBuilder("EXPLAIN (ANALYZE, BUFFERS) ");
+        List<Object> bound = new ArrayList<>();
+        while (placeholder.find()) {
+            int n = Integer.parseInt(placeholder.group(1));
+            if (n < 1 || n > params.size()) {
+                return "(no plan: the statement names $" + n + " but ran with " + params.size() + " values)";
+            }
+            placeholder.appendReplacement(jdbc, "?");
+            bound.add(bindable(params.get(n - 1)));
+        }
+        placeholder.appendTail(jdbc);
+        try (Connection c = connect(false)) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
-            st.execute("SET LOCAL statement_timeout = " + config.explainTimeout().toMillis());
-            st.execute("PREPARE hx_slow AS " + sql);
-            StringBuilder args = new StringBuilder();
-            for (Object p : params) {
-                args.append(args.isEmpty() ? "" : ", ").append(literal(p));
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = " + config.explainTimeout().toMillis());
             }
-            try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE hx_slow" + (params.isEmpty() ? "" : "(" + args + ")"))) {
-                return lines(rs);
+            try (PreparedStatement explain = c.prepareStatement(jdbc.toString())) {
+                for (int i = 0; i < bound.size(); i++) {
+                    explain.setObject(i + 1, bound.get(i));
+                }
+                try (ResultSet rs = explain.executeQuery()) {
+                    return lines(rs);
+                }
             } finally {
-                c.rollback(); // PREPARE is not transactional, but the session ends here anyway
+                c.rollback(); // read-only anyway; ANALYZE of a write would be undone too
             }
         } catch (SQLException e) {
             LOG.warn("could not EXPLAIN a slow statement: {}", e.getMessage());
@@ -214,6 +235,8 @@ final class PgSlowQuerySampler implements SlowQuerySampler {
         Properties props = new Properties();
         props.setProperty("user", database.user());
         props.setProperty("password", database.password());
+        // bound strings arrive untyped, so PostgreSQL coerces them to the prepared statement's parameter types
+        props.setProperty("stringtype", "unspecified");
         if (simple) {
             props.setProperty("preferQueryMode", "simple");
         }
@@ -228,13 +251,8 @@ final class PgSlowQuerySampler implements SlowQuerySampler {
         return b.toString();
     }
 
-    private static String literal(Object v) {
-        if (v == null) {
-            return "NULL";
-        }
-        if (v instanceof Number || v instanceof Boolean) {
-            return v.toString();
-        }
-        return "'" + v.toString().replace("'", "''") + "'";
+    /** What pgjdbc can bind for a value of the reactive client's tuple (its java.time and array types bind as they are). */
+    private static Object bindable(Object v) {
+        return v instanceof io.vertx.core.buffer.Buffer b ? b.getBytes() : v;
     }
 }

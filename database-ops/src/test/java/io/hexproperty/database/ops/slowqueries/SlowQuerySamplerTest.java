@@ -116,6 +116,30 @@ class SlowQuerySamplerTest {
         }
     }
 
+    /** Issue 9 item 11: values travel as bound parameters; they were pasted into the EXPLAIN text as literals. */
+    @Test
+    void valuesAreBoundAsParametersNeverPastedIntoTheExplainText() throws Exception {
+        DatabaseConfig db = FreshDatabase.create("slow_bound");
+        sql(db, "CREATE TABLE tagged (id int PRIMARY KEY, d int, name text)",
+                "INSERT INTO tagged SELECT i, i % 50, 'n' || i FROM generate_series(1, 5000) i");
+        try (SlowQuerySampler sampler = SlowQuerySampler.create(db, new SlowQueryConfig(Duration.ZERO, 10, Duration.ofMinutes(1),
+                Duration.ofSeconds(10)), Clock.systemUTC(), new SimpleMeterRegistry())) {
+            // an array value: as a pasted literal it was Java's toString ('[Ljava.lang.Integer;@...'), no plan at all
+            sampler.observe("SELECT count(*) FROM tagged WHERE d = ANY($1)", Tuple.of(new Integer[] {5, 6}), 1);
+            // a hostile string: bound, it is only ever a value
+            String hostile = "x'); DROP TABLE tagged; SELECT ('";
+            sampler.observe("SELECT count(*) FROM tagged WHERE name = $1 OR d = $2", Tuple.of(hostile, 7), 1);
+            sampler.drain();
+            assertThat(sampler.recent()).hasSize(2).allSatisfy(s -> assertThat(s.plan()).contains("actual time=")
+                    .doesNotContain("no plan"));
+        }
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM tagged")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(5000);
+        }
+    }
+
     private static void sql(DatabaseConfig db, String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement st = c.createStatement()) {
             for (String s : statements) {

@@ -17,7 +17,11 @@ public interface ChangeFeed extends AutoCloseable {
         void onConnectionLost(String reason);
     }
 
-    /** Starts delivering changes with a sequence above {@code afterSequence} (-1: only new ones). */
+    /**
+     * Starts delivering changes with a sequence above {@code afterSequence} (-1: only new ones). The
+     * stage completes once the changes committed before the call are delivered (a replay is done), so a
+     * consumer restored from a snapshot taken at {@code afterSequence} is current when it completes.
+     */
     CompletionStage<Void> start(long afterSequence, Listener listener);
 
     /** The highest sequence delivered so far. */
