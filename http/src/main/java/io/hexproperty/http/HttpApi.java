@@ -2,6 +2,7 @@ package io.hexproperty.http;
 
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.in.AgentAuthentication;
+import io.hexproperty.domain.port.in.IdempotencyKeys;
 import io.hexproperty.domain.port.in.ListingCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -37,7 +38,9 @@ public final class HttpApi {
         if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
-        this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed);
+        InquiryLimiter limiter = b.inquiryLimits != null ? b.inquiryLimits
+                : new InquiryLimiter(InquiryLimiter.Config.defaults(), b.registry);
+        this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed, new IdempotentWrites(b.idempotency), limiter);
         this.operations = new OperationsRoutes(readiness, scrape, b.slowQueries, b.benchRoutes, b.rum,
                 new AdminRoutes(b.adminToken, cache));
     }
@@ -60,6 +63,9 @@ public final class HttpApi {
         private Supplier<String> slowQueries;
         private boolean benchRoutes;
         private RumEndpoint rum;
+
+        private IdempotencyKeys idempotency = IdempotencyKeys.none();
+        private InquiryLimiter inquiryLimits;
 
         private Builder() {}
 
@@ -129,6 +135,18 @@ public final class HttpApi {
         /** Optional: accept real-user-monitoring beacons at {@code POST /rum}; else that route answers 404. */
         public Builder rum(RumEndpoint value) {
             this.rum = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional, default {@link IdempotencyKeys#none()}: where {@code Idempotency-Key}s of POSTs are kept. */
+        public Builder idempotency(IdempotencyKeys value) {
+            this.idempotency = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional, default {@link InquiryLimiter.Config#defaults()}: rate limits of inquiries. */
+        public Builder inquiryLimits(InquiryLimiter value) {
+            this.inquiryLimits = Objects.requireNonNull(value);
             return this;
         }
 

@@ -62,20 +62,34 @@ public final class ResponseCache {
         this.clock = clock;
     }
 
-    /** Config of the two tiers; defaults in {@link #defaults()}. */
-    public record Config(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl, Duration sharedTtl) {
+    /**
+     * Config of the two tiers; defaults in {@link #defaults()}. Details are bounded by count (they are
+     * all about the same size); search pages by bytes ({@code pageBytes}: identity + gzip bodies plus a
+     * fixed overhead per entry), since a page of 100 listings is ~80 KB and one of 1 is ~1 KB.
+     */
+    public record Config(long listingEntries, Duration listingTtl, long pageBytes, Duration pageTtl, Duration sharedTtl) {
+        /** The default byte budget of the search-page tier: 64 MiB. */
+        public static final long DEFAULT_PAGE_BYTES = 64L * 1024 * 1024;
+
         public Config {
-            if (listingEntries < 1 || pageEntries < 1) {
-                throw new IllegalArgumentException("cache sizes must be >= 1");
+            if (listingEntries < 1) {
+                throw new IllegalArgumentException("listingEntries must be >= 1, was " + listingEntries);
+            }
+            if (pageBytes < 64 * 1024) {
+                throw new IllegalArgumentException("the search-page cache budget must be at least 64 KiB, was " + pageBytes + " bytes");
             }
             if (sharedTtl.isNegative() || sharedTtl.isZero()) {
                 throw new IllegalArgumentException("sharedTtl must be positive, was " + sharedTtl);
             }
         }
 
-        /** L1: 100,000 details for 5 min, 20,000 pages for 30 s; L2 keeps a detail for 10 min. */
+        /** L1: 100,000 details for 5 min, 64 MiB of pages for 30 s; L2 keeps a detail for 10 min. */
         public static Config defaults() {
-            return new Config(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
+            return new Config(100_000, Duration.ofMinutes(5), DEFAULT_PAGE_BYTES, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        }
+
+        public Config withPageBytes(long bytes) {
+            return new Config(listingEntries, listingTtl, bytes, pageTtl, sharedTtl);
         }
     }
 
@@ -99,13 +113,21 @@ public final class ResponseCache {
      */
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared, Signer cursors) {
+        return create(queries, registry, settings, clock, shared, cursors, java.util.concurrent.ForkJoinPool.commonPool());
+    }
+
+    /** {@code maintenance} runs the tiers' eviction ({@code Runnable::run} makes it synchronous, for tests). */
+    static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
+                                DistributedTier<ListingKey, Encoded> shared, Signer cursors,
+                                java.util.concurrent.Executor maintenance) {
         H3Core h3 = H3Cells.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
                 .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1), listingMetrics);
         TierMetrics pageMetrics = TierMetrics.of(registry, "search", "memory");
-        MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
-                .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1), pageMetrics);
+        MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.weighed(MemoryTierConfig.defaults().withName("search")
+                .withMaximumWeight(settings.pageBytes()).withTtl(settings.pageTtl(), 0.1), Encoded::weight, pageMetrics,
+                maintenance);
         ResponseCache[] self = new ResponseCache[1];
         // L1 tells the loader the version it knows; the database (through replicas) answers at least that.
         VersionedLoader<ListingKey, Encoded> fromDatabase = (key, known) -> queries.findAtLeast(key, known)
@@ -162,6 +184,15 @@ public final class ResponseCache {
             return queries.search(query).thenApply(page -> encode(query, page));
         }
         return pages.get(query).thenApply(v -> v.orElseThrow().value());
+    }
+
+    /** Bytes held by the search-page tier (its weigher's sum); 0 when caching is off. */
+    long pageBytes() {
+        return pages == null ? 0 : pages.tier().weightedSize();
+    }
+
+    long pageCount() {
+        return pages == null ? 0 : pages.tier().estimatedSize();
     }
 
     /** Write-through on the writer's node: the new version is served at once (read-your-writes). */
