@@ -267,15 +267,23 @@ public final class ResponseCache {
     Encoded encode(Listing l) {
         String keys = String.join(" ", CacheTag.listing(l.listingKey()),
                 CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
-        return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
-                keys, l.version(), enabled());
+        return body(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
+                keys, l.version());
     }
 
     /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
         io.vertx.core.buffer.Buffer json = ListingJson.encode(page, cursors);
-        // Without a cache the body serves one request: no Brotli copy (ADR 0013).
-        return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1, enabled());
+        return body(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1);
+    }
+
+    /**
+     * Kept bodies are compressed once, up front (gzip and Brotli); with the cache off each body serves
+     * one request: no Brotli copy (ADR 0013) and gzip only if the client asks (ADR 0017).
+     */
+    private Encoded body(io.vertx.core.buffer.Buffer json, String etag, String lastModified, String keys, long version) {
+        return enabled() ? Encoded.of(json, etag, lastModified, keys, version, true)
+                : Encoded.once(json, etag, lastModified, keys, version);
     }
 
     /**
