@@ -151,8 +151,8 @@ final class BalancerOptions {
         return checks;
     }
 
-    HaproxyExport.Settings haproxy(int frontPort) {
-        return new HaproxyExport.Settings(balancer, frontPort, healthPath == null || healthPath.isBlank() ? "/health/live" : healthPath,
+    HaproxyExport.Config haproxy(int frontPort) {
+        return new HaproxyExport.Config(balancer, frontPort, healthPath == null || healthPath.isBlank() ? "/health/live" : healthPath,
                 healthStatus, poolConfig(), gatewayConfig("0.0.0.0", frontPort), hashLoadFactor);
     }
 

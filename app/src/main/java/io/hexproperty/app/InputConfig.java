@@ -21,7 +21,7 @@ record InputConfig(long searchCacheBytes, ConnectionGuard.Config connections, In
     }
 
     static InputConfig defaults() {
-        return new InputConfig(ResponseCache.Settings.DEFAULT_PAGE_BYTES, ConnectionGuard.Config.defaults(),
+        return new InputConfig(ResponseCache.Config.DEFAULT_PAGE_BYTES, ConnectionGuard.Config.defaults(),
                 InquiryLimiter.Config.defaults());
     }
 

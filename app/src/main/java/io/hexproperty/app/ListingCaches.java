@@ -75,7 +75,7 @@ final class ListingCaches {
     /** Builds and starts the caches over {@code queries}; blocking (warm-start file I/O, feed start). */
     static ListingCaches start(ServeConfig config, DataLayer data, ListingQueries queries, Vertx vertx, MeterRegistry registry,
                                Clock clock, PrintStream console, Closer closer) throws Exception {
-        return start(config, ResponseCache.Settings.defaults(), data, queries, vertx, registry, clock, console, closer,
+        return start(config, ResponseCache.Config.defaults(), data, queries, vertx, registry, clock, console, closer,
                 io.hexproperty.domain.Signer.random());
     }
 
@@ -83,7 +83,7 @@ final class ListingCaches {
      * With the L1 tier settings {@code settings} (the search-page byte budget of {@code serve --search-cache-mb})
      * and search cursors signed by the deployment's server key {@code cursors} (ADR 0015).
      */
-    static ListingCaches start(ServeConfig config, ResponseCache.Settings settings, DataLayer data, ListingQueries queries,
+    static ListingCaches start(ServeConfig config, ResponseCache.Config settings, DataLayer data, ListingQueries queries,
                                Vertx vertx, MeterRegistry registry, Clock clock, PrintStream console, Closer closer,
                                io.hexproperty.domain.Signer cursors) throws Exception {
         RedisDistributedTier<ListingKey, Encoded> redis = null;

@@ -116,7 +116,7 @@ final class Platform implements AutoCloseable {
                 new io.hexproperty.domain.TokenSealer(serverKey, clock));
         DemoAgent.ensure(data.agents(), config.demoTokenFile(), console);
 
-        caches = ListingCaches.start(config, ResponseCache.Settings.defaults().withPageBytes(input.searchCacheBytes()), data,
+        caches = ListingCaches.start(config, ResponseCache.Config.defaults().withPageBytes(input.searchCacheBytes()), data,
                 reads.apply(service), vertx, registry, clock, console, closer, serverKey);
         IdempotencyWiring idempotency = closer.add("idempotency keys", IdempotencyWiring.start(vertx, data.primaryPools().getFirst(), clock));
         // the outbox and applied view-batch ids of each primary, pruned never past what its feed still needs

@@ -183,7 +183,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheConfig(purgeUrls, redisUrl), shards,
                 replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample));

@@ -13,6 +13,7 @@ import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
 import io.hexproperty.domain.port.out.ListingStore;
+import io.hexproperty.geo.H3Cells;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -41,7 +42,6 @@ import java.util.concurrent.CompletionStage;
  * one statement.
  */
 public final class PgListingStore implements ListingStore {
-    private static final String KEY_PREFIX = "HX";
     private static final int KEY_ATTEMPTS = 3;
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -73,7 +73,7 @@ public final class PgListingStore implements ListingStore {
     private final StatementObserver observer;
 
     public PgListingStore(Pool pool, Clock clock) {
-        this(pool, clock, StatementObserver.NONE);
+        this(pool, clock, StatementObserver.none());
     }
 
     /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
@@ -158,7 +158,7 @@ public final class PgListingStore implements ListingStore {
     private Future<Listing> insert(ListingDraft draft, String agentKey, int attempt) {
         Listing listing;
         try {
-            listing = draft.toListing(new ListingKey(Keys.next(KEY_PREFIX)), agentKey, H3Cells.r7(draft.location()),
+            listing = draft.toListing(Keys.listingKey(), agentKey, H3Cells.r7(draft.location()),
                     H3Cells.r9(draft.location()), ListingRows.storable(clock.instant()));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
@@ -219,7 +219,7 @@ public final class PgListingStore implements ListingStore {
     }
 
     private Future<RowSet<Row>> observed(SqlClient client, String sql, Tuple params) {
-        if (observer == StatementObserver.NONE) {
+        if (observer == StatementObserver.none()) {
             return client.preparedQuery(sql).execute(params);
         }
         long start = System.nanoTime();

@@ -61,7 +61,7 @@ public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, Stri
 
     /**
      * The bytes the disk tier keeps (warm start): format, version, etag, last-modified, surrogate keys,
-     * identity and gzip bodies: what the disk tier (warm start) and the shared tier (L2) keep. The disk
+     * identity and gzip bodies: what the disk tier (warm start) and the distributed tier (L2) keep. The disk
      * tier checksums the file; {@link #fromBytes} rejects anything that does not parse to the end.
      */
     public byte[] toBytes() {

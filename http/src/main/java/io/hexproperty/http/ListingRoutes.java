@@ -16,6 +16,7 @@ import io.hexproperty.domain.Committed;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.domain.port.in.ListingCommands;
+import io.hexproperty.geo.H3Cells;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -57,7 +58,7 @@ final class ListingRoutes {
         this.commands = commands;
         this.agents = agents;
         this.clock = clock;
-        this.searchParameters = new SearchParameters(H3.core(), cache.cursorSigner()); // cursors signed by the server key
+        this.searchParameters = new SearchParameters(H3Cells.core(), cache.cursorSigner()); // cursors signed by the server key
         this.viewed = viewed;
     }
 

@@ -19,6 +19,7 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.Signer;
 import io.hexproperty.domain.port.in.ListingQueries;
+import io.hexproperty.geo.H3Cells;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,15 +63,15 @@ public final class ResponseCache {
     }
 
     /**
-     * Settings of the two tiers; defaults in {@link #defaults()}. Details are bounded by count (they are
+     * Config of the two tiers; defaults in {@link #defaults()}. Details are bounded by count (they are
      * all about the same size); search pages by bytes ({@code pageBytes}: identity + gzip bodies plus a
      * fixed overhead per entry), since a page of 100 listings is ~80 KB and one of 1 is ~1 KB.
      */
-    public record Settings(long listingEntries, Duration listingTtl, long pageBytes, Duration pageTtl, Duration sharedTtl) {
+    public record Config(long listingEntries, Duration listingTtl, long pageBytes, Duration pageTtl, Duration sharedTtl) {
         /** The default byte budget of the search-page tier: 64 MiB. */
         public static final long DEFAULT_PAGE_BYTES = 64L * 1024 * 1024;
 
-        public Settings {
+        public Config {
             if (listingEntries < 1) {
                 throw new IllegalArgumentException("listingEntries must be >= 1, was " + listingEntries);
             }
@@ -83,16 +84,16 @@ public final class ResponseCache {
         }
 
         /** L1: 100,000 details for 5 min, 64 MiB of pages for 30 s; L2 keeps a detail for 10 min. */
-        public static Settings defaults() {
-            return new Settings(100_000, Duration.ofMinutes(5), DEFAULT_PAGE_BYTES, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        public static Config defaults() {
+            return new Config(100_000, Duration.ofMinutes(5), DEFAULT_PAGE_BYTES, Duration.ofSeconds(30), Duration.ofMinutes(10));
         }
 
-        public Settings withPageBytes(long bytes) {
-            return new Settings(listingEntries, listingTtl, bytes, pageTtl, sharedTtl);
+        public Config withPageBytes(long bytes) {
+            return new Config(listingEntries, listingTtl, bytes, pageTtl, sharedTtl);
         }
     }
 
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock) {
         return create(queries, registry, settings, clock, DistributedTier.none());
     }
 
@@ -101,7 +102,7 @@ public final class ResponseCache {
      * Redis; {@link DistributedTier#none()} for none). It holds the encoded responses as they are: a miss
      * encodes once, from the database, and an L2 hit decodes the stored bytes, nothing in between.
      */
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared) {
         return create(queries, registry, settings, clock, shared, Signer.random());
     }
@@ -110,16 +111,16 @@ public final class ResponseCache {
      * With search cursors signed by {@code cursors}: the deployment's server key, so that a cursor one
      * node issued is accepted by every other (the other factories use a key of this process only).
      */
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared, Signer cursors) {
         return create(queries, registry, settings, clock, shared, cursors, java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** {@code maintenance} runs the tiers' eviction ({@code Runnable::run} makes it synchronous, for tests). */
-    static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                 DistributedTier<ListingKey, Encoded> shared, Signer cursors,
                                 java.util.concurrent.Executor maintenance) {
-        H3Core h3 = H3.core();
+        H3Core h3 = H3Cells.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
                 .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1), listingMetrics);
@@ -149,7 +150,7 @@ public final class ResponseCache {
 
     /** No caching, cursors signed by {@code cursors}. */
     public static ResponseCache disabled(ListingQueries queries, Clock clock, Signer cursors) {
-        return new ResponseCache(queries, null, null, H3.core(), clock, cursors);
+        return new ResponseCache(queries, null, null, H3Cells.core(), clock, cursors);
     }
 
     /** What signs and checks the search cursors of the pages this cache encodes. */

@@ -79,7 +79,7 @@ class SearchPageBudgetTest {
         };
         // Runnable::run: eviction runs on the inserting thread, so "after each insert" is well defined.
         return ResponseCache.create(queries, new SimpleMeterRegistry(),
-                ResponseCache.Settings.defaults().withPageBytes(BUDGET), Clock.systemUTC(), DistributedTier.none(),
+                ResponseCache.Config.defaults().withPageBytes(BUDGET), Clock.systemUTC(), DistributedTier.none(),
                 io.hexproperty.domain.Signer.random(), Runnable::run);
     }
 
