@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # HTTP ceiling benchmark: this server's listing detail and search against its own static-bytes ceiling
 # (GET /bench/static) and against nginx serving the same bytes from a file, with identical wrk settings,
-# measured side by side in one run. Loopback only; stops everything it started.
+# measured side by side in one run. The targets alternate in rounds (ceiling, nginx, hot key, detail,
+# search, [cache-off detail, cache-off search], then again, at least 5 rounds by default); each round
+# gives one value of every ratio, and the result is the median ratio with its spread (min-max, IQR).
+# Loopback only; stops everything it started.
 #
 #   bench/http-ceiling.sh                      # starts ./hexproperty serve on a free port (data: /tmp/hexproperty-bench/pg)
 #   bench/http-ceiling.sh --target http://127.0.0.1:18180 --duration 5   # that serve needs --bench-routes
+#   bench/http-ceiling.sh --smoke              # CI: 1 round of 2 s per target, 5,000 listings, nothing recorded
 #
 # Options (defaults): --target URL (start our own serve) --data-dir DIR (/tmp/hexproperty-bench/pg)
-#   --duration SECONDS (15) --warmup SECONDS (10) --threads N (2) --connections N (64) --keys N (2000)
+#   --rounds N (5) --duration SECONDS per target and round (10) --warmup SECONDS per target, once (10)
+#   --threads N (2) --connections N (64) --keys N (2000) --smoke
 #   --search QUERY (city=Houston&state=TX&limit=20) --no-record (do not append to docs/benchmarks/http.md)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=2000
+TARGET="" DATA_DIR="/tmp/hexproperty-bench/pg" DURATION=10 WARMUP=10 THREADS=2 CONNECTIONS=64 KEYS=2000
 SEARCH="city=Houston&state=TX&limit=20" RECORD=1
 COMMAND="bench/http-ceiling.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
@@ -21,7 +26,9 @@ while [ $# -gt 0 ]; do
     *) common_option "$@"; shift "$SHIFT" ;;
   esac
 done
+[ "$ROUNDS" -ge 1 ] || die "--rounds must be at least 1"
 require_loopback_target
+TARGET_HOT=0.85 # README: cached detail / ceiling, identical wrk settings
 
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -88,71 +95,115 @@ cmp -s <(curl -fsS "$NGINX/static.json") "$BENCH_TMP/www/static.json" || die "ng
 log "nginx $(nginx -v 2>&1 | sed 's/.*\///') on $NGINX (worker_processes auto = $(nproc))"
 
 LUA="$BENCH_ROOT/bench/lib/zipf-paths.lua"
+# Per target, one entry per round (space-separated).
 declare -A RPS P50 P99 ERR
 measure() { # name url [wrk args]
   local name="$1"; shift
   run_wrk "$name" "$@"
-  RPS[$name]="$WRK_RPS"; P50[$name]="$WRK_P50"; P99[$name]="$WRK_P99"; ERR[$name]="$WRK_ERR"
+  [ -n "$WRK_RPS" ] || die "$name: no Requests/sec in wrk's output"
+  RPS[$name]+="$WRK_RPS "; P50[$name]+="$WRK_P50 "; P99[$name]+="$WRK_P99 "; ERR[$name]=$(( ${ERR[$name]:-0} + WRK_ERR ))
 }
-measure ceiling "$TARGET/bench/static"
-measure nginx "$NGINX/static.json"
-measure hot "$TARGET/api/v1/listings/$TOP_KEY"
-ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
-  measure detail "$TARGET" -s "$LUA"
-measure search "$TARGET/api/v1/listings?$SEARCH"
 
 # The same endpoints on a second node with the caches off (--no-cache), on the same database: the
-# cost of the uncached path, measured in the same run.
+# cost of the uncached path, measured in the same rounds.
 PG_PORT=""
 if [ -n "${SERVE_DATA_DIR:-}" ] && [ -f "$SERVE_DATA_DIR/pgdata/postmaster.pid" ]; then
   PG_PORT="$(sed -n 4p "$SERVE_DATA_DIR/pgdata/postmaster.pid")"
 fi
+NOCACHE=""
 if [ -n "$PG_PORT" ]; then
   NOCACHE_PORT="$(free_port)"
   log "starting a --no-cache node on :$NOCACHE_PORT (same database, port $PG_PORT)"
-  setsid "$BENCH_ROOT/hexproperty" serve --host 127.0.0.1 --port "$NOCACHE_PORT" --no-cache --no-seed \
+  "$BENCH_ROOT/hexproperty" serve --host 127.0.0.1 --port "$NOCACHE_PORT" --management-port 0 --no-cache --no-seed \
     --db-url "postgresql://postgres@127.0.0.1:$PG_PORT/hexproperty" --data-dir "$BENCH_TMP/nocache/pg" \
     >"$BENCH_TMP/serve-nocache.log" 2>&1 &
   BENCH_PIDS+=("$!")
   NOCACHE="http://127.0.0.1:$NOCACHE_PORT"
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$NOCACHE/health/ready" 2>/dev/null && break; sleep 1; done
-  ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
-    measure detail_nocache "$NOCACHE" -s "$LUA"
-  measure search_nocache "$NOCACHE/api/v1/listings?$SEARCH"
+  curl -fsS -o /dev/null "$NOCACHE/health/ready" || { tail -n 20 "$BENCH_TMP/serve-nocache.log" >&2; die "the --no-cache node did not get ready"; }
 fi
 
-row() { printf '| %-60s | %10s | %8s | %8s | %6s |\n' "$@"; }
+one_round() {
+  measure ceiling "$TARGET/bench/static"
+  measure nginx "$NGINX/static.json"
+  measure hot "$TARGET/api/v1/listings/$TOP_KEY"
+  ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
+    measure detail "$TARGET" -s "$LUA"
+  measure search "$TARGET/api/v1/listings?$SEARCH"
+  if [ -n "$NOCACHE" ]; then
+    ZIPF_KEYS="$BENCH_TMP/keys.txt" ZIPF_PREFIX="/api/v1/listings/" ZIPF_SKEW=0.99 \
+      measure detail_nocache "$NOCACHE" -s "$LUA"
+    measure search_nocache "$NOCACHE/api/v1/listings?$SEARCH"
+  fi
+}
+if [ "$WARMUP" != "0" ]; then
+  log "warm-up: one unrecorded pass of ${WARMUP}s per target"
+  saved_duration="$DURATION"; DURATION="$WARMUP"; saved_warmup="$WARMUP"; WARMUP=0
+  one_round >/dev/null
+  unset RPS P50 P99 ERR; declare -A RPS P50 P99 ERR
+  DURATION="$saved_duration"; WARMUP="$saved_warmup"
+fi
+saved_warmup="$WARMUP"; WARMUP=0
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round/$ROUNDS"
+  one_round
+done
+WARMUP="$saved_warmup"
+
+round_ratios() { # a b: per-round a / b
+  local -a x=(${RPS[$1]}) y=(${RPS[$2]}) out=() i
+  for i in "${!x[@]}"; do out+=("$(ratio "${x[$i]}" "${y[$i]}")"); done
+  echo "${out[*]}"
+}
+cell() { # values -> "median (min-max)"
+  local med lo hi
+  read -r med lo hi _ < <(summary $1)
+  [ "$med" = n/a ] && { echo n/a; return; }
+  printf '%s (%s-%s)' "$med" "$lo" "$hi"
+}
+med() { summary $1 | cut -d' ' -f1; }
+row() { printf '| %-60s | %28s | %8s | %8s | %6s |\n' "$@"; }
+trow() { row "$1" "$(cell "${RPS[$2]}")" "$(med "${P50[$2]}")" "$(med "${P99[$2]}")" "${ERR[$2]}"; }
 TABLE="$(
-  row "run" "req/s" "p50 ms" "p99 ms" "errors"
+  row "run (median over rounds; min-max)" "req/s" "p50 ms" "p99 ms" "errors"
   row "---" "---:" "---:" "---:" "---:"
-  row "ceiling: GET /bench/static (${STATIC_BYTES} B)" "${RPS[ceiling]}" "${P50[ceiling]}" "${P99[ceiling]}" "${ERR[ceiling]}"
-  row "nginx: same bytes from a file" "${RPS[nginx]}" "${P50[nginx]}" "${P99[nginx]}" "${ERR[nginx]}"
-  row "detail, one hot key (no wrk script, as the ceiling)" "${RPS[hot]}" "${P50[hot]}" "${P99[hot]}" "${ERR[hot]}"
-  row "detail: GET /api/v1/listings/{key}, Zipf" "${RPS[detail]}" "${P50[detail]}" "${P99[detail]}" "${ERR[detail]}"
-  row "search: GET /api/v1/listings?$SEARCH" "${RPS[search]}" "${P50[search]}" "${P99[search]}" "${ERR[search]}"
-  if [ -n "${RPS[detail_nocache]:-}" ]; then
-    row "detail, Zipf, cache off (--no-cache node)" "${RPS[detail_nocache]}" "${P50[detail_nocache]}" "${P99[detail_nocache]}" "${ERR[detail_nocache]}"
-    row "search, cache off (--no-cache node)" "${RPS[search_nocache]}" "${P50[search_nocache]}" "${P99[search_nocache]}" "${ERR[search_nocache]}"
+  trow "ceiling: GET /bench/static (${STATIC_BYTES} B)" ceiling
+  trow "nginx: same bytes from a file" nginx
+  trow "detail, one hot key (no wrk script, as the ceiling)" hot
+  trow "detail: GET /api/v1/listings/{key}, Zipf" detail
+  trow "search: GET /api/v1/listings?$SEARCH" search
+  if [ -n "$NOCACHE" ]; then
+    trow "detail, Zipf, cache off (--no-cache node)" detail_nocache
+    trow "search, cache off (--no-cache node)" search_nocache
   fi
 )"
+declare -a NAMES=() TARGETS=() VALUES=()
+add_ratio() { NAMES+=("$1"); TARGETS+=("$2"); VALUES+=("$(round_ratios "$3" "$4")"); }
+add_ratio "ceiling / nginx" - ceiling nginx
+add_ratio "hot-key detail / ceiling (identical wrk settings)" "$TARGET_HOT" hot ceiling
+add_ratio "hot-key detail / nginx" - hot nginx
+add_ratio "detail (Zipf, wrk Lua script) / ceiling" - detail ceiling
+add_ratio "detail / nginx" - detail nginx
+add_ratio "search / ceiling" - search ceiling
+if [ -n "$NOCACHE" ]; then
+  add_ratio "detail cache on / cache off" - detail detail_nocache
+  add_ratio "search cache on / cache off" - search search_nocache
+fi
 RATIOS="$(
-  echo "| ratio (req/s) | value |"
-  echo "| --- | ---: |"
-  echo "| ceiling / nginx | $(ratio "${RPS[ceiling]}" "${RPS[nginx]}") |"
-  echo "| hot-key detail / ceiling (identical wrk settings) | $(ratio "${RPS[hot]}" "${RPS[ceiling]}") |"
-  echo "| hot-key detail / nginx | $(ratio "${RPS[hot]}" "${RPS[nginx]}") |"
-  echo "| detail (Zipf, wrk Lua script) / ceiling | $(ratio "${RPS[detail]}" "${RPS[ceiling]}") |"
-  echo "| detail / nginx | $(ratio "${RPS[detail]}" "${RPS[nginx]}") |"
-  echo "| search / ceiling | $(ratio "${RPS[search]}" "${RPS[ceiling]}") |"
-  if [ -n "${RPS[detail_nocache]:-}" ]; then
-    echo "| detail cache on / cache off | $(ratio "${RPS[detail]}" "${RPS[detail_nocache]}") |"
-    echo "| search cache on / cache off | $(ratio "${RPS[search]}" "${RPS[search_nocache]}") |"
-  fi
+  echo "| ratio (req/s, per round) | median | min-max | IQR | target | rounds |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- |"
+  for i in "${!NAMES[@]}"; do
+    read -r m lo hi q1 q3 < <(summary ${VALUES[$i]})
+    echo "| ${NAMES[$i]} | $m | $lo-$hi | $q1-$q3 | ${TARGETS[$i]} | ${VALUES[$i]} |"
+  done
 )"
+VERDICTS="$(for i in "${!NAMES[@]}"; do verdict "${NAMES[$i]}" "${TARGETS[$i]}" ${VALUES[$i]}; done)"
 echo
 echo "$TABLE"
 echo
 echo "$RATIOS"
+echo
+echo "$VERDICTS"
 echo
 
 if [ "$RECORD" = 1 ]; then
@@ -179,7 +230,7 @@ HEAD
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Command: \`$COMMAND\` (git $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown));"
-    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up per target; $n Zipf keys."
+    echo "$ROUNDS rounds, targets alternating, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency per target and round, after one ${WARMUP}s warm-up per target; $n Zipf keys."
     echo "Cache on (L1) for the main node; the --no-cache node reads PostgreSQL on every request."
     echo
     echo "$FACTS"
@@ -187,6 +238,8 @@ HEAD
     echo "$TABLE"
     echo
     echo "$RATIOS"
+    echo
+    echo "$VERDICTS"
   } >>"$DOC"
   log "appended to $DOC"
 fi

@@ -19,7 +19,11 @@ common_option() {
     --threads) THREADS="$2" ;;
     --connections) CONNECTIONS="$2" ;;
     --keys) KEYS="$2" ;;
+    --rounds) ROUNDS="$2" ;;
     --no-record) RECORD=0; SHIFT=1 ;;
+    # One short round on a small data set, nothing recorded: CI runs this so the scripts cannot rot.
+    --smoke) SMOKE=1; ROUNDS=1; DURATION=2; WARMUP=1; RECORD=0; KEYS=$(( KEYS > 128 ? 128 : KEYS ))
+             DATA_DIR="/tmp/hexproperty-bench/smoke-pg"; SERVE_ARGS+=(--listings 5000); SHIFT=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -69,16 +73,27 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_serve DATA_DIR: starts ./hexproperty serve on a free loopback port; sets TARGET. Waits for readiness.
+SERVE_ARGS=()   # extra serve options (--smoke adds --listings)
+SMOKE=0
+ROUNDS=5
+
+# start_serve DATA_DIR [serve options...]: starts ./hexproperty serve on a free loopback port; sets TARGET.
+# Waits for readiness. The management port is a free one too (its default, 8081, may be taken).
 start_serve() {
   local data_dir="$1" port
+  shift
   port="$(free_port)"
   mkdir -p "$data_dir"
   chmod 755 "$(dirname "$data_dir")" 2>/dev/null || true
   local out="$BENCH_TMP/serve.log"
-  log "starting ./hexproperty serve --bench-routes --port $port --data-dir $data_dir (log $out; first start seeds 100,000 listings)"
-  # --bench-routes: GET /bench/static, the ceiling the scripts compare against (off by default)
-  setsid "$BENCH_ROOT/hexproperty" serve --bench-routes --host 127.0.0.1 --port "$port" --data-dir "$data_dir" >"$out" 2>&1 &
+  log "starting ./hexproperty serve --bench-routes --port $port --data-dir $data_dir ${SERVE_ARGS[*]} $* (log $out; first start seeds the listings)"
+  # --bench-routes: GET /bench/static, the ceiling the scripts compare against (off by default).
+  # Not under setsid: with the kernel's autogroup scheduling (sched_autogroup_enabled=1) every session
+  # gets an equal CPU share on a busy machine, so a serve in a session of its own would get one share
+  # while pgbench gets another. Here the serve shares the load generators' session (and share), and
+  # PostgreSQL (pg_ctl starts its own session) has its share on both sides of every comparison.
+  "$BENCH_ROOT/hexproperty" serve --bench-routes --host 127.0.0.1 --port "$port" --management-port 0 \
+    --data-dir "$data_dir" "${SERVE_ARGS[@]}" "$@" >"$out" 2>&1 &
   BENCH_PIDS+=("$!")
   SERVE_PID="$!"
   TARGET="http://127.0.0.1:$port"
@@ -143,6 +158,69 @@ to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 2.01s) to milliseconds
   awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
          else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60000 } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
          printf "%.3f\n", v }'
+}
+
+# summary V...: "median min max q1 q3" of the numbers given (n/a when none); quartiles by linear interpolation.
+summary() {
+  python3 - "$@" <<'PY'
+import sys
+v = sorted(float(x) for x in sys.argv[1:] if x not in ("", "n/a"))
+if not v:
+    print("n/a n/a n/a n/a n/a"); sys.exit()
+def q(p):
+    i = p * (len(v) - 1); lo = int(i); hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (i - lo)
+print(" ".join("%.3f" % x for x in (q(0.5), v[0], v[-1], q(0.25), q(0.75))))
+PY
+}
+
+# verdict NAME TARGET V...: one line on the per-round ratios of NAME against TARGET (or "-" for no target):
+# the median, the spread, and whether the spread is wider than the effect claimed (the distance of the
+# median from the target, or, without a target, how far apart two runs can land by noise alone).
+verdict() {
+  local name="$1" target="$2"; shift 2
+  python3 - "$name" "$target" "$@" <<'PY'
+import sys
+name, target = sys.argv[1], sys.argv[2]
+v = sorted(float(x) for x in sys.argv[3:] if x not in ("", "n/a"))
+if not v:
+    print(f"- {name}: no data"); sys.exit()
+n = len(v); med = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+lo, hi = v[0], v[-1]; spread = hi - lo
+line = f"- {name}: median {med:.3f} over {n} round(s), min-max {lo:.3f}-{hi:.3f} (spread {spread:.3f}, {100 * spread / med if med else 0:.0f}% of the median)"
+if n < 3:
+    line += "; too few rounds to tell noise from effect (use --rounds 5 or more)"
+elif target != "-":
+    t = float(target); effect = abs(med - t)
+    if lo >= t:
+        line += f"; target {t} met in every round"
+    elif hi < t:
+        line += f"; target {t} missed in every round"
+    else:
+        line += f"; SPREAD WIDER THAN THE EFFECT: the rounds straddle the target {t} (median {'above' if med >= t else 'below'} by {effect:.3f} < spread {spread:.3f}): not a claimable pass or fail"
+else:
+    line += f"; differences under {spread:.3f} between runs of this ratio are noise on this machine"
+print(line)
+PY
+}
+
+# cpu_ms PID: CPU time (user + system, ms) of PID and its children: the live ones and those it reaped
+# (cutime/cstime), e.g. the postmaster and its backends. CPU per request does not depend on how much
+# of the shared machine a process got, unlike req/s: it is the load-independent efficiency figure.
+cpu_ms() {
+  local pid="$1" tck total child
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || { echo 0; return; }
+  tck="$(getconf CLK_TCK)"
+  total="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat")"
+  for child in $(pgrep -P "$pid" 2>/dev/null); do
+    total=$(( total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$child/stat" 2>/dev/null || echo 0) ))
+  done
+  echo $(( total * 1000 / tck ))
+}
+
+# listener_pid PORT: the process listening on a loopback TCP port (for --target runs), or nothing.
+listener_pid() {
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }

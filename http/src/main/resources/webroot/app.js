@@ -433,6 +433,9 @@
       email: f.namedItem('email').value.trim(),
       message: f.namedItem('message').value.trim()
     };
+    // The honeypot: hidden from people, so only a form-filling bot sends it (the server refuses it).
+    var trap = f.namedItem('website');
+    if (trap && trap.value) body.website = trap.value;
     var button = ui.inquiryForm.querySelector('button[type=submit]');
     button.disabled = true;
     ui.inquiryResult.hidden = true;

@@ -97,6 +97,18 @@ final class BalancerOptions {
             description = "Wait for a worker's response before 504 or a retry (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
+    @Option(names = "--connect-timeout", defaultValue = "1s", converter = DurationConverter.class,
+            description = "TCP connect to a worker; a refused connect fails at once (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--acquire-timeout", converter = DurationConverter.class,
+            description = "Wait for a pooled connection to a busy worker before 504 or a retry (default: the --request-timeout).")
+    Duration acquireTimeout;
+
+    @Option(names = "--max-connections-per-worker", defaultValue = "" + GatewayConfig.DEFAULT_MAX_CONNECTIONS_PER_WORKER,
+            description = "Pooled connections to each worker, per gateway event loop; more requests wait (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerWorker;
+
     @Option(names = "--retry-budget", defaultValue = "0.2",
             description = "Retries allowed as a share of requests (plus 5/s) (default: ${DEFAULT-VALUE}).")
     double retryBudget;
@@ -121,8 +133,8 @@ final class BalancerOptions {
 
     GatewayConfig gatewayConfig(String host, int port) {
         GatewayConfig d = GatewayConfig.defaults();
-        return new GatewayConfig(host, port, d.instances(), d.connectTimeout(), requestTimeout, d.maxConnectionsPerWorker(),
-                retryBudget, d.minRetriesPerSecond(), injectLatency);
+        return new GatewayConfig(host, port, d.instances(), connectTimeout, acquireTimeout == null ? requestTimeout : acquireTimeout,
+                requestTimeout, maxConnectionsPerWorker, retryBudget, d.minRetriesPerSecond(), injectLatency);
     }
 
     List<HealthCheck> checks(Vertx vertx) {
@@ -139,8 +151,8 @@ final class BalancerOptions {
         return checks;
     }
 
-    HaproxyExport.Settings haproxy(int frontPort) {
-        return new HaproxyExport.Settings(balancer, frontPort, healthPath == null || healthPath.isBlank() ? "/health/live" : healthPath,
+    HaproxyExport.Config haproxy(int frontPort) {
+        return new HaproxyExport.Config(balancer, frontPort, healthPath == null || healthPath.isBlank() ? "/health/live" : healthPath,
                 healthStatus, poolConfig(), gatewayConfig("0.0.0.0", frontPort), hashLoadFactor);
     }
 

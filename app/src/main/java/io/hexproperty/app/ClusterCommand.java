@@ -67,13 +67,13 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--worker-pool-size", defaultValue = "8", description = "PostgreSQL connections per worker (default: ${DEFAULT-VALUE}).")
     int workerPoolSize;
 
-    ClusterRuntime.Settings settings() {
+    ClusterRuntime.Config settings() {
         int initial = workers;
         if (autoscale.enabled()) {
             int lo = autoscale.min == null ? 1 : autoscale.min;
             initial = Math.max(lo, autoscale.max == null ? initial : Math.min(autoscale.max, initial));
         }
-        return new ClusterRuntime.Settings(initial, admin.host, port, admin.adminHost, admin.adminPort(port),
+        return new ClusterRuntime.Config(initial, admin.host, port, admin.adminHost, admin.adminPort(port),
                 stateDir, db, listings, seed, drainTimeout, admin.adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10));
     }
 

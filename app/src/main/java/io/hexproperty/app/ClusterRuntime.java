@@ -29,17 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     /** Everything the cluster needs besides the balancer options. */
-    record Settings(int workers, String host, int port, String adminHost, int adminPort, Path stateDir,
+    record Config(int workers, String host, int port, String adminHost, int adminPort, Path stateDir,
                     DatabaseOptions db, int listings, long seed, Duration drainTimeout, String adminToken,
                     int workerEventLoops, int workerPoolSize, Duration readyTimeout) {
-        Settings {
+        Config {
             if (workers < 1 || workers > 64) {
                 throw new StartupException("--workers must be between 1 and 64, got " + workers);
             }
         }
     }
 
-    private final Settings settings;
+    private final Config settings;
     private final BalancerOptions balancer;
     private final AutoscaleOptions autoscale;
     private io.hexproperty.balancer.scaling.Autoscaler autoscaler;
@@ -59,18 +59,18 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     private volatile boolean closing;
     private volatile io.hexproperty.balancer.scaling.WorkerSize resized;
 
-    private ClusterRuntime(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) {
+    private ClusterRuntime(Config settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) {
         this.settings = settings;
         this.balancer = balancer;
         this.autoscale = autoscale;
         this.console = console;
     }
 
-    static ClusterRuntime start(Settings settings, BalancerOptions balancer, PrintStream console) throws Exception {
+    static ClusterRuntime start(Config settings, BalancerOptions balancer, PrintStream console) throws Exception {
         return start(settings, balancer, new AutoscaleOptions(), console);
     }
 
-    static ClusterRuntime start(Settings settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) throws Exception {
+    static ClusterRuntime start(Config settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) throws Exception {
         balancer.validate();
         if (autoscale.enabled()) {
             autoscale.config(settings.workerPoolSize()); // fail before anything starts

@@ -82,12 +82,17 @@ final class ListingCaches {
     /** Builds and starts the caches over {@code queries}; blocking (warm-start file I/O, feed start). */
     static ListingCaches start(ServeConfig config, DataLayer data, ListingQueries queries, Vertx vertx, MeterRegistry registry,
                                Clock clock, PrintStream console, Closer closer) throws Exception {
-        return start(config, data, queries, vertx, registry, clock, console, closer, io.hexproperty.domain.Signer.random());
+        return start(config, ResponseCache.Config.defaults(), data, queries, vertx, registry, clock, console, closer,
+                io.hexproperty.domain.Signer.random());
     }
 
-    /** With search cursors signed by the deployment's server key {@code cursors} (ADR 0015). */
-    static ListingCaches start(ServeConfig config, DataLayer data, ListingQueries queries, Vertx vertx, MeterRegistry registry,
-                               Clock clock, PrintStream console, Closer closer, io.hexproperty.domain.Signer cursors) throws Exception {
+    /**
+     * With the L1 tier settings {@code settings} (the search-page byte budget of {@code serve --search-cache-mb})
+     * and search cursors signed by the deployment's server key {@code cursors} (ADR 0015).
+     */
+    static ListingCaches start(ServeConfig config, ResponseCache.Config settings, DataLayer data, ListingQueries queries,
+                               Vertx vertx, MeterRegistry registry, Clock clock, PrintStream console, Closer closer,
+                               io.hexproperty.domain.Signer cursors) throws Exception {
         RedisDistributedTier<ListingKey, Encoded> redis = null;
         if (config.cacheOptions().redisUrl() != null && config.cache()) {
             // L2 keeps the encoded responses as they are (the same bytes as the warm-start files)
@@ -99,7 +104,7 @@ final class ListingCaches {
             console.println("hexproperty: Redis L2 cache tier at " + config.cacheOptions().redisUrl());
         }
         ResponseCache cache = config.cache()
-                ? ResponseCache.create(queries, registry, ResponseCache.Settings.defaults(), clock,
+                ? ResponseCache.create(queries, registry, settings, clock,
                         redis != null ? redis : DistributedTier.none(), cursors)
                 : ResponseCache.disabled(queries, clock, cursors);
         PurgeHook purge = closer.add("CDN purge", PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls()));

@@ -9,6 +9,7 @@ import io.hexproperty.domain.ListingService;
 import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.domain.port.in.ListingQueries;
 import io.hexproperty.http.HttpApi;
+import io.hexproperty.http.ResponseCache;
 import io.hexproperty.metrics.MetricsRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -48,6 +49,7 @@ final class Platform implements AutoCloseable {
     private final Closer closer = new Closer();
     private final List<String> deployments = new ArrayList<>();
     private SlowQueryConfig slowQueryConfig = SlowQueryConfig.defaults();
+    private InputConfig input = InputConfig.defaults(); // issue 9: cache budget, connection guard, inquiry limits
     private double emulatedCapacityRps; // 0: off; see serve --capacity-rps
     private Vertx vertx;
     private DataLayer data;
@@ -80,6 +82,12 @@ final class Platform implements AutoCloseable {
         return this;
     }
 
+    /** Input protection settings (default {@link InputConfig#defaults()}); call before {@link #start()}. */
+    Platform input(InputConfig value) {
+        this.input = Objects.requireNonNull(value);
+        return this;
+    }
+
     /** Emulated capacity ({@code serve --capacity-rps}): requests above it queue; call before start. */
     void emulateCapacity(double rps) {
         this.emulatedCapacityRps = rps;
@@ -108,7 +116,9 @@ final class Platform implements AutoCloseable {
                 new io.hexproperty.domain.TokenSealer(serverKey, clock));
         DemoAgent.ensure(data.agents(), config.demoTokenFile(), console);
 
-        caches = ListingCaches.start(config, data, reads.apply(service), vertx, registry, clock, console, closer, serverKey);
+        caches = ListingCaches.start(config, ResponseCache.Config.defaults().withPageBytes(input.searchCacheBytes()), data,
+                reads.apply(service), vertx, registry, clock, console, closer, serverKey);
+        IdempotencyWiring idempotency = closer.add("idempotency keys", IdempotencyWiring.start(vertx, data.primaryPools().getFirst(), clock));
         // the outbox and applied view-batch ids of each primary, pruned never past what its feed still needs
         List<io.vertx.sqlclient.Pool> primaryPools = data.primaryPools();
         for (int i = 0; i < primaryPools.size(); i++) {
@@ -125,6 +135,8 @@ final class Platform implements AutoCloseable {
         DatabaseWatch watch = closer.add("database watch",
                 DatabaseWatch.start(vertx, readiness, caches.cache(), caches::views, Duration.ofSeconds(1)));
         HttpApi api = HttpApi.builder()
+                .idempotency(idempotency.keys())
+                .inquiryLimits(new io.hexproperty.http.InquiryLimiter(input.inquiries(), registry))
                 .cache(caches.cache())
                 .commands(service)
                 .authentication(AgentAuthentication.by(data.agents()))
@@ -227,11 +239,12 @@ final class Platform implements AutoCloseable {
             // asked for with a negative number, so every instance binds the same one.
             int requested = config.port() == 0 ? -1 : config.port();
             var front = front();
-            HttpVerticle first = new HttpVerticle(config.host(), requested, front, drain);
+            var guard = new io.hexproperty.http.ConnectionGuard(vertx, input.connections(), metrics.registry());
+            HttpVerticle first = new HttpVerticle(config.host(), requested, front, drain, guard);
             deployments.add(vertx.deployVerticle(first).await(30, TimeUnit.SECONDS));
             port = first.actualPort();
             for (int i = 1; i < config.eventLoops(); i++) {
-                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, front, drain),
+                deployments.add(vertx.deployVerticle(new HttpVerticle(config.host(), requested, front, drain, guard),
                         new DeploymentOptions()).await(30, TimeUnit.SECONDS));
             }
         } catch (Exception e) {

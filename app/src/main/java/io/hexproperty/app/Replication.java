@@ -79,7 +79,7 @@ final class Replication implements AutoCloseable {
             }
             console.println("hexproperty: starting " + config.replicas() + " streaming replica(s) of the embedded PostgreSQL");
             try {
-                embedded = EmbeddedReplicas.start(db, new EmbeddedReplicas.Settings(config.replicas(), config.applyDelay()));
+                embedded = EmbeddedReplicas.start(db, new EmbeddedReplicas.Config(config.replicas(), config.applyDelay()));
             } catch (DatabaseStartException e) {
                 throw new StartupException(e.getMessage());
             }
@@ -99,7 +99,7 @@ final class Replication implements AutoCloseable {
         // The primary already has serve's own pool (change feed, agents, inquiries); listing writes
         // get half as many again, which keeps both within the embedded server's max_connections.
         ReplicaSet set = ReplicaSet.start(vertx, primary.config().withPoolSize(Math.max(2, poolSize / 2)), replicas,
-                ReplicaSet.Settings.defaults(), registry);
+                ReplicaSet.Config.defaults(), registry);
         Router router = new Router(set, ReadStrategy.lagAware(config.maxLag()), registry);
         return new Replication(embedded, set, new RoutedListingStore(router, clock, observer));
     }

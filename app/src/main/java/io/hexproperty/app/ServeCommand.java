@@ -140,6 +140,40 @@ final class ServeCommand implements Callable<Integer> {
     Duration retention;
     // --- end issue 9 ---
 
+    // --- input protection (issue 9) ---
+    @Option(names = "--search-cache-mb", defaultValue = "64",
+            description = "Byte budget of the search-page cache in MiB (identity, gzip and Brotli bytes of every cached page; default: ${DEFAULT-VALUE}).")
+    long searchCacheMb;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A connection must deliver a complete request header within this time, else it is closed "
+                    + "(slowloris; also the keep-alive idle limit, up to twice this; default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "10000",
+            description = "Open connections on the public port, all clients together (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-client", defaultValue = "1024",
+            description = "Open connections on the public port from one IP address (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
+    @Option(names = "--inquiry-limit-client", defaultValue = "10/1h",
+            description = "Inquiries one client address may send: burst/period, refilled evenly (default: ${DEFAULT-VALUE}).")
+    String inquiryLimitClient;
+
+    @Option(names = "--inquiry-limit-listing", defaultValue = "30/1h",
+            description = "Inquiries one listing may receive from all clients: burst/period (default: ${DEFAULT-VALUE}).")
+    String inquiryLimitListing;
+
+    InputConfig inputConfig() {
+        return new InputConfig(searchCacheMb * 1024 * 1024,
+                new io.hexproperty.http.ConnectionGuard.Config(headerTimeout, maxConnections, maxConnectionsPerClient),
+                new io.hexproperty.http.InquiryLimiter.Config(io.hexproperty.http.InquiryLimiter.Rate.parse(inquiryLimitClient),
+                        io.hexproperty.http.InquiryLimiter.Rate.parse(inquiryLimitListing)));
+    }
+    // --- end input protection ---
+
     @Override
     public Integer call() throws Exception {
         if (capacityRps < 0 || Double.isNaN(capacityRps)) {
@@ -149,11 +183,11 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(host, port, db.dataDir, db.dbUrl, db.dbUser, db.dbPassword, listings,
                 seed, !noSeed, eventLoops == null ? 2 * CORES : eventLoops,
                 poolSize == null ? Math.max(8, 4 * CORES) : poolSize, drainTimeout,
-                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheOptions(purgeUrls, redisUrl), shards,
+                demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheConfig(purgeUrls, redisUrl), shards,
                 replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample));
-        Platform platform = new Platform(config, System.out);
+        Platform platform = new Platform(config, System.out).input(inputConfig());
         platform.emulateCapacity(capacityRps);
         try {
             platform.security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile).withStatementTimeout(statementTimeout)

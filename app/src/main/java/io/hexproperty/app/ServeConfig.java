@@ -23,7 +23,7 @@ record ServeConfig(
         Path demoTokenFile,
         boolean cache,
         String adminToken,
-        CacheOptions cacheOptions,
+        CacheConfig cacheOptions,
         int shards,
         Replication.Config replication,
         boolean benchRoutes,
@@ -32,22 +32,22 @@ record ServeConfig(
 
     // --- caching: CDN purge, warm start, write-behind (block added by the caching work) ---
     /** The caching settings of {@code serve} beyond on/off. */
-    record CacheOptions(java.util.List<java.net.URI> purgeUrls, String redisUrl) {
-        CacheOptions {
+    record CacheConfig(java.util.List<java.net.URI> purgeUrls, String redisUrl) {
+        CacheConfig {
             purgeUrls = java.util.List.copyOf(purgeUrls);
             redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.strip();
         }
 
-        static CacheOptions defaults() {
-            return new CacheOptions(java.util.List.of(), null);
+        static CacheConfig defaults() {
+            return new CacheConfig(java.util.List.of(), null);
         }
 
-        CacheOptions withPurgeUrls(java.util.List<java.net.URI> urls) {
-            return new CacheOptions(urls, redisUrl);
+        CacheConfig withPurgeUrls(java.util.List<java.net.URI> urls) {
+            return new CacheConfig(urls, redisUrl);
         }
 
-        CacheOptions withRedisUrl(String url) {
-            return new CacheOptions(purgeUrls, url);
+        CacheConfig withRedisUrl(String url) {
+            return new CacheConfig(purgeUrls, url);
         }
     }
 
@@ -55,7 +55,7 @@ record ServeConfig(
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
                 Path demoTokenFile, boolean cache, String adminToken) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, CacheOptions.defaults(), 1, Replication.Config.none(), false, null,
+                drainTimeout, demoTokenFile, cache, adminToken, CacheConfig.defaults(), 1, Replication.Config.none(), false, null,
                 port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
     }
 
@@ -68,7 +68,7 @@ record ServeConfig(
     /** Without the bench routes, with the state directory derived from the data directory and port. */
     ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
-                Path demoTokenFile, boolean cache, String adminToken, CacheOptions cacheOptions, int shards,
+                Path demoTokenFile, boolean cache, String adminToken, CacheConfig cacheOptions, int shards,
                 Replication.Config replication) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
                 drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false, null,
@@ -93,7 +93,7 @@ record ServeConfig(
                 eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes, stateDir, management);
     }
 
-    ServeConfig withCacheOptions(CacheOptions options) {
+    ServeConfig withCacheOptions(CacheConfig options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
                 eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes, stateDir, management);
     }
@@ -130,7 +130,7 @@ record ServeConfig(
     // --- end caching block ---
 
     ServeConfig {
-        cacheOptions = cacheOptions == null ? CacheOptions.defaults() : cacheOptions;
+        cacheOptions = cacheOptions == null ? CacheConfig.defaults() : cacheOptions;
         replication = replication == null ? Replication.Config.none() : replication;
         management = management == null ? ManagementConfig.defaults() : management;
         if (port < 0 || port > 65535) {

@@ -53,7 +53,7 @@ final class ShardSet implements AutoCloseable {
     }
 
     static ShardSet open(ServeConfig config, Vertx vertx, PrintStream console, Consumer<String> phase, Clock clock) {
-        return open(config, vertx, console, phase, clock, shard -> io.hexproperty.database.StatementObserver.NONE);
+        return open(config, vertx, console, phase, clock, shard -> io.hexproperty.database.StatementObserver.none());
     }
 
     /** {@code observers} gives each shard's stores their statement observer (its slow-query sampler). */

@@ -16,6 +16,7 @@ import io.hexproperty.seed.SeedProgress;
 import io.hexproperty.seed.Seeder;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,13 +68,25 @@ final class SingleDataLayer implements DataLayer {
                         env.console() == System.out ? SeedProgress.console()
                                 : SeedProgress.console(env.console(), false, System::nanoTime));
             }
-            Pool pool = PgPools.create(env.vertx(), database.config().withPoolSize(config.poolSize())
+            // Without replicas, --pool-size is split: the pipelined read clients of the uncached path take
+            // half (ADR 0017), the transactional pool the rest, so the node's connection budget stays --pool-size.
+            int readConnections = config.replication().enabled() ? 0 : PgPools.readShare(config.poolSize());
+            Pool pool = PgPools.create(env.vertx(), database.config().withPoolSize(config.poolSize() - readConnections)
                     .withStatementTimeout(env.statementTimeout())); // serve --statement-timeout (ADR 0015)
             closer.add("database pool", () -> pool.close().await(5, TimeUnit.SECONDS));
             SlowQuerySampler sampler = closer.add("slow-query capture",
                     SlowQuerySampler.create(database.config(), env.slowQueries(), env.clock(), env.registry()));
-            return new SingleDataLayer(closer, env.vertx(), database, pool, sampler,
-                    new PgListingStore(pool, env.clock(), sampler));
+            PgListingStore listings = new PgListingStore(pool, env.clock(), sampler);
+            if (readConnections > 0) {
+                SqlClient pointReads = PgPools.pointReadClient(env.vertx(),
+                        database.config().withPoolSize(readConnections / 2).withStatementTimeout(env.statementTimeout()));
+                closer.add("point-read client", () -> pointReads.close().await(5, TimeUnit.SECONDS));
+                SqlClient searches = PgPools.readClient(env.vertx(),
+                        database.config().withPoolSize(readConnections - readConnections / 2).withStatementTimeout(env.statementTimeout()));
+                closer.add("search client", () -> searches.close().await(5, TimeUnit.SECONDS));
+                listings = listings.readingThrough(pointReads, searches);
+            }
+            return new SingleDataLayer(closer, env.vertx(), database, pool, sampler, listings);
         } catch (RuntimeException e) {
             closeAfterFailure(closer, e);
             throw e;

@@ -103,6 +103,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theH3LibraryIsLoadedOnceInGeo() {
+        noClasses().that().resideOutsideOfPackage("io.hexproperty.geo..")
+                .should().callMethod(com.uber.h3core.H3Core.class, "newInstance")
+                .because("H3Cells.core() is the process's one H3 instance (docs/decisions/0019)")
+                .check(classes);
+    }
+
+    @Test
     void httpUsesInboundPortsAndCachingNotOutboundPortsOrOtherAdapters() {
         DescribedPredicate<JavaClass> outboundPorts = JavaClass.Predicates.resideInAPackage("io.hexproperty.domain.port.out..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(StoreUnavailableException.class)));

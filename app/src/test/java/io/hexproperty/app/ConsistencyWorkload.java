@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.testing.ZipfSampler;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -21,7 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The invariant workload of the caching contract, over real HTTP: Zipf-like keys, 5% PATCHes and 95%
+ * The invariant workload of the caching contract, over real HTTP: Zipf keys, 5% PATCHes and 95%
  * GETs spread over the nodes, 48 in flight. Each read records the change-feed sequence its node had
  * processed when the read started; afterwards the outbox says which version every such read had to
  * show at least. {@code disturbance} runs at each quarter of the run (kill connections, restart Redis...).
@@ -61,12 +62,13 @@ final class ConsistencyWorkload {
         AtomicInteger failures = new AtomicInteger();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         SplittableRandom random = new SplittableRandom(seed);
+        // Zipf popularity: a few keys get most of the traffic, so reads and writes collide.
+        ZipfSampler popularity = ZipfSampler.of(keys.size(), ZipfSampler.DEFAULT_SKEW, seed);
         for (int op = 0; op < operations; op++) {
             if (op > 0 && op % (operations / 4) == 0) {
                 disturbance.at(op / (operations / 4));
             }
-            // Zipf-like popularity: a few keys get most of the traffic, so reads and writes collide.
-            String key = keys.get((int) Math.min(keys.size() - 1, Math.floor(Math.pow(random.nextDouble(), 2.5) * keys.size())));
+            String key = keys.get(popularity.next());
             Platform node = nodes.get(random.nextInt(nodes.size()));
             String base = "http://127.0.0.1:" + node.port();
             inFlight.acquire();

@@ -28,7 +28,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() {
         p = TestPlatform.get();
-        browser = HeadlessChromium.launch(HeadlessChromium.Options.defaults().withViewport(1400, 1000));
+        browser = HeadlessChromium.launch(HeadlessChromium.Config.defaults().withViewport(1400, 1000));
     }
 
     @AfterAll

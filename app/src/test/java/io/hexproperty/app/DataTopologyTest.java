@@ -65,7 +65,7 @@ class DataTopologyTest {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         return new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7,
                 true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), cache, null,
-                ServeConfig.CacheOptions.defaults(), topology.shards, topology.replication);
+                ServeConfig.CacheConfig.defaults(), topology.shards, topology.replication);
     }
 
     @ParameterizedTest

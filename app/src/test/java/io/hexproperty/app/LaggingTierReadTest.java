@@ -78,7 +78,7 @@ class LaggingTierReadTest {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The replica replays 30 s behind and is still eligible (max lag 1 h): every read goes to it.
         ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7, true,
-                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheOptions.defaults(), 1,
+                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 1,
                 new Replication.Config(1, List.of(), Duration.ofHours(1), Duration.ofSeconds(30)));
         try (Platform platform = new Platform(config, new PrintStream(System.out, true)).start()) {
             var set = platform.replication().replicaSet();

@@ -76,7 +76,7 @@ class PropagationTest {
         Path root = Files.createTempDirectory("hexproperty-propagation");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7, true,
-                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheOptions.defaults(), 1,
+                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 1,
                 new Replication.Config(1, List.of(), Duration.ofSeconds(1), Duration.ofMillis(200)));
         try (Platform replicated = new Platform(config, new PrintStream(System.out, true)).start()) {
             var set = replicated.replication().replicaSet();

@@ -28,7 +28,7 @@ class ReplicatedServeTest {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = root.resolve("pg");
         ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres", 300, 7, true, 2, 8,
-                Duration.ofSeconds(2), root.resolve("demo-agent-token"), false, null, ServeConfig.CacheOptions.defaults(), 1,
+                Duration.ofSeconds(2), root.resolve("demo-agent-token"), false, null, ServeConfig.CacheConfig.defaults(), 1,
                 new Replication.Config(1, List.of(), Duration.ofSeconds(1)));
         try (Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
              HttpClient http = HttpClient.newHttpClient()) {

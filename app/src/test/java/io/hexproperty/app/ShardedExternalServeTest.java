@@ -40,7 +40,7 @@ class ShardedExternalServeTest {
                 db -> Migrations.apply(db.jdbcUrl(), db.user(), db.password()))) {
             String urls = external.urls().stream().map(DatabaseConfig::of).toList().stream().map(DatabaseConfig::url).collect(Collectors.joining(","));
             ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("unused"), urls, "postgres", "",
-                    800, 3, true, 1, 4, Duration.ofSeconds(1), root.resolve("token"), true, null, ServeConfig.CacheOptions.defaults(), 2, Replication.Config.none());
+                    800, 3, true, 1, 4, Duration.ofSeconds(1), root.resolve("token"), true, null, ServeConfig.CacheConfig.defaults(), 2, Replication.Config.none());
             try (Platform platform = new Platform(config, new PrintStream(System.out, true)).start()) {
                 HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + platform.port() + "/api/v1/listings?limit=5")).build(),
@@ -66,7 +66,7 @@ class ShardedExternalServeTest {
     @Test
     void aShardCountThatDoesNotMatchTheUrlListIsRefusedWithBothNumbers() {
         assertThatThrownBy(() -> new ServeConfig("127.0.0.1", 0, Path.of("x"), "postgresql://a/db,postgresql://b/db",
-                "postgres", "", 0, 1, false, 1, 4, Duration.ofSeconds(1), Path.of("t"), true, null, ServeConfig.CacheOptions.defaults(), 3, Replication.Config.none()))
+                "postgres", "", 0, 1, false, 1, 4, Duration.ofSeconds(1), Path.of("t"), true, null, ServeConfig.CacheConfig.defaults(), 3, Replication.Config.none()))
                 .hasMessage("--shards 3 with --db-url needs 3 comma-separated URLs, one per shard in shard order; got 2");
     }
 

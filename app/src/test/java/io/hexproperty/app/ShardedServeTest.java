@@ -42,7 +42,7 @@ class ShardedServeTest {
         root = Files.createTempDirectory("hexproperty-shards-it");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres",
-                1500, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheOptions.defaults(), 3, Replication.Config.none());
+                1500, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 3, Replication.Config.none());
         platform = new Platform(config, new PrintStream(System.out, true)).start();
         base = "http://127.0.0.1:" + platform.port();
         token = TestAgents.broker(platform); // seeded listings belong to the MLS feed: a broker changes them

@@ -48,7 +48,12 @@ final class TestPlatform {
                 Path dataDir = root.resolve("pg");
                 ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
                         LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null);
-                Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
+                // One platform serves every test class of the JVM (and the load-test smoke run): the inquiry
+                // limits are raised so that their inquiries do not share one client's hourly budget;
+                // WriteHardeningTest checks the defaults on a node of its own.
+                var relaxed = new io.hexproperty.http.InquiryLimiter.Rate(10_000, Duration.ofHours(1));
+                Platform platform = new Platform(config, new PrintStream(System.out, true)).input(InputConfig.defaults()
+                        .withInquiries(new io.hexproperty.http.InquiryLimiter.Config(relaxed, relaxed))).start();
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
                 instance = new TestPlatform(platform, dataDir, Files.readString(config.demoTokenFile()).strip());
             } catch (Exception e) {

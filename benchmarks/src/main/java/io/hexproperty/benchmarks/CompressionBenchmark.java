@@ -4,7 +4,7 @@ import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.SearchPage;
-import io.hexproperty.http.ListingJson;
+import io.hexproperty.http.ListingJsonAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +72,7 @@ public class CompressionBenchmark {
             Listing[] listings = ListingFixture.generate(PAGES * 20, 42);
             inputs = new byte[PAGES][];
             for (int p = 0; p < PAGES; p++) {
-                inputs[p] = ListingJson.encode(new SearchPage(Arrays.asList(listings).subList(p * 20, p * 20 + 20),
+                inputs[p] = ListingJsonAccess.encode(new SearchPage(Arrays.asList(listings).subList(p * 20, p * 20 + 20),
                         Optional.empty()), io.hexproperty.domain.Signer.random()).getBytes();
             }
         }

@@ -17,7 +17,6 @@ import java.util.SplittableRandom;
  * per listing so that no encoder is flattered by one constant string staying in cache.
  */
 public final class ListingFixture {
-    private static final String KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static final String[][] PLACES = {
             {"Houston", "TX", "77002", "29.7589", "-95.3677"}, {"New York", "NY", "10001", "40.7506", "-73.9972"},
             {"Los Angeles", "CA", "90012", "34.0614", "-118.2385"}, {"Chicago", "IL", "60601", "41.8858", "-87.6229"},
@@ -47,14 +46,10 @@ public final class ListingFixture {
     private static Listing listing(int i, SplittableRandom r) {
         String[] place = PLACES[r.nextInt(PLACES.length)];
         int beds = 1 + r.nextInt(6);
-        StringBuilder key = new StringBuilder("HX");
-        for (int c = 0; c < 10; c++) {
-            key.append(KEY_ALPHABET.charAt(r.nextInt(KEY_ALPHABET.length())));
-        }
         double lat = Double.parseDouble(place[3]) + (r.nextDouble() - 0.5) * 0.3;
         double lon = Double.parseDouble(place[4]) + (r.nextDouble() - 0.5) * 0.3;
         boolean lease = r.nextInt(5) == 0;
-        return new Listing(ListingKey.of(key.toString()), "MLS" + (10_000_000 + i),
+        return new Listing(ListingKey.random(r), "MLS" + (10_000_000 + i),
                 r.nextInt(10) < 8 ? StandardStatus.Active : StandardStatus.Pending,
                 Money.usd(lease ? 900 + r.nextInt(4000) : 90_000 + r.nextInt(1_500_000)),
                 lease ? PropertyType.ResidentialLease : PropertyType.Residential, beds, 1 + r.nextInt(4),

@@ -11,7 +11,7 @@ import io.hexproperty.caching.layers.memory.MemoryTierConfig;
 import io.hexproperty.caching.strategies.ReadThrough;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingKey;
-import io.hexproperty.http.ListingJson;
+import io.hexproperty.http.ListingJsonAccess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +85,7 @@ public class MemoryTierHitBenchmark {
             byte[][] values = new byte[KEYS][];
             for (int i = 0; i < KEYS; i++) {
                 keys[i] = listings[i].listingKey();
-                values[i] = ListingJson.encode(listings[i]).getBytes();
+                values[i] = ListingJsonAccess.encode(listings[i]).getBytes();
             }
             trace = ZipfSampler.of(KEYS, ZipfSampler.DEFAULT_SKEW, 7).trace(TRACE);
 

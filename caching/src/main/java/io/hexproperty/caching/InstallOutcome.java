@@ -9,7 +9,7 @@ public enum InstallOutcome {
     REFUSED_OLDER,
     /** The load took longer than the tombstone window, so tombstones can no longer vouch for it. */
     REFUSED_SLOW_LOAD,
-    /** A shared tier (L2) was unreachable or too slow; nothing was stored and the caller carries on. */
+    /** A distributed tier (L2) was unreachable or too slow; nothing was stored and the caller carries on. */
     SKIPPED;
 
     public boolean installed() {

@@ -1,9 +1,11 @@
 package io.hexproperty.database;
 
+import io.hexproperty.domain.ListingKey;
 import java.security.SecureRandom;
 
 /**
- * Random identifiers: a prefix and 10 characters of the RFC 4648 base32 alphabet (50 bits). Random
+ * Random identifiers from one {@link SecureRandom}. Listing keys take their format from
+ * {@link ListingKey#random}; agent keys are a prefix and 10 characters of the RFC 4648 base32 alphabet (50 bits). Random
  * rather than sequential so keys reveal nothing about volume and spread evenly over shards; a
  * collision (1 in 2^25 after 33 million keys per prefix) is caught by the primary key and retried.
  */
@@ -12,6 +14,10 @@ final class Keys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Keys() {}
+
+    static ListingKey listingKey() {
+        return ListingKey.random(RANDOM);
+    }
 
     static String next(String prefix) {
         StringBuilder b = new StringBuilder(prefix.length() + 10).append(prefix);

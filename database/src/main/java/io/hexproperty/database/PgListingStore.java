@@ -13,6 +13,7 @@ import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
 import io.hexproperty.domain.port.out.ListingStore;
+import io.hexproperty.geo.H3Cells;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -41,7 +42,6 @@ import java.util.concurrent.CompletionStage;
  * one statement.
  */
 public final class PgListingStore implements ListingStore {
-    private static final String KEY_PREFIX = "HX";
     private static final int KEY_ATTEMPTS = 3;
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -67,30 +67,47 @@ public final class PgListingStore implements ListingStore {
             + OUTBOX.formatted("'DELETE'");
 
     private final Pool pool;
+    private final SqlClient finds;
+    private final SqlClient searches;
     private final Clock clock;
     private final StatementObserver observer;
 
     public PgListingStore(Pool pool, Clock clock) {
-        this(pool, clock, StatementObserver.NONE);
+        this(pool, clock, StatementObserver.none());
     }
 
     /** {@code observer} is told each read's SQL, parameters and time (the slow-query sampler). */
     public PgListingStore(Pool pool, Clock clock, StatementObserver observer) {
+        this(pool, pool, pool, clock, observer);
+    }
+
+    private PgListingStore(Pool pool, SqlClient finds, SqlClient searches, Clock clock, StatementObserver observer) {
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.finds = Objects.requireNonNull(finds, "finds");
+        this.searches = Objects.requireNonNull(searches, "searches");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * This store with its listing-by-key reads sent through {@code finds} and its searches through
+     * {@code searches} (the same server, e.g. {@link PgPools#pointReadClient} and
+     * {@link PgPools#readClient}); writes, locks and the WAL position stay on the pool.
+     */
+    public PgListingStore readingThrough(SqlClient finds, SqlClient searches) {
+        return new PgListingStore(pool, finds, searches, clock, observer);
     }
 
     @Override
     public CompletionStage<Optional<Listing>> find(ListingKey key) {
         Tuple params = Tuple.of(key.value());
-        return port(observed(FIND, params).map(rows -> first(rows).map(ListingRows::listing)));
+        return port(observed(finds, FIND, params).map(rows -> first(rows).map(ListingRows::listing)));
     }
 
     @Override
     public CompletionStage<SearchPage> search(SearchQuery query) {
         SearchSql search = SearchSql.of(query);
-        return port(observed(search.sql(), search.params()).map(rows -> {
+        return port(observed(searches, search.sql(), search.params()).map(rows -> {
             List<Listing> fetched = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 fetched.add(ListingRows.listing(row));
@@ -141,7 +158,7 @@ public final class PgListingStore implements ListingStore {
     private Future<Listing> insert(ListingDraft draft, String agentKey, int attempt) {
         Listing listing;
         try {
-            listing = draft.toListing(new ListingKey(Keys.next(KEY_PREFIX)), agentKey, H3Cells.r7(draft.location()),
+            listing = draft.toListing(Keys.listingKey(), agentKey, H3Cells.r7(draft.location()),
                     H3Cells.r9(draft.location()), ListingRows.storable(clock.instant()));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
@@ -201,12 +218,12 @@ public final class PgListingStore implements ListingStore {
         })));
     }
 
-    private Future<RowSet<Row>> observed(String sql, Tuple params) {
-        if (observer == StatementObserver.NONE) {
-            return pool.preparedQuery(sql).execute(params);
+    private Future<RowSet<Row>> observed(SqlClient client, String sql, Tuple params) {
+        if (observer == StatementObserver.none()) {
+            return client.preparedQuery(sql).execute(params);
         }
         long start = System.nanoTime();
-        return pool.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
+        return client.preparedQuery(sql).execute(params).onSuccess(rows -> observer.observe(sql, params, System.nanoTime() - start));
     }
 
     /** Locks the row; fails with NotOwnerException when it belongs to another agent. */

@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import java.util.concurrent.TimeUnit;
 
 /** Creates vertx-pg-client pools from a {@link DatabaseConfig}. */
@@ -17,6 +18,14 @@ public final class PgPools {
      * letting a long tail of rare shapes grow server memory without bound.
      */
     static final int PREPARED_STATEMENT_CACHE = 512;
+
+    /**
+     * Queries a read connection carries at once ({@link #readClient}): enough that a loop's reads
+     * rarely need a second connection, few enough that a burst does not queue hundreds of reads behind
+     * one slow search. Measured side by side (docs/benchmarks/uncached-path.md): 32 used the least JVM
+     * CPU per read; 4 used about four times as much as 32, more than the unpipelined pool.
+     */
+    static final int READ_PIPELINE_DEPTH = 32;
 
     private PgPools() {}
 
@@ -45,11 +54,7 @@ public final class PgPools {
      * touch the database (use {@link Readiness} to check it).
      */
     public static Pool create(Vertx vertx, DatabaseConfig config) {
-        PgConnectOptions connect = connectOptions(config);
-        if (!config.statementTimeout().isZero()) {
-            // Set at connect (a startup parameter), so no query ever runs without it; see DatabaseConfig.
-            connect.addProperty("statement_timeout", Long.toString(config.statementTimeout().toMillis()));
-        }
+        PgConnectOptions connect = withStatementTimeout(connectOptions(config), config);
         PoolOptions pool = new PoolOptions()
                 .setName("hexproperty-pg")
                 .setMaxSize(config.poolSize())
@@ -60,5 +65,52 @@ public final class PgPools {
                 .setEventLoopSize(Math.min(config.poolSize(), 2 * Runtime.getRuntime().availableProcessors()));
         NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis());
         return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    }
+
+    /**
+     * The connections of a node's {@code poolSize} that go to the read clients ({@link #readClient}
+     * and {@link #pointReadClient}, a quarter each): one pipelined connection per event loop carries
+     * a loop's reads. 0 below 4 (too few to split): then the pool serves reads too.
+     */
+    public static int readShare(int poolSize) {
+        return poolSize >= 4 ? poolSize / 2 : 0;
+    }
+
+    public static SqlClient readClient(Vertx vertx, DatabaseConfig config) {
+        return pipelined(vertx, config, connectOptions(config), "hexproperty-pg-reads");
+    }
+
+    /**
+     * {@link #readClient} for statements whose generic plan is as good as any custom one, the
+     * listing-by-key read: its sessions keep PostgreSQL's default {@code plan_cache_mode} (auto), so
+     * the cached statement is planned once per connection instead of at every execution. Measured
+     * with pgbench on 100k listings: a bound key under force_custom_plan cost PostgreSQL ~480 us of
+     * CPU per read, ~100 us with auto (docs/benchmarks/uncached-path.md). listing_key is not the
+     * partition key, so a custom plan cannot prune partitions either: both plans probe each
+     * partition's primary key.
+     */
+    public static SqlClient pointReadClient(Vertx vertx, DatabaseConfig config) {
+        return pipelined(vertx, config, connectOptions(config).addProperty("plan_cache_mode", "auto"), "hexproperty-pg-point-reads");
+    }
+
+    /** Set at connect (a startup parameter), so no query ever runs without it; see DatabaseConfig. */
+    private static PgConnectOptions withStatementTimeout(PgConnectOptions connect, DatabaseConfig config) {
+        if (!config.statementTimeout().isZero()) {
+            connect.addProperty("statement_timeout", Long.toString(config.statementTimeout().toMillis()));
+        }
+        return connect;
+    }
+
+    private static SqlClient pipelined(Vertx vertx, DatabaseConfig config, PgConnectOptions options, String name) {
+        PgConnectOptions connect = withStatementTimeout(options, config).setPipeliningLimit(READ_PIPELINE_DEPTH);
+        PoolOptions pool = new PoolOptions()
+                .setName(name)
+                .setMaxSize(config.poolSize())
+                .setMaxWaitQueueSize(config.maxWaitQueue())
+                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        // eventLoopSize stays 0: a connection lives on the loop of the query that opened it.
+        NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis());
+        return PgBuilder.client().with(pool).with(net).connectingTo(connect).using(vertx).build();
     }
 }

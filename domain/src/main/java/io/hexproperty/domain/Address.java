@@ -8,8 +8,8 @@ public record Address(String unparsedAddress, String city, String stateOrProvinc
     private static final java.util.regex.Pattern POSTAL = java.util.regex.Pattern.compile("[0-9]{5}");
 
     public Address {
-        unparsedAddress = Text.require("UnparsedAddress", unparsedAddress, 200);
-        city = Text.require("City", city, 100);
+        unparsedAddress = Text.requireLine("UnparsedAddress", unparsedAddress, 200);
+        city = Text.requireLine("City", city, 100);
         Objects.requireNonNull(stateOrProvince, "stateOrProvince");
         if (!STATE.matcher(stateOrProvince).matches()) {
             throw new DomainException("StateOrProvince", "must be a two-letter upper-case code such as TX");

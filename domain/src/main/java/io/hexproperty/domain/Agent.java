@@ -42,7 +42,7 @@ public record Agent(String agentKey, String name, Role role) {
 
     public Agent {
         Objects.requireNonNull(agentKey, "agentKey");
-        name = Text.require("name", name, 100);
+        name = Text.requireLine("name", name, 100);
         Objects.requireNonNull(role, "role");
     }
 

@@ -9,8 +9,8 @@ public record InquiryDraft(ListingKey listingKey, String name, String email, Str
 
     public InquiryDraft {
         Objects.requireNonNull(listingKey, "listingKey");
-        name = Text.require("name", name, 100);
-        email = Text.require("email", email, 254);
+        name = Text.requireLine("name", name, 100);
+        email = Text.requireLine("email", email, 254);
         if (!EMAIL.matcher(email).matches()) {
             throw new DomainException("email", "is not an e-mail address");
         }

@@ -19,7 +19,7 @@ public record ListingDraft(
         String publicRemarks) {
 
     public ListingDraft {
-        listingId = Text.require("ListingId", listingId, 64);
+        listingId = Text.requireLine("ListingId", listingId, 64);
         Objects.requireNonNull(standardStatus, "StandardStatus");
         Objects.requireNonNull(listPrice, "ListPrice");
         Objects.requireNonNull(propertyType, "PropertyType");

@@ -106,7 +106,7 @@ public record SearchQuery(
         private int limit = DEFAULT_LIMIT;
         private SearchCursor cursor;
 
-        public Builder city(String v) { city = Text.bounded("city", v, 100); return this; }
+        public Builder city(String v) { city = Text.boundedLine("city", v, 100); return this; }
         public Builder state(String v) {
             if (v != null && !v.matches("[A-Za-z]{2}")) {
                 throw new DomainException("state", "must be a two-letter state code such as TX");

@@ -11,6 +11,40 @@ final class Text {
         return bounded(field, value, maxLength);
     }
 
+    /**
+     * A single-line field (a name, a city, an address): like {@link #require} but without any control
+     * character at all, line breaks and tabs included, and without the Unicode line and paragraph
+     * separators. Such values end up in e-mail headers, CSV exports, logs and HTML attributes, where a
+     * CR/LF starts a new header, row or log entry. Checked before stripping, so a trailing CR/LF is
+     * refused too rather than silently cut.
+     */
+    static String requireLine(String field, String value, int maxLength) {
+        if (value != null) {
+            rejectLineBreaks(field, value);
+        }
+        return require(field, value, maxLength);
+    }
+
+    /** {@link #requireLine} for an optional value. */
+    static String boundedLine(String field, String value, int maxLength) {
+        if (value != null) {
+            rejectLineBreaks(field, value);
+        }
+        return bounded(field, value, maxLength);
+    }
+
+    private static void rejectLineBreaks(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                throw new DomainException(field, "must be a single line (no CR or LF)");
+            }
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new DomainException(field, "must not contain control characters or line separators");
+            }
+        }
+    }
+
     static String bounded(String field, String value, int maxLength) {
         if (value == null) {
             return null;

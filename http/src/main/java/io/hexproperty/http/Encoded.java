@@ -31,11 +31,27 @@ public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, Stri
                 surrogateKeys, version);
     }
 
+    /**
+     * A response that is sent once and never kept (the cache is off): no compressed body up front,
+     * {@link #gzip()} compresses only if the client asks for it, and no Brotli. Compressing every
+     * uncached response in advance cost a Deflater (with its native buffers) per request, for clients
+     * that mostly do not take gzip (profile in docs/benchmarks/uncached-path.md).
+     */
+    static Encoded once(Buffer json, String etag, String lastModified, String surrogateKeys, long version) {
+        return new Encoded(json, null, null, etag, lastModified, surrogateKeys, version);
+    }
+
+    /** The gzip body: the one compressed up front, or compressed now for a response built by {@link #once}. */
+    @Override
+    public Buffer gzip() {
+        return gzip != null ? gzip : gzip(identity);
+    }
+
     /** The body in {@code coding}; Brotli only when {@link #br} is there. */
     Buffer body(ContentCoding coding) {
         return switch (coding) {
             case BROTLI -> br;
-            case GZIP -> gzip;
+            case GZIP -> gzip();
             case IDENTITY -> identity;
         };
     }
@@ -45,10 +61,11 @@ public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, Stri
 
     /**
      * The bytes the disk tier keeps (warm start): format, version, etag, last-modified, surrogate keys,
-     * identity and gzip bodies: what the disk tier (warm start) and the shared tier (L2) keep. The disk
+     * identity and gzip bodies: what the disk tier (warm start) and the distributed tier (L2) keep. The disk
      * tier checksums the file; {@link #fromBytes} rejects anything that does not parse to the end.
      */
     public byte[] toBytes() {
+        Buffer gzip = gzip();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(identity.length() + gzip.length() + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -124,7 +141,7 @@ public record Encoded(Buffer identity, Buffer gzip, Buffer br, String etag, Stri
 
     /** Size as the memory tier would weigh it: the bodies plus the strings. */
     int weight() {
-        return identity.length() + gzip.length() + (br == null ? 0 : br.length()) + 128;
+        return identity.length() + gzip().length() + (br == null ? 0 : br.length()) + 128;
     }
 
     static Buffer gzip(Buffer body) {

@@ -2,6 +2,7 @@ package io.hexproperty.http;
 
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.in.AgentAuthentication;
+import io.hexproperty.domain.port.in.IdempotencyKeys;
 import io.hexproperty.domain.port.in.ListingCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -41,7 +42,10 @@ public final class HttpApi {
         if (b.adminToken == null || b.adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
-        this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed, b.writeGate);
+        InquiryLimiter limiter = b.inquiryLimits != null ? b.inquiryLimits
+                : new InquiryLimiter(InquiryLimiter.Config.defaults(), b.registry);
+        this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed, new IdempotentWrites(b.idempotency), limiter,
+                b.writeGate);
         this.operations = new OperationsRoutes(health, scrape, b.slowQueries, b.benchRoutes, b.rum,
                 new AdminRoutes(b.adminToken, b.invalidation != null ? b.invalidation : CacheInvalidation.local(cache)));
     }
@@ -67,6 +71,9 @@ public final class HttpApi {
         private Supplier<CompletionStage<NodeHealth>> health;
         private WriteGate writeGate = WriteGate.none();
         private CacheInvalidation invalidation;
+
+        private IdempotencyKeys idempotency = IdempotencyKeys.none();
+        private InquiryLimiter inquiryLimits;
 
         private Builder() {}
 
@@ -154,6 +161,18 @@ public final class HttpApi {
         /** Optional: accept real-user-monitoring beacons at {@code POST /rum}; else that route answers 404. */
         public Builder rum(RumEndpoint value) {
             this.rum = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional, default {@link IdempotencyKeys#none()}: where {@code Idempotency-Key}s of POSTs are kept. */
+        public Builder idempotency(IdempotencyKeys value) {
+            this.idempotency = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Optional, default {@link InquiryLimiter.Config#defaults()}: rate limits of inquiries. */
+        public Builder inquiryLimits(InquiryLimiter value) {
+            this.inquiryLimits = Objects.requireNonNull(value);
             return this;
         }
 

@@ -22,12 +22,7 @@ final class JsonBody {
         if (body == null || body.length() == 0) {
             throw BadRequestException.parameter("body", "is empty; a JSON object is required");
         }
-        Object parsed;
-        try {
-            parsed = io.vertx.core.json.Json.decodeValue(body);
-        } catch (DecodeException e) {
-            throw BadRequestException.parameter("body", "is not valid JSON");
-        }
+        Object parsed = strict(body);
         if (!(parsed instanceof JsonObject object)) {
             throw BadRequestException.parameter("body", "must be a JSON object");
         }
@@ -41,6 +36,49 @@ final class JsonBody {
         }
         return new JsonBody(object);
     }
+
+    /**
+     * Parses stricter than {@code Json.decodeValue}: Vert.x's shared factory accepts comments and keeps
+     * the last of duplicate keys, and Jackson's byte decoder takes overlong UTF-8 sequences. Two parsers
+     * that disagree about one body (a proxy or WAF reading the first {@code "City"}, this server the
+     * last) are a smuggling hazard, so the body is decoded by the JDK's strict UTF-8 decoder first and
+     * any duplicate key is an error.
+     */
+    static Object strict(Buffer body) {
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body.getBytes())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw BadRequestException.parameter("body", "is not valid UTF-8 (overlong, truncated or surrogate sequences are refused)");
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = STRICT.createParser(text)) {
+            return io.vertx.core.json.jackson.JacksonCodec.fromParser(parser, Object.class);
+        } catch (DecodeException | java.io.IOException e) {
+            String message = String.valueOf(e.getMessage());
+            java.util.regex.Matcher duplicate = DUPLICATE.matcher(message);
+            if (duplicate.find()) {
+                String field = SearchParameters.clip(duplicate.group(1));
+                throw BadRequestException.parameter(field, "appears more than once in the body");
+            }
+            if (message.contains("comment")) {
+                throw BadRequestException.parameter("body", "is not valid JSON: comments are not allowed");
+            }
+            throw BadRequestException.parameter("body", "is not valid JSON");
+        }
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '([^']*)'");
+    private static final com.fasterxml.jackson.core.JsonFactory STRICT = com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .disable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_YAML_COMMENTS)
+            .disable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .disable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES)
+            .disable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+            .build();
 
     boolean has(String name) {
         return json.containsKey(name);

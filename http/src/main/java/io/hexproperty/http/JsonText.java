@@ -61,7 +61,14 @@ final class JsonText {
     /** Appends a JSON string literal, escaping per RFC 8259 (and '<' '>' '&' so it is safe in HTML). */
     static void string(StringBuilder out, String s) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        // Most values (keys, cities, remarks) need no escape: copy them whole, one bulk append.
+        int first = firstToEscape(s);
+        if (first == s.length()) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -80,6 +87,16 @@ final class JsonText {
             }
         }
         out.append('"');
+    }
+
+    private static int firstToEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     private static void unicode(StringBuilder out, char c) {

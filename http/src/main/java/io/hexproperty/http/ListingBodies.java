@@ -27,7 +27,9 @@ final class ListingBodies {
     static final Set<String> IMMUTABLE_FIELDS = Set.of("ListingKey", "ListingId", "ModificationTimestamp",
             "H3Cell7", "H3Cell9", "ListAgentKey", "version", "UnparsedAddress", "City", "StateOrProvince",
             "PostalCode", "Latitude", "Longitude", "ListingContractDate");
-    static final Set<String> INQUIRY_FIELDS = Set.of("ListingKey", "name", "email", "message");
+    /** {@code website} is the web form's honeypot: hidden from people, so only a bot fills it. */
+    static final String HONEYPOT = "website";
+    static final Set<String> INQUIRY_FIELDS = Set.of("ListingKey", "name", "email", "message", HONEYPOT);
 
     private ListingBodies() {}
 
@@ -76,6 +78,10 @@ final class ListingBodies {
 
     static InquiryDraft inquiry(Buffer body) {
         JsonBody j = JsonBody.parse(body, INQUIRY_FIELDS, Set.of());
+        String trap = j.text(HONEYPOT, false);
+        if (trap != null && !trap.isEmpty()) {
+            throw BadRequestException.parameter(HONEYPOT, "must be empty: it is a field people never see");
+        }
         String key = j.text("ListingKey", true);
         if (!ListingKey.isValid(key)) {
             throw BadRequestException.parameter("ListingKey", "is not a listing key");

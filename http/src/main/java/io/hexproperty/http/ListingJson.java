@@ -6,17 +6,17 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /** The wire form of listings: RESO Data Dictionary field names, plus {@code version}. */
-public final class ListingJson {
+final class ListingJson {
     private ListingJson() {}
 
-    public static Buffer encode(Listing listing) {
+    static Buffer encode(Listing listing) {
         StringBuilder out = new StringBuilder(768);
         write(out, listing);
         return Buffer.buffer(out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A page, its next cursor signed by {@code cursors} (the server key: ADR 0015). */
-    public static Buffer encode(SearchPage page, io.hexproperty.domain.Signer cursors) {
+    static Buffer encode(SearchPage page, io.hexproperty.domain.Signer cursors) {
         StringBuilder out = new StringBuilder(256 + page.items().size() * 700);
         out.append("{\"items\":[");
         for (int i = 0; i < page.items().size(); i++) {

@@ -16,6 +16,7 @@ import io.hexproperty.domain.Committed;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.port.in.AgentAuthentication;
 import io.hexproperty.domain.port.in.ListingCommands;
+import io.hexproperty.geo.H3Cells;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -46,16 +47,20 @@ final class ListingRoutes {
     private final SearchParameters searchParameters;
     // Listing views are counted write-behind.
     private final Consumer<ListingKey> viewed;
+    private final IdempotentWrites idempotent;
+    private final InquiryLimiter inquiryLimits;
     private final WriteGate writeGate;
 
     ListingRoutes(ResponseCache cache, ListingCommands commands, AgentAuthentication agents, Clock clock,
-            Consumer<ListingKey> viewed, WriteGate writeGate) {
+            Consumer<ListingKey> viewed, IdempotentWrites idempotent, InquiryLimiter inquiryLimits, WriteGate writeGate) {
+        this.idempotent = idempotent;
+        this.inquiryLimits = inquiryLimits;
         this.writeGate = writeGate;
         this.cache = cache;
         this.commands = commands;
         this.agents = agents;
         this.clock = clock;
-        this.searchParameters = new SearchParameters(H3.core(), cache.cursorSigner()); // cursors signed by the server key
+        this.searchParameters = new SearchParameters(H3Cells.core(), cache.cursorSigner()); // cursors signed by the server key
         this.viewed = viewed;
     }
 
@@ -157,12 +162,13 @@ final class ListingRoutes {
     private void createListing(RoutingContext ctx) {
         authenticated(ctx, agent -> {
             var draft = ListingBodies.draft(ctx.body().buffer(), LocalDate.now(clock));
-            reply(ctx, withToken(ctx, commands.createCommitted(agent, draft)), created -> ctx.response().setStatusCode(201)
-                    .putHeader("Location", "/api/v1/listings/" + created.listingKey().value())
-                    .putHeader("ETag", ETags.of(created.version()))
-                    .putHeader("Cache-Control", "no-store")
-                    .putHeader("Content-Type", "application/json")
-                    .end(cache.written(created).identity()));
+            idempotent.run(ctx, "POST /api/v1/listings agent:" + agent.agentKey(), sink ->
+                    reply(ctx, withToken(ctx, commands.createCommitted(agent, draft)), created -> sink.accept(
+                            new IdempotentWrites.Reply(201, java.util.List.of(
+                                    "Location", "/api/v1/listings/" + created.listingKey().value(),
+                                    "ETag", ETags.of(created.version()),
+                                    "Cache-Control", "no-store",
+                                    "Content-Type", "application/json"), cache.written(created).identity()))));
         });
     }
 
@@ -199,11 +205,20 @@ final class ListingRoutes {
 
     private void inquire(RoutingContext ctx) {
         var draft = ListingBodies.inquiry(ctx.body().buffer());
-        reply(ctx, commands.inquire(draft), inquiry -> ctx.response().setStatusCode(201)
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("Content-Type", "application/json")
-                .end("{\"id\":" + inquiry.id() + ",\"ListingKey\":\"" + inquiry.listingKey().value()
-                        + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}"));
+        // Limits count valid inquiries only: a malformed one costs the sender a 400, not a token.
+        var refused = inquiryLimits.acquire(Routes.clientAddress(ctx), draft.listingKey().value());
+        if (refused.isPresent()) {
+            InquiryLimiter.Refusal r = refused.get();
+            ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+            new Problem(429, "rate-limited", "Too many requests", "at most " + r.rate() + " inquiries "
+                    + (r.limit().equals("client") ? "from one client" : "to one listing") + "; retry in "
+                    + r.retryAfterSeconds() + " s", r.parameter()).send(ctx.response());
+            return;
+        }
+        idempotent.run(ctx, "POST /api/v1/inquiries", sink -> reply(ctx, commands.inquire(draft), inquiry -> sink.accept(
+                new IdempotentWrites.Reply(201, java.util.List.of("Cache-Control", "no-store", "Content-Type", "application/json"),
+                        io.vertx.core.buffer.Buffer.buffer("{\"id\":" + inquiry.id() + ",\"ListingKey\":\""
+                                + inquiry.listingKey().value() + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}")))));
     }
 
     /** Puts the token the write returned with it on the response (stores with a single copy return none). */

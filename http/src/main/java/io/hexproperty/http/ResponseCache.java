@@ -19,6 +19,7 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.Signer;
 import io.hexproperty.domain.port.in.ListingQueries;
+import io.hexproperty.geo.H3Cells;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,24 +68,38 @@ public final class ResponseCache {
         this.clock = clock;
     }
 
-    /** Settings of the two tiers; defaults in {@link #defaults()}. */
-    public record Settings(long listingEntries, Duration listingTtl, long pageEntries, Duration pageTtl, Duration sharedTtl) {
-        public Settings {
-            if (listingEntries < 1 || pageEntries < 1) {
-                throw new IllegalArgumentException("cache sizes must be >= 1");
+    /**
+     * Config of the two tiers; defaults in {@link #defaults()}. Details are bounded by count (they are
+     * all about the same size); search pages by bytes ({@code pageBytes}: identity + gzip bodies plus a
+     * fixed overhead per entry), since a page of 100 listings is ~80 KB and one of 1 is ~1 KB.
+     */
+    public record Config(long listingEntries, Duration listingTtl, long pageBytes, Duration pageTtl, Duration sharedTtl) {
+        /** The default byte budget of the search-page tier: 64 MiB. */
+        public static final long DEFAULT_PAGE_BYTES = 64L * 1024 * 1024;
+
+        public Config {
+            if (listingEntries < 1) {
+                throw new IllegalArgumentException("listingEntries must be >= 1, was " + listingEntries);
+            }
+            if (pageBytes < 64 * 1024) {
+                throw new IllegalArgumentException("the search-page cache budget must be at least 64 KiB, was " + pageBytes + " bytes");
             }
             if (sharedTtl.isNegative() || sharedTtl.isZero()) {
                 throw new IllegalArgumentException("sharedTtl must be positive, was " + sharedTtl);
             }
         }
 
-        /** L1: 100,000 details for 5 min, 20,000 pages for 30 s; L2 keeps a detail for 10 min. */
-        public static Settings defaults() {
-            return new Settings(100_000, Duration.ofMinutes(5), 20_000, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        /** L1: 100,000 details for 5 min, 64 MiB of pages for 30 s; L2 keeps a detail for 10 min. */
+        public static Config defaults() {
+            return new Config(100_000, Duration.ofMinutes(5), DEFAULT_PAGE_BYTES, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        }
+
+        public Config withPageBytes(long bytes) {
+            return new Config(listingEntries, listingTtl, bytes, pageTtl, sharedTtl);
         }
     }
 
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock) {
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock) {
         return create(queries, registry, settings, clock, DistributedTier.none());
     }
 
@@ -93,7 +108,7 @@ public final class ResponseCache {
      * Redis; {@link DistributedTier#none()} for none). It holds the encoded responses as they are: a miss
      * encodes once, from the database, and an L2 hit decodes the stored bytes, nothing in between.
      */
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared) {
         return create(queries, registry, settings, clock, shared, Signer.random());
     }
@@ -102,17 +117,25 @@ public final class ResponseCache {
      * With search cursors signed by {@code cursors}: the deployment's server key, so that a cursor one
      * node issued is accepted by every other (the other factories use a key of this process only).
      */
-    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Settings settings, Clock clock,
+    public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
                                        DistributedTier<ListingKey, Encoded> shared, Signer cursors) {
-        H3Core h3 = H3.core();
+        return create(queries, registry, settings, clock, shared, cursors, java.util.concurrent.ForkJoinPool.commonPool());
+    }
+
+    /** {@code maintenance} runs the tiers' eviction ({@code Runnable::run} makes it synchronous, for tests). */
+    static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock,
+                                DistributedTier<ListingKey, Encoded> shared, Signer cursors,
+                                java.util.concurrent.Executor maintenance) {
+        H3Core h3 = H3Cells.core();
         TierMetrics listingMetrics = TierMetrics.of(registry, "listings", "memory");
         MemoryTier<ListingKey, Encoded> listingTier = MemoryTier.create(MemoryTierConfig.defaults().withName("listings")
                 .withMaximumSize(settings.listingEntries()).withTtl(settings.listingTtl(), 0.1)
                 .withStaleIfError(LISTING_STALE_IF_ERROR), listingMetrics);
         TierMetrics pageMetrics = TierMetrics.of(registry, "search", "memory");
-        MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.create(MemoryTierConfig.defaults().withName("search")
-                .withMaximumSize(settings.pageEntries()).withTtl(settings.pageTtl(), 0.1)
-                .withStaleIfError(PAGE_STALE_IF_ERROR), pageMetrics);
+        MemoryTier<SearchQuery, Encoded> pageTier = MemoryTier.weighed(MemoryTierConfig.defaults().withName("search")
+                .withMaximumWeight(settings.pageBytes()).withTtl(settings.pageTtl(), 0.1)
+                .withStaleIfError(PAGE_STALE_IF_ERROR), Encoded::weight, pageMetrics,
+                maintenance);
         ResponseCache[] self = new ResponseCache[1];
         // L1 tells the loader the version it knows; the database (through replicas) answers at least that.
         VersionedLoader<ListingKey, Encoded> fromDatabase = (key, known) -> queries.findAtLeast(key, known)
@@ -135,7 +158,7 @@ public final class ResponseCache {
 
     /** No caching, cursors signed by {@code cursors}. */
     public static ResponseCache disabled(ListingQueries queries, Clock clock, Signer cursors) {
-        return new ResponseCache(queries, null, null, H3.core(), clock, cursors);
+        return new ResponseCache(queries, null, null, H3Cells.core(), clock, cursors);
     }
 
     /** What signs and checks the search cursors of the pages this cache encodes. */
@@ -202,6 +225,15 @@ public final class ResponseCache {
             return queries.search(query).thenApply(page -> encode(query, page));
         }
         return pages.get(query).thenApply(v -> v.orElseThrow().value());
+    }
+
+    /** Bytes held by the search-page tier (its weigher's sum); 0 when caching is off. */
+    long pageBytes() {
+        return pages == null ? 0 : pages.tier().weightedSize();
+    }
+
+    long pageCount() {
+        return pages == null ? 0 : pages.tier().estimatedSize();
     }
 
     /** Write-through on the writer's node: the new version is served at once (read-your-writes). */
@@ -276,15 +308,23 @@ public final class ResponseCache {
     Encoded encode(Listing l) {
         String keys = String.join(" ", CacheTag.listing(l.listingKey()),
                 CacheTag.city(l.address().city(), l.address().stateOrProvince()), CacheTag.h3(l.h3r7()));
-        return Encoded.of(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
-                keys, l.version(), enabled());
+        return body(ListingJson.encode(l), ETags.of(l.version()), HTTP_DATE.format(l.modificationTimestamp()),
+                keys, l.version());
     }
 
     /** A page's ETag is a digest of its bytes: a page has no version of its own, and equal bytes are equal pages. */
     Encoded encode(SearchQuery query, io.hexproperty.domain.SearchPage page) {
         io.vertx.core.buffer.Buffer json = ListingJson.encode(page, cursors);
-        // Without a cache the body serves one request: no Brotli copy (ADR 0013).
-        return Encoded.of(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1, enabled());
+        return body(json, ETags.ofContent(json.getBytes()), null, String.join(" ", tagsOf(query)), 1);
+    }
+
+    /**
+     * Kept bodies are compressed once, up front (gzip and Brotli); with the cache off each body serves
+     * one request: no Brotli copy (ADR 0013) and gzip only if the client asks (ADR 0017).
+     */
+    private Encoded body(io.vertx.core.buffer.Buffer json, String etag, String lastModified, String keys, long version) {
+        return enabled() ? Encoded.of(json, etag, lastModified, keys, version, true)
+                : Encoded.once(json, etag, lastModified, keys, version);
     }
 
     /**

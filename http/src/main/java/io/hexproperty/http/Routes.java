@@ -75,6 +75,13 @@ final class Routes {
         router.route().failureHandler(ProblemMapping::failure);
     }
 
+    /** The address of the peer (the client, or the proxy in front of this node). */
+    static String clientAddress(RoutingContext ctx) {
+        var address = ctx.request().remoteAddress();
+        String host = address == null ? null : address.hostAddress();
+        return host == null ? "unknown" : host;
+    }
+
     /** Runs {@code onSuccess} with the result, or turns the failure into a problem response. */
     static <T> void reply(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
         stage.whenComplete((value, err) -> {

@@ -23,6 +23,27 @@ class EncodedTest {
     }
 
     @Test
+    void aBodySentOnceIsCompressedOnlyWhenAskedAndTheSameAsOneKept() throws Exception {
+        Buffer json = Buffer.buffer("{\"items\":[" + "{\"City\":\"Houston\"},".repeat(200) + "{}]}");
+        Encoded kept = Encoded.of(json, "\"v3\"", "Wed, 25 Nov 2026 10:00:00 GMT", "listing:K3", 3, false);
+        Encoded once = Encoded.once(json, "\"v3\"", "Wed, 25 Nov 2026 10:00:00 GMT", "listing:K3", 3);
+
+        assertThat(once.identity()).isEqualTo(json);
+        assertThat(once.br()).isNull();
+        assertThat(once.body(ContentCoding.GZIP)).isEqualTo(kept.gzip());
+        assertThat(gunzip(once.gzip())).isEqualTo(json.getBytes());
+        assertThat(once.gzip()).isEqualTo(kept.gzip());
+        assertThat(once.weight()).isEqualTo(kept.weight());
+        assertThat(Encoded.fromBytes(once.toBytes())).isEqualTo(kept);
+    }
+
+    private static byte[] gunzip(Buffer gz) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.getBytes()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
     void aLargeBodyKeepsItsBrotliBytesThroughTheDiskFormat() {
         Buffer json = Buffer.buffer("{\"items\":[" + "{\"City\":\"Houston\",\"ListPrice\":250000},".repeat(100) + "{}]}");
         Encoded page = Encoded.of(json, "\"p0123456789abcdef\"", null, "listings:any", 1);

@@ -3,6 +3,7 @@ package io.hexproperty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.geo.H3Cells;
 import io.hexproperty.testing.lane.Unit;
 import com.uber.h3core.H3Core;
 import io.hexproperty.domain.DomainException;
@@ -20,7 +21,7 @@ class SearchParametersTest {
     private final SearchParameters parser;
 
     SearchParametersTest() throws Exception {
-        parser = new SearchParameters(H3Core.newInstance(), signer);
+        parser = new SearchParameters(H3Cells.core(), signer);
     }
 
     private SearchQuery parse(String... pairs) {
@@ -45,7 +46,7 @@ class SearchParametersTest {
 
     @Test
     void parsesEveryFilter() throws Exception {
-        long cell = H3Core.newInstance().latLngToCell(29.76, -95.37, 7);
+        long cell = H3Cells.core().latLngToCell(29.76, -95.37, 7);
         SearchQuery q = parse("city", "Houston", "state", "tx", "postalCode", "77002", "status", "Active",
                 "type", "Residential", "minPrice", "100000", "maxPrice", "500000", "minBeds", "3", "minBaths", "2",
                 "minArea", "1200", "bbox", "-96,29,-95,30", "h3", Long.toHexString(cell), "q", "pool garden",

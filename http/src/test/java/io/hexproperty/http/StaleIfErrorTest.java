@@ -79,8 +79,8 @@ class StaleIfErrorTest {
             }
         };
         // TTLs of 200 ms so entries expire within the test; the clock above dates what they were read at.
-        cache = ResponseCache.create(database, new SimpleMeterRegistry(), new ResponseCache.Settings(100, Duration.ofMillis(200),
-                100, Duration.ofMillis(200), Duration.ofMinutes(10)), clock);
+        cache = ResponseCache.create(database, new SimpleMeterRegistry(), new ResponseCache.Config(100, Duration.ofMillis(200),
+                1024 * 1024, Duration.ofMillis(200), Duration.ofMinutes(10)), clock);
         HttpApi api = HttpApi.builder()
                 .cache(cache)
                 .commands(service)

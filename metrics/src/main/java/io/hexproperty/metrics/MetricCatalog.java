@@ -19,6 +19,7 @@ final class MetricCatalog {
             Map.entry("cache.installs.refused", "Loaded values not installed because they were stale, by reason"),
             Map.entry("cache.refreshes", "Entries refreshed ahead of expiry, by trigger"),
             Map.entry("cache.size", "Entries held by a cache tier (estimate)"),
+            Map.entry("cache.weight", "Bytes held by a cache tier bounded by bytes (the search pages)"),
             Map.entry("cache.disk.entries", "Entries held by the disk cache tier"),
             Map.entry("cache.disk.bytes", "Bytes held by the disk cache tier"),
             Map.entry("cache.disk.writes", "Entries written to the disk cache tier, by result"),

@@ -9,7 +9,7 @@ import io.hexproperty.domain.PropertyType;
  * format gives a meaning to). Text rather than binary: simpler to get right, and readable when a
  * load fails.
  */
-public final class CopyRows {
+final class CopyRows {
     /** Every column of V1 listings except search_text, which the server generates. */
     static final String LISTING_COLUMNS = "listing_key, listing_id, standard_status, list_price, property_type,"
             + " bedrooms_total, bathrooms_total_integer, living_area, unparsed_address, city, state_or_province,"
@@ -24,7 +24,7 @@ public final class CopyRows {
 
     private CopyRows() {}
 
-    public static void appendListing(StringBuilder sb, Listing l) {
+    static void appendListing(StringBuilder sb, Listing l) {
         text(sb, l.listingKey().value()).append('\t');
         text(sb, l.listingId()).append('\t');
         sb.append(l.standardStatus().name()).append('\t');

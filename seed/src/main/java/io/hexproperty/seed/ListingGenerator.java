@@ -1,6 +1,5 @@
 package io.hexproperty.seed;
 
-import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Address;
 import io.hexproperty.domain.Agent;
 import io.hexproperty.domain.GeoPoint;
@@ -9,8 +8,7 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.Money;
 import io.hexproperty.domain.PropertyType;
 import io.hexproperty.domain.StandardStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.hexproperty.geo.H3Cells;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -43,10 +41,8 @@ import java.util.stream.Stream;
  */
 public final class ListingGenerator {
     /** Indexes must fit in the 50 bits that the ten base-32 characters of a ListingKey hold. */
-    public static final long MAX_INDEX = (1L << 50) - 1;
+    public static final long MAX_INDEX = ListingKey.MAX_INDEX;
 
-    private static final char[] BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final long KEY_MASK = MAX_INDEX;
     private static final int HISTORY_DAYS = 730;
 
     private final long seed;
@@ -56,7 +52,6 @@ public final class ListingGenerator {
     private final Places places;
     private final ZctaIndex zctas;
     private final double[] centreGapKm;
-    private final H3Core h3;
 
     private ListingGenerator(long seed, Instant asOf, ReferenceData data) {
         this.seed = seed;
@@ -66,7 +61,6 @@ public final class ListingGenerator {
         this.places = data.places;
         this.zctas = data.zctas;
         this.centreGapKm = data.centreGapKm;
-        this.h3 = data.h3;
     }
 
     /**
@@ -94,28 +88,6 @@ public final class ListingGenerator {
                     + (MAX_INDEX + 1) + ")");
         }
         return LongStream.range(from, to).mapToObj(this::listing);
-    }
-
-    /**
-     * The ListingKey of index {@code i}: "HX" and ten base-32 characters of a bijective scramble of
-     * the index, so keys are unique, look random (and spread over the primary-key B-tree), and can
-     * be computed from the index alone, independent of the seed.
-     */
-    public static ListingKey listingKey(long index) {
-        checkIndex(index);
-        long x = index;
-        x = (x * 0x5DEECE66DL + 0xB) & KEY_MASK;
-        x ^= x >>> 23;
-        x = (x * 0x2545F4914F6CDD1DL) & KEY_MASK;
-        x ^= x >>> 29;
-        char[] key = new char[12];
-        key[0] = 'H';
-        key[1] = 'X';
-        for (int i = 11; i >= 2; i--) {
-            key[i] = BASE32[(int) (x & 31)];
-            x >>>= 5;
-        }
-        return new ListingKey(new String(key));
     }
 
     /** The MLS number of index {@code i}. */
@@ -158,7 +130,7 @@ public final class ListingGenerator {
         String remarks = Words.remarks(rnd, type, spec.beds, spec.baths, spec.area, condo, place.name());
 
         return new Listing(
-                listingKey(index),
+                ListingKey.ofIndex(index),
                 listingId(index),
                 status,
                 Money.usd(spec.price),
@@ -168,8 +140,8 @@ public final class ListingGenerator {
                 spec.area,
                 new Address(street, place.name(), place.state(), zip),
                 new GeoPoint(lat, lon),
-                h3.latLngToCell(lat, lon, 7),
-                h3.latLngToCell(lat, lon, 9),
+                H3Cells.r7(lat, lon),
+                H3Cells.r9(lat, lon),
                 contractDate,
                 modified,
                 photos,
@@ -410,7 +382,7 @@ public final class ListingGenerator {
         }
     }
 
-    /** Places, ZIP centroids and the H3 library, loaded once per JVM on first use. */
+    /** Places and ZIP centroids, loaded once per JVM on first use. */
     private static final class ReferenceData {
         private static volatile ReferenceData instance;
 
@@ -418,7 +390,6 @@ public final class ListingGenerator {
         final ZctaIndex zctas;
         /** Per place, how far its centre is from the nearest ZIP centroid: the yardstick for "too far out". */
         final double[] centreGapKm;
-        final H3Core h3;
 
         private ReferenceData() {
             this.places = Places.load();
@@ -427,11 +398,6 @@ public final class ListingGenerator {
             for (int i = 0; i < centreGapKm.length; i++) {
                 Place p = places.get(i);
                 centreGapKm[i] = zctas.nearestDistanceKm(p.latitude(), p.longitude());
-            }
-            try {
-                this.h3 = H3Core.newInstance();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load the H3 native library", e);
             }
         }
 

@@ -3,6 +3,8 @@ package io.hexproperty.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hexproperty.domain.ListingKey;
+import io.hexproperty.geo.H3Cells;
 import io.hexproperty.testing.lane.Unit;
 import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Listing;
@@ -62,15 +64,15 @@ class ListingGeneratorTest {
     void listingKeysAreUniqueWellFormedAndComputableFromTheIndex() {
         Set<String> keys = new HashSet<>();
         for (long i = 0; i < 200_000; i++) {
-            String key = ListingGenerator.listingKey(i).value();
-            assertThat(key).matches("HX[0-9A-HJKMNP-TV-Z]{10}");
+            String key = ListingKey.ofIndex(i).value();
+            assertThat(key).matches(ListingKey.ISSUED_FORMAT);
             keys.add(key);
         }
         assertThat(keys).hasSize(200_000);
-        assertThat(ListingGenerator.listingKey(ListingGenerator.MAX_INDEX).value()).hasSize(12);
-        assertThat(sample.get(123).listingKey()).isEqualTo(ListingGenerator.listingKey(123));
+        assertThat(ListingKey.ofIndex(ListingGenerator.MAX_INDEX).value()).hasSize(12);
+        assertThat(sample.get(123).listingKey()).isEqualTo(ListingKey.ofIndex(123));
         assertThat(sample.get(123).listingId()).isEqualTo("MLS10000123");
-        assertThatThrownBy(() -> ListingGenerator.listingKey(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListingKey.ofIndex(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> generator.listing(ListingGenerator.MAX_INDEX + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Long.toString(ListingGenerator.MAX_INDEX));
     }
@@ -119,7 +121,7 @@ class ListingGeneratorTest {
 
     @Test
     void coordinatesLieNearTheirPlaceAndH3CellsMatchThem() throws Exception {
-        H3Core h3 = H3Core.newInstance();
+        H3Core h3 = H3Cells.core();
         for (int i = 0; i < SAMPLE; i++) {
             Listing l = sample.get(i);
             Place place = generator.placeOf(i);

@@ -3,6 +3,7 @@ package io.hexproperty.seed;
 import static io.hexproperty.testing.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hexproperty.domain.ListingKey;
 import io.hexproperty.testing.lane.Postgres;
 import io.hexproperty.database.embedded.EmbeddedShards;
 import io.hexproperty.database.sharding.ShardMap;
@@ -174,7 +175,7 @@ class ShardedEquivalenceTest {
     @Test
     void aFindOfEverySampledKeyReturnsTheSameListing() {
         for (long i = 0; i < LISTINGS; i += 37) {
-            var key = ListingGenerator.listingKey(i);
+            var key = ListingKey.ofIndex(i);
             assertThat(await(sharded.find(key))).isEqualTo(await(unsharded.find(key))).isPresent();
         }
     }

@@ -1,6 +1,5 @@
 package io.hexproperty.testing;
 
-import com.uber.h3core.H3Core;
 import io.hexproperty.domain.Listing;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
@@ -12,8 +11,7 @@ import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
 import io.hexproperty.domain.port.out.ListingStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.hexproperty.geo.H3Cells;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -41,8 +39,6 @@ import java.util.stream.Collectors;
  * occur.
  */
 public final class InMemoryListingStore implements ListingStore {
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final H3Core H3 = loadH3();
 
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -84,11 +80,11 @@ public final class InMemoryListingStore implements ListingStore {
         try {
             ListingKey key;
             do {
-                key = new ListingKey(nextKey());
+                key = ListingKey.random(random);
             } while (listings.containsKey(key));
             Listing listing = draft.toListing(key, agentKey,
-                    H3.latLngToCell(draft.location().latitude(), draft.location().longitude(), 7),
-                    H3.latLngToCell(draft.location().latitude(), draft.location().longitude(), 9), now());
+                    H3Cells.r7(draft.location()),
+                    H3Cells.r9(draft.location()), now());
             listings.put(key, listing);
             return CompletableFuture.completedFuture(listing);
         } catch (RuntimeException e) {
@@ -141,14 +137,6 @@ public final class InMemoryListingStore implements ListingStore {
     private java.time.Instant now() {
         // PostgreSQL keeps microseconds; the same precision keeps both stores interchangeable.
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private String nextKey() {
-        StringBuilder b = new StringBuilder("HX");
-        for (int i = 0; i < 10; i++) {
-            b.append(BASE32[random.nextInt(32)]);
-        }
-        return b.toString();
     }
 
     static Predicate<Listing> filter(SearchQuery q) {
@@ -221,13 +209,5 @@ public final class InMemoryListingStore implements ListingStore {
         return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
                 .filter(w -> !w.isEmpty())
                 .collect(Collectors.toSet());
-    }
-
-    private static H3Core loadH3() {
-        try {
-            return H3Core.newInstance();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the H3 native library", e);
-        }
     }
 }

@@ -9,33 +9,35 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.httpproxy.Body;
-import io.vertx.httpproxy.ProxyRequest;
-import io.vertx.httpproxy.ProxyResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The data plane: an HTTP server whose every request is forwarded with vertx-http-proxy's
- * {@link ProxyRequest} to the worker the current {@link LoadBalancer} picks.
+ * The data plane: an HTTP server whose every request is forwarded with Vert.x's {@link HttpClient} to the
+ * worker the current {@link LoadBalancer} picks (a hand-written reverse proxy: ADR 0018 says why it replaced
+ * vertx-http-proxy; {@link Exchanges} holds its header rules).
  *
  * <p>Design: one verticle instance per event loop, each with its own server socket (shared port) and its
- * own client pool, so a request never hops threads. Per exchange the gateway tracks in-flight (begin before
+ * own keep-alive client pool, so a request never hops threads. Per exchange the gateway tracks in-flight (begin before
  * connecting, end when the response has been written or failed), feeds the worker's peak EWMA with the time
  * to the response head, and reports the outcome to passive outlier detection. A connection failure or a
  * timeout before any response byte is retried once, on another worker, for bodiless idempotent methods,
@@ -46,17 +48,26 @@ import java.util.function.LongSupplier;
 public final class Gateway implements AutoCloseable {
     /** Response header naming the worker that served the request (tests, benchmarks, debugging). */
     public static final String SERVED_BY = "x-served-by";
+    /** Bodies under 100 kB (five digits of Content-Length) are read whole, larger ones piped. */
+    private static final int SMALL_BODY_DIGITS = 5;
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
 
     private final Vertx vertx;
     private final GatewayConfig config;
     private final WorkerPool pool;
     private final LongSupplier nanoTicker;
+    private final Clock wallClock = Clock.systemUTC();
     private final AtomicReference<LoadBalancer> balancer;
     private final RetryBudget retryBudget;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong retriesDenied = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    // counters only the admin view reads: adders, so event loops never contend on one cache line per request
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder retriesDenied = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final long acquireMillis;
+    private final long requestMillis;
+    private final long requestNanos;
+    private final long injectedDelayMillis;
     private final AtomicInteger boundPort = new AtomicInteger();
     private volatile String deploymentId;
 
@@ -67,6 +78,10 @@ public final class Gateway implements AutoCloseable {
         this.nanoTicker = nanoTicker;
         this.balancer = new AtomicReference<>(initial);
         this.retryBudget = new RetryBudget(config.retryRatio(), config.minRetriesPerSecond(), nanoTicker);
+        this.acquireMillis = config.acquireTimeout().toMillis();
+        this.requestMillis = config.requestTimeout().toMillis();
+        this.requestNanos = config.requestTimeout().toNanos();
+        this.injectedDelayMillis = config.injectedLatency().toMillis();
     }
 
     /** Starts the gateway; the future completes once every instance listens. */
@@ -101,14 +116,16 @@ public final class Gateway implements AutoCloseable {
 
     /** Counters of the data plane for the admin view. */
     public JsonObject stats() {
-        return new JsonObject().put("requests", requests.get()).put("retries", retries.get())
-                .put("retriesDeniedByBudget", retriesDenied.get()).put("failed", failed.get());
+        return new JsonObject().put("requests", requests.sum()).put("retries", retries.sum())
+                .put("retriesDeniedByBudget", retriesDenied.sum()).put("failed", failed.sum());
     }
 
     final class Instance extends VerticleBase {
         private final int port;
         private HttpClient client;
         private HttpServer server;
+        private long dateSecond = Long.MIN_VALUE;
+        private String dateValue;
 
         Instance(int port) {
             this.port = port;
@@ -116,7 +133,11 @@ public final class Gateway implements AutoCloseable {
 
         @Override
         public Future<?> start() {
-            client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+            // keep-alive without pipelining: a pipelined slow answer would hold the ones behind it (head-of-line),
+            // which is what the balancer exists to avoid; the TCP connect timeout is the client's, the wait for a
+            // pooled connection is each request's (RequestOptions.connectTimeout = acquireTimeout)
+            client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setPipelining(false)
+                            .setTcpNoDelay(true).setDecompressionSupported(false)
                             .setConnectTimeout((int) config.connectTimeout().toMillis()).setMaxRedirects(0),
                     new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerWorker()));
             server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
@@ -130,21 +151,24 @@ public final class Gateway implements AutoCloseable {
         }
 
         private void handle(HttpServerRequest req) {
-            requests.incrementAndGet();
+            requests.increment();
             retryBudget.deposit();
-            ProxyRequest proxy = ProxyRequest.reverseProxy(req);
-            long delay = config.injectedLatency().toMillis();
-            if (delay > 0) {
-                vertx.setTimer(delay, t -> attempt(req, proxy, RequestKeys.of(req), null));
+            boolean body = Exchanges.hasBody(req);
+            if (body) {
+                req.pause(); // the body waits until a worker connection is there to take it
+            }
+            Request keys = RequestKeys.of(req);
+            if (injectedDelayMillis > 0) {
+                vertx.setTimer(injectedDelayMillis, t -> attempt(req, keys, null, body));
                 return;
             }
-            attempt(req, proxy, RequestKeys.of(req), null);
+            attempt(req, keys, null, body);
         }
 
-        private void attempt(HttpServerRequest req, ProxyRequest proxy, Request keys, Worker previous) {
+        private void attempt(HttpServerRequest req, Request keys, Worker previous, boolean body) {
             List<Endpoint> candidates = pool.candidates(previous);
             if (candidates.isEmpty()) {
-                fail(req, proxy, 503, "no-worker", "No worker available",
+                fail(req, body, 503, "no-worker", "No worker available",
                         previous == null ? "no worker is eligible (all down, ejected or draining)"
                                 : "the request failed on " + previous.id + " and no other worker is eligible");
                 return;
@@ -152,57 +176,108 @@ public final class Gateway implements AutoCloseable {
             Endpoint chosen = balancer.get().pick(candidates, keys);
             Worker w = pool.worker(chosen.id());
             if (w == null) { // removed between the snapshot and now: pick again
-                attempt(req, proxy, keys, previous);
+                attempt(req, keys, previous, body);
                 return;
             }
             w.begin();
             long started = nanoTicker.getAsLong();
-            RequestOptions options = new RequestOptions().setServer(w.address).setHost(w.origin.getHost())
-                    .setPort(w.origin.getPort()).setConnectTimeout(config.connectTimeout().toMillis())
-                    .setIdleTimeout(config.requestTimeout().toMillis());
-            client.request(options).compose(proxy::send).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    ProxyResponse resp = ar.result();
-                    w.latency.observe(nanoTicker.getAsLong() - started);
-                    pool.record(w, resp.getStatusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
-                    resp.putHeader(SERVED_BY, w.id);
-                    resp.send().onComplete(done -> w.end());
+            RequestOptions options = new RequestOptions().setServer(w.address).setHost(w.host).setPort(w.port)
+                    .setMethod(req.method()).setURI(req.uri()).setConnectTimeout(acquireMillis).setIdleTimeout(requestMillis);
+            client.request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    failed(req, keys, w, previous, started, ar.cause(), body);
                     return;
                 }
-                w.end();
-                Throwable cause = ar.cause();
-                // a refused connection is fast; it must not make the worker look fast to `dynamic`: charge it the timeout
-                w.latency.observe(Math.max(nanoTicker.getAsLong() - started, config.requestTimeout().toNanos()));
-                pool.record(w, Outcome.LOCAL_FAILURE);
-                if (previous == null && retryable(req)) {
-                    if (retryBudget.tryWithdraw()) {
-                        retries.incrementAndGet();
-                        w.retriedAway.incrementAndGet();
-                        proxy.setBody(Body.body(Buffer.buffer()));
-                        attempt(req, proxy, keys, w);
-                        return;
+                HttpClientRequest out = ar.result();
+                Exchanges.copyRequestHeaders(req, out);
+                out.response().onComplete(rr -> {
+                    if (rr.failed()) {
+                        failed(req, keys, w, previous, started, rr.cause(), body);
+                    } else {
+                        respond(req, w, started, rr.result());
                     }
-                    retriesDenied.incrementAndGet();
+                });
+                if (body) {
+                    req.pipeTo(out).onFailure(e -> out.reset());
+                } else {
+                    out.end();
                 }
-                boolean timeout = cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout");
-                fail(req, proxy, timeout ? 504 : 502, timeout ? "worker-timeout" : "worker-unreachable",
-                        timeout ? "Worker timed out" : "Worker unreachable",
-                        "worker " + w.id + " (" + w.origin + ") failed: " + cause.getMessage());
             });
         }
 
-        private boolean retryable(HttpServerRequest req) {
-            HttpMethod m = req.method();
-            if (m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS) {
-                return false;
+        private void respond(HttpServerRequest req, Worker w, long started, HttpClientResponse in) {
+            w.latency.observe(nanoTicker.getAsLong() - started);
+            pool.record(w, in.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
+            HttpServerResponse resp = req.response();
+            if (resp.closed()) { // the client left while the worker worked: read the answer away, the connection stays pooled
+                in.body().onComplete(ignored -> w.end());
+                return;
             }
-            String length = req.getHeader("content-length");
-            return req.getHeader("transfer-encoding") == null && (length == null || length.equals("0"));
+            resp.setStatusCode(in.statusCode()).setStatusMessage(in.statusMessage());
+            Exchanges.copyResponseHeaders(in, resp, req);
+            if (!in.headers().contains("date")) {
+                resp.headers().add("date", date()); // RFC 9110 6.6.1: a recipient with a clock adds what the origin left out
+            }
+            resp.headers().add(SERVED_BY, w.id);
+            String length = in.headers().get("content-length");
+            if (length != null && length.length() <= SMALL_BODY_DIGITS) {
+                // a small body of known length (a listing, a search page): one buffer, one write and flush,
+                // instead of a pipe's pause/resume/drain machinery per chunk
+                in.body().onComplete(b -> {
+                    w.end();
+                    if (b.succeeded()) {
+                        resp.end(b.result());
+                    } else {
+                        req.connection().close(); // nothing was written yet, but the body is lost: no short answer
+                    }
+                });
+                return;
+            }
+            in.pipeTo(resp).onComplete(done -> {
+                w.end();
+                if (done.failed()) {
+                    in.exceptionHandler(ignored -> { }); // the reset below is ours: not an error to log
+                    in.request().reset();
+                    req.connection().close(); // the head is out: the client must see a broken response, not a short one
+                }
+            });
         }
 
-        private void fail(HttpServerRequest req, ProxyRequest proxy, int status, String type, String title, String detail) {
-            failed.incrementAndGet();
-            proxy.release();
+        /** The IMF-fixdate of now, formatted once per second per event loop (formatting showed up in a profile). */
+        private String date() {
+            long second = wallClock.millis() / 1000;
+            if (second != dateSecond) {
+                dateSecond = second;
+                dateValue = IMF_FIXDATE.format(Instant.ofEpochSecond(second).atZone(ZoneOffset.UTC));
+            }
+            return dateValue;
+        }
+
+        private void failed(HttpServerRequest req, Request keys, Worker w, Worker previous, long started, Throwable cause, boolean body) {
+            w.end();
+            Exchanges.Failure kind = Exchanges.classify(cause);
+            // a refused connection is fast; it must not make the worker look fast to `dynamic`: charge it the timeout
+            w.latency.observe(Math.max(nanoTicker.getAsLong() - started, requestNanos));
+            if (kind.outcome() != null) {
+                pool.record(w, kind.outcome());
+            }
+            if (previous == null && !body && Exchanges.idempotent(req.method())) {
+                if (retryBudget.tryWithdraw()) {
+                    retries.increment();
+                    w.retriedAway.incrementAndGet();
+                    attempt(req, keys, w, false);
+                    return;
+                }
+                retriesDenied.increment();
+            }
+            fail(req, body, kind.status(), kind.type(), kind.title(), "worker " + w.id + " (" + w.origin + ") failed: " + cause.getMessage());
+        }
+
+        private void fail(HttpServerRequest req, boolean body, int status, String type, String title, String detail) {
+            failed.increment();
+            if (body) {
+                req.resume(); // let the unread body drain so the connection stays usable
+            }
             if (req.response().headWritten() || req.response().closed()) {
                 return;
             }

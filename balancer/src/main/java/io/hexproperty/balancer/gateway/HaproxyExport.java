@@ -15,12 +15,12 @@ public final class HaproxyExport {
     public record Server(String id, URI origin, int weight, int agentPort) {}
 
     /** What to render. */
-    public record Settings(String balancer, int frontPort, String healthPath, int healthStatus, PoolConfig pool,
+    public record Config(String balancer, int frontPort, String healthPath, int healthStatus, PoolConfig pool,
                            GatewayConfig gateway, double hashLoadFactor) {}
 
     private HaproxyExport() {}
 
-    public static String render(List<Server> servers, Settings s) {
+    public static String render(List<Server> servers, Config s) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("an HAProxy backend needs at least one server");
         }

@@ -20,6 +20,8 @@ final class Worker {
     final String id;
     final URI origin;
     final SocketAddress address;
+    final String host;
+    final int port;
     final int agentPort;
     final double weight;
     final HealthStatus health;
@@ -41,6 +43,8 @@ final class Worker {
         this.id = id;
         this.origin = origin;
         this.address = SocketAddress.inetSocketAddress(origin.getPort(), origin.getHost());
+        this.host = origin.getHost();
+        this.port = origin.getPort();
         this.weight = weight;
         this.agentPort = agentPort;
         this.health = health;

@@ -200,8 +200,12 @@ public final class WorkerPool implements AutoCloseable {
                 }
                 if (OutlierDetector.mayEject(config.outlier(), ejected, workers.size()) && !w.outlier.isEjected()) {
                     long nanos = w.outlier.eject();
-                    LOG.warn("worker {} ejected for {} ms after consecutive {} (ejection #{})", w.id, nanos / 1_000_000,
-                            outcome == Outcome.SERVER_ERROR ? "5xx answers" : "connection failures/timeouts", w.outlier.ejections());
+                    LOG.warn("worker {} ejected for {} ms after {} (ejection #{})", w.id, nanos / 1_000_000,
+                            switch (outcome) {
+                                case SERVER_ERROR -> "5xx answers";
+                                case UNREACHABLE -> "a refused or reset connection";
+                                default -> "connection failures/timeouts";
+                            }, w.outlier.ejections());
                 }
             }
         }

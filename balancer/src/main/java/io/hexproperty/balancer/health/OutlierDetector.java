@@ -9,8 +9,13 @@ import java.util.function.LongSupplier;
  * the worker has stayed in for {@code maxEjection}, so one bad minute last week does not cost minutes now.
  */
 public final class OutlierDetector {
-    /** What an exchange with the worker ended as. */
-    public enum Outcome { SUCCESS, SERVER_ERROR, LOCAL_FAILURE }
+    /**
+     * What an exchange with the worker ended as. {@code UNREACHABLE} is a refused or reset connection: nothing
+     * listens on the worker's port any more (a killed or crashed process), which one failure proves, so it
+     * ejects at once; a timeout or a closed connection may be a blip and counts towards the consecutive
+     * threshold as {@code LOCAL_FAILURE}.
+     */
+    public enum Outcome { SUCCESS, SERVER_ERROR, LOCAL_FAILURE, UNREACHABLE }
 
     private final OutlierConfig config;
     private final LongSupplier nanoTicker;
@@ -39,6 +44,7 @@ public final class OutlierDetector {
                 consecutiveLocal = 0;
             }
             case LOCAL_FAILURE -> consecutiveLocal++;
+            case UNREACHABLE -> consecutiveLocal = Math.max(consecutiveLocal + 1, config.consecutiveLocalFailures());
         }
         return !isEjected() && (consecutive5xx >= config.consecutive5xx() || consecutiveLocal >= config.consecutiveLocalFailures());
     }

@@ -1,5 +1,6 @@
 package io.hexproperty.balancer.health;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,12 +13,17 @@ import java.util.function.LongSupplier;
  * keeps a ten-second window): a worker killed with kill -9 fails every request it holds at once, and those are
  * exactly the retries the budget exists for. Saving does not raise the bound above: the balance only ever
  * holds what deposits and the floor put in.
+ *
+ * <p>Deposits are counted in a {@link LongAdder} and folded into the balance when a retry is asked for: every
+ * request deposits, from every event loop, and a lock per request showed up on the gateway's hot path, while
+ * withdrawals are rare. Folding late clamps to the cap once instead of per deposit, which never puts more in.
  */
 public final class RetryBudget {
     private final double ratio;
     private final double minPerSecond;
     private final LongSupplier nanoTicker;
     private final double cap;
+    private final LongAdder pending = new LongAdder();
     private double balance;
     private long stamp;
 
@@ -33,9 +39,8 @@ public final class RetryBudget {
         this.stamp = nanoTicker.getAsLong();
     }
 
-    public synchronized void deposit() {
-        refill();
-        balance = Math.min(cap, balance + ratio);
+    public void deposit() {
+        pending.increment();
     }
 
     /** Takes one retry from the budget; false when it is spent. */
@@ -50,7 +55,7 @@ public final class RetryBudget {
 
     private void refill() {
         long now = nanoTicker.getAsLong();
-        balance = Math.min(cap, balance + minPerSecond * (now - stamp) / 1e9);
+        balance = Math.min(cap, balance + minPerSecond * (now - stamp) / 1e9 + ratio * pending.sumThenReset());
         stamp = now;
     }
 }

@@ -16,7 +16,7 @@ class HaproxyExportTest {
             new HaproxyExport.Server("worker-2", URI.create("http://127.0.0.1:9002"), 100, 9102));
 
     private static String render(String balancer) {
-        return HaproxyExport.render(SERVERS, new HaproxyExport.Settings(balancer, 8080, "/health/ready", 200,
+        return HaproxyExport.render(SERVERS, new HaproxyExport.Config(balancer, 8080, "/health/ready", 200,
                 PoolConfig.defaults(), GatewayConfig.defaults(), 1.25));
     }
 

@@ -40,6 +40,24 @@ class HealthPolicyTest {
     }
 
     @Test
+    void aRefusedConnectionEjectsAtOnceATimeoutWaitsForTheThreshold() {
+        AtomicLong now = new AtomicLong();
+        OutlierConfig config = new OutlierConfig(5, 3, Duration.ofSeconds(2), Duration.ofSeconds(60), 50, 50);
+        OutlierDetector timeouts = new OutlierDetector(config, now::get);
+        assertThat(timeouts.record(Outcome.LOCAL_FAILURE)).isFalse();
+        assertThat(timeouts.record(Outcome.LOCAL_FAILURE)).isFalse();
+        assertThat(timeouts.record(Outcome.LOCAL_FAILURE)).isTrue();
+        OutlierDetector refused = new OutlierDetector(config, now::get);
+        assertThat(refused.record(Outcome.UNREACHABLE)).isTrue();
+        refused.eject();
+        assertThat(refused.isEjected()).isTrue();
+        now.addAndGet(2 * SECOND);
+        assertThat(refused.isEjected()).isFalse();
+        assertThat(refused.record(Outcome.SUCCESS)).isFalse(); // back and answering: the count starts over
+        assertThat(refused.record(Outcome.LOCAL_FAILURE)).isFalse();
+    }
+
+    @Test
     void ejectionBacksOffExponentiallyAndIsForgottenAfterAQuietPeriod() {
         AtomicLong now = new AtomicLong();
         OutlierConfig config = new OutlierConfig(5, 2, Duration.ofSeconds(2), Duration.ofSeconds(60), 50, 50);

@@ -77,7 +77,7 @@ public final class ReplicaBenchmark {
             try (Statement s = DriverManager.getConnection(primary.jdbcUrl(), primary.user(), "").createStatement()) {
                 s.execute("UPDATE listings SET list_agent_key = '" + AGENT + "'");
             }
-            try (EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Settings.of(2))) {
+            try (EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Config.of(2))) {
                 System.out.printf(Locale.ROOT, "%d listings, %d s per run, %d in flight, 90%% Zipf point reads / 10%% updates, %d cores%n",
                         keys.size(), seconds, concurrency, Runtime.getRuntime().availableProcessors());
                 System.out.println("configuration          ops/s    reads/s   p50 ms   p99 ms   reads on replicas");
@@ -90,7 +90,7 @@ public final class ReplicaBenchmark {
                     SimpleMeterRegistry registry = new SimpleMeterRegistry();
                     List<DatabaseConfig> configs = replicas.replicas().subList(0, n).stream().map(r -> DatabaseConfig.of(r.url()).withPoolSize(8)).toList();
                     try (ReplicaSet set = ReplicaSet.start(vertx, DatabaseConfig.of(primary.url()).withPoolSize(8), configs,
-                            ReplicaSet.Settings.defaults(), registry)) {
+                            ReplicaSet.Config.defaults(), registry)) {
                         awaitUntil(() -> set.nodes().stream().allMatch(Node::polled), Duration.ofSeconds(20));
                         Router router = new Router(set, ReadStrategy.lagAware(Duration.ofSeconds(1)), registry);
                         System.out.println(run(n + " replica(s)", new RoutedListingStore(router, Clock.systemUTC()), keys,
@@ -124,7 +124,7 @@ public final class ReplicaBenchmark {
             for (int size : java.util.stream.IntStream.of(sizes).distinct().sorted().toArray()) {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 try (ReplicaSet set = ReplicaSet.start(vertx, DatabaseConfig.of(primary.url()).withPoolSize(size).withMaxWaitQueue(1024), List.of(),
-                        ReplicaSet.Settings.defaults(), registry)) {
+                        ReplicaSet.Config.defaults(), registry)) {
                     RoutedListingStore store = new RoutedListingStore(new Router(set, ReadStrategy.roundRobin(), registry),
                             Clock.systemUTC());
                     if (!warm) {
@@ -252,7 +252,7 @@ public final class ReplicaBenchmark {
             throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<DatabaseConfig> configs = replicas.replicas().stream().map(r -> DatabaseConfig.of(r.url()).withPoolSize(8)).toList();
-        try (ReplicaSet set = ReplicaSet.start(vertx, DatabaseConfig.of(primary.url()).withPoolSize(8), configs, ReplicaSet.Settings.defaults(),
+        try (ReplicaSet set = ReplicaSet.start(vertx, DatabaseConfig.of(primary.url()).withPoolSize(8), configs, ReplicaSet.Config.defaults(),
                 registry)) {
             awaitUntil(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()), Duration.ofSeconds(20));
             RoutedListingStore store = new RoutedListingStore(new Router(set, ReadStrategy.lagAware(Duration.ofSeconds(1)), registry),

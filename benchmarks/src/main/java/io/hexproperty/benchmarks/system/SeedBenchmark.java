@@ -1,6 +1,6 @@
 package io.hexproperty.benchmarks.system;
 
-import io.hexproperty.seed.CopyRows;
+import io.hexproperty.seed.CopyRowsAccess;
 import io.hexproperty.seed.ListingGenerator;
 import io.hexproperty.seed.SeedConfig;
 import io.hexproperty.seed.SeedPhase;
@@ -124,13 +124,13 @@ public final class SeedBenchmark {
         long bytes = 0;
         long warm = Math.min(n, 20_000);
         for (long i = 0; i < warm; i++) {
-            CopyRows.appendListing(sb, generator.listing(i));
+            CopyRowsAccess.appendListing(sb, generator.listing(i));
             sb.setLength(0);
         }
         long t0 = System.nanoTime();
         for (long i = 0; i < n; i++) {
             Listing l = generator.listing(i);
-            CopyRows.appendListing(sb, l);
+            CopyRowsAccess.appendListing(sb, l);
             if (sb.length() > 1 << 19) {
                 bytes += sb.toString().getBytes(StandardCharsets.UTF_8).length;
                 sb.setLength(0);

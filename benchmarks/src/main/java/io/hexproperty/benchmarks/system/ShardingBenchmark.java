@@ -164,7 +164,7 @@ public final class ShardingBenchmark {
             ops.add(new Op(oneShard ? Kind.ONE_SHARD : Kind.FAN_OUT, store -> store.search(g.query())));
         }
         while (ops.size() < queries) {
-            ListingKey key = ListingGenerator.listingKey(rnd.nextLong(listings));
+            ListingKey key = ListingKey.ofIndex(rnd.nextLong(listings));
             ops.add(new Op(Kind.FIND, store -> store.find(key)));
         }
         java.util.Collections.shuffle(ops, new java.util.Random(seed));

@@ -11,7 +11,7 @@ import io.hexproperty.caching.distributed.LoadLease;
  *
  * <p>Like the tier, the lease never fails its caller: when Redis cannot be asked, {@link #tryAcquire}
  * answers {@code true} (go ahead and load, as without a lease) and the failure is counted. The leased
- * read-through itself is {@code DistributedTier.readThrough}, the same for every shared tier.
+ * read-through itself is {@code DistributedTier.readThrough}, the same for every distributed tier.
  */
 public interface RedisLease<K> extends LoadLease<K> {
 }

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
- * {@link DistributedTier#readThrough}: the shared tier first; on a miss, the lease holder loads from the
+ * {@link DistributedTier#readThrough}: the distributed tier first; on a miss, the lease holder loads from the
  * source, fills the tier and releases, while the other nodes poll the tier and load anyway when the value
  * has not appeared in time (a slow or dead holder must not stall them longer).
  *
  * <p>Versions. The caller passes the lowest version it may use (what its L1 already knows). A value in
- * the shared tier below that floor is a copy that missed an invalidation (lost in a Redis restart or
+ * the distributed tier below that floor is a copy that missed an invalidation (lost in a Redis restart or
  * failover, a replay not yet done): it is skipped, the source is asked with the floor, and the result is
  * offered back with the tier's versioned put, which repairs the copy (an older one never overwrites a
  * newer one, so racing repairs are harmless). A node therefore never waits on, nor serves, an older copy.
@@ -25,7 +25,7 @@ import java.util.function.ToLongFunction;
  * holder filled the tier and released would otherwise load again. The holder releases only after its
  * fill completed, so whoever acquires next finds the value. Absent results are not stored, nor is a
  * result older than what this node knows by the time it arrives ({@code known}: its L1 heard of a change
- * while the load ran): the shared tier's tombstone normally refuses it too, but a tombstone lost with a
+ * while the load ran): the distributed tier's tombstone normally refuses it too, but a tombstone lost with a
  * Redis restart would not, and the old version would outlive every node's memory of the change.
  */
 final class LeasedReadThrough<K, V> implements VersionedLoader<K, V> {

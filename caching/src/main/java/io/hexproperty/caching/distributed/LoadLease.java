@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A cross-node lease on one cache key, so that when a key goes cold on many nodes at once only one of
- * them loads it from the origin while the others wait for it to appear in the shared tier. A lease
+ * them loads it from the origin while the others wait for it to appear in the distributed tier. A lease
  * never fails its caller: when it cannot be asked, {@link #tryAcquire} answers {@code true} (load, as
  * without a lease).
  */

@@ -47,7 +47,13 @@ public final class CacheTag {
         return "listings:any";
     }
 
+    // Compiled once: String.replaceAll compiled both patterns on every call, and every uncached
+    // response computes its surrogate keys (profile in docs/benchmarks/uncached-path.md).
+    private static final java.util.regex.Pattern NON_SLUG = java.util.regex.Pattern.compile("[^a-z0-9]+");
+    private static final java.util.regex.Pattern EDGE_DASH = java.util.regex.Pattern.compile("(^-|-$)");
+
     static String slug(String text) {
-        return text.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String dashed = NON_SLUG.matcher(text.strip().toLowerCase(Locale.ROOT)).replaceAll("-");
+        return EDGE_DASH.matcher(dashed).replaceAll("");
     }
 }

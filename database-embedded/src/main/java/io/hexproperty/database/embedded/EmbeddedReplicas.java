@@ -61,8 +61,8 @@ public final class EmbeddedReplicas implements AutoCloseable {
     }
 
     /** How the replicas run. {@code applyDelay} is recovery_min_apply_delay (zero in production use; tests inject lag). */
-    public record Settings(int count, Duration applyDelay) {
-        public Settings {
+    public record Config(int count, Duration applyDelay) {
+        public Config {
             if (count < 0 || count > 8) {
                 throw new IllegalArgumentException("replica count must be between 0 and 8, not " + count);
             }
@@ -72,8 +72,8 @@ public final class EmbeddedReplicas implements AutoCloseable {
             }
         }
 
-        public static Settings of(int count) {
-            return new Settings(count, Duration.ZERO);
+        public static Config of(int count) {
+            return new Config(count, Duration.ZERO);
         }
     }
 
@@ -83,7 +83,7 @@ public final class EmbeddedReplicas implements AutoCloseable {
      *
      * @throws DatabaseStartException naming the replica that failed and why
      */
-    public static EmbeddedReplicas start(EmbeddedDatabase primary, Settings settings) {
+    public static EmbeddedReplicas start(EmbeddedDatabase primary, Config settings) {
         retireUnused(primary, settings.count());
         List<EmbeddedDatabase> started = new ArrayList<>();
         try {

@@ -23,7 +23,7 @@ class EmbeddedReplicasTest {
     @Test
     void replicasStreamThePrimaryAndAreReusedAcrossRestarts() throws Exception {
         try (EmbeddedDatabase primary = EmbeddedDatabase.start(dir, 0);
-             EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Settings.of(2))) {
+             EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Config.of(2))) {
             execute(primary, "CREATE TABLE streamed (v text)", "INSERT INTO streamed VALUES ('first')");
             for (EmbeddedDatabase replica : replicas.replicas()) {
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "first".equals(queryOne(replica, "SELECT max(v) FROM streamed")));
@@ -36,7 +36,7 @@ class EmbeddedReplicasTest {
         long created = Files.getLastModifiedTime(marker).toMillis();
 
         try (EmbeddedDatabase primary = EmbeddedDatabase.start(dir, 0);
-             EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Settings.of(1))) {
+             EmbeddedReplicas replicas = EmbeddedReplicas.start(primary, EmbeddedReplicas.Config.of(1))) {
             execute(primary, "INSERT INTO streamed VALUES ('second')");
             EmbeddedDatabase replica = replicas.replicas().get(0);
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> "2".equals(queryOne(replica, "SELECT count(*) FROM streamed")));

@@ -38,14 +38,14 @@ final class HealthChecker {
 
     private final Vertx vertx;
     private final ReplicaSet set;
-    private final ReplicaSet.Settings settings;
+    private final ReplicaSet.Config settings;
     private final LongSupplier ticker;
     private final Map<Node, Long> inFlight = new ConcurrentHashMap<>();
     private final Map<Node, Counter> ejections = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private long timer = -1;
 
-    HealthChecker(Vertx vertx, ReplicaSet set, ReplicaSet.Settings settings, LongSupplier ticker, MeterRegistry registry) {
+    HealthChecker(Vertx vertx, ReplicaSet set, ReplicaSet.Config settings, LongSupplier ticker, MeterRegistry registry) {
         this.vertx = vertx;
         this.set = set;
         this.settings = settings;

@@ -40,21 +40,21 @@ public final class ReplicaSet implements AutoCloseable {
      * @param readTimeout a read not answered within this is retried once elsewhere and its node marked down (default 1 s)
      * @param writeTimeout a write not answered within this fails with its outcome unknown (default 5 s); never retried
      */
-    public record Settings(Duration healthInterval, Duration healthTimeout, Duration readTimeout, Duration writeTimeout) {
+    public record Config(Duration healthInterval, Duration healthTimeout, Duration readTimeout, Duration writeTimeout) {
         public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofMillis(200);
         public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMillis(300);
         public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(1);
         public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
 
-        public Settings {
+        public Config {
             positive("health interval", healthInterval);
             positive("health timeout", healthTimeout);
             positive("read timeout", readTimeout);
             positive("write timeout", writeTimeout);
         }
 
-        public static Settings defaults() {
-            return new Settings(DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
+        public static Config defaults() {
+            return new Config(DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
         }
 
         private static void positive(String what, Duration d) {
@@ -65,7 +65,7 @@ public final class ReplicaSet implements AutoCloseable {
     }
 
     private final Vertx vertx;
-    private final Settings settings;
+    private final Config settings;
     private final List<Node> nodes;
     private final LongSupplier ticker;
     private final HealthChecker health;
@@ -73,7 +73,7 @@ public final class ReplicaSet implements AutoCloseable {
     /** Recomputed when roles change, not per read. */
     private volatile List<Node> replicas;
 
-    private ReplicaSet(Vertx vertx, Settings settings, List<Node> nodes, LongSupplier ticker, MeterRegistry registry) {
+    private ReplicaSet(Vertx vertx, Config settings, List<Node> nodes, LongSupplier ticker, MeterRegistry registry) {
         this.vertx = vertx;
         this.settings = settings;
         this.nodes = List.copyOf(nodes);
@@ -87,12 +87,12 @@ public final class ReplicaSet implements AutoCloseable {
      * Opens a pool per node (lazily: nothing connects yet) and starts polling. Pool size, wait
      * queue and acquire timeout come from each node's {@link DatabaseConfig}.
      */
-    public static ReplicaSet start(Vertx vertx, DatabaseConfig primary, List<DatabaseConfig> replicas, Settings settings,
+    public static ReplicaSet start(Vertx vertx, DatabaseConfig primary, List<DatabaseConfig> replicas, Config settings,
                                    MeterRegistry registry) {
         return start(vertx, primary, replicas, settings, registry, System::nanoTime);
     }
 
-    static ReplicaSet start(Vertx vertx, DatabaseConfig primary, List<DatabaseConfig> replicas, Settings settings,
+    static ReplicaSet start(Vertx vertx, DatabaseConfig primary, List<DatabaseConfig> replicas, Config settings,
                             MeterRegistry registry, LongSupplier ticker) {
         Objects.requireNonNull(primary, "primary");
         List<Node> nodes = new ArrayList<>();
@@ -139,7 +139,7 @@ public final class ReplicaSet implements AutoCloseable {
         return nodes;
     }
 
-    public Settings settings() {
+    public Config settings() {
         return settings;
     }
 

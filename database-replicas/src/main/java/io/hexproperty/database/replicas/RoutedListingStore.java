@@ -37,7 +37,7 @@ public final class RoutedListingStore implements ListingStore {
     private final StatementObserver observer;
 
     public RoutedListingStore(Router router, Clock clock) {
-        this(router, clock, StatementObserver.NONE);
+        this(router, clock, StatementObserver.none());
     }
 
     public RoutedListingStore(Router router, Clock clock, StatementObserver observer) {

@@ -61,11 +61,11 @@ class ReplicationFailoverTest {
         dir = Files.createTempDirectory("hexproperty-replicas");
         primary = EmbeddedDatabase.start(dir, 0);
         Migrations.apply(primary.jdbcUrl(), primary.user(), primary.password());
-        replicas = EmbeddedReplicas.start(primary, new EmbeddedReplicas.Settings(2, APPLY_DELAY));
+        replicas = EmbeddedReplicas.start(primary, new EmbeddedReplicas.Config(2, APPLY_DELAY));
         vertx = Vertx.vertx();
         registry = new SimpleMeterRegistry();
         set = ReplicaSet.start(vertx, config(primary), replicas.replicas().stream().map(ReplicationFailoverTest::config).toList(),
-                ReplicaSet.Settings.defaults(), registry);
+                ReplicaSet.Config.defaults(), registry);
         router = new Router(set, ReadStrategy.lagAware(Duration.ofSeconds(5)), registry);
         store = new RoutedListingStore(router, Clock.systemUTC());
         await().atMost(Duration.ofSeconds(20)).until(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()));

@@ -54,12 +54,12 @@ class RoutedListingStoreTest extends ListingStoreContract {
             s.execute("ALTER ROLE " + primary.user() + " SET synchronous_commit = remote_apply");
             s.execute("SELECT pg_reload_conf()");
         }
-        replicas = EmbeddedReplicas.start(primary, new EmbeddedReplicas.Settings(1, Duration.ZERO));
+        replicas = EmbeddedReplicas.start(primary, new EmbeddedReplicas.Config(1, Duration.ZERO));
         vertx = Vertx.vertx();
         registry = new SimpleMeterRegistry();
         set = ReplicaSet.start(vertx, DatabaseConfig.of(primary.url()).withPoolSize(4),
                 replicas.replicas().stream().map(r -> DatabaseConfig.of(r.url()).withPoolSize(4)).toList(),
-                ReplicaSet.Settings.defaults(), registry);
+                ReplicaSet.Config.defaults(), registry);
         store = new RoutedListingStore(new Router(set, ReadStrategy.lagAware(Duration.ofSeconds(5)), registry),
                 Clock.systemUTC());
         await().atMost(Duration.ofSeconds(30)).until(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()));

@@ -234,7 +234,7 @@ class WebPageTest {
 
     @Test
     void theLayoutFitsAPhoneScreen() {
-        try (HeadlessChromium phone = HeadlessChromium.launch(HeadlessChromium.Options.defaults().withViewport(390, 844))) {
+        try (HeadlessChromium phone = HeadlessChromium.launch(HeadlessChromium.Config.defaults().withViewport(390, 844))) {
             phone.open(api.baseUrl() + "/#/search?city=Houston&state=TX");
             phone.waitFor(ITEMS + ".length === 20", WAIT);
             assertThat(phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo("true");

@@ -73,8 +73,8 @@ public final class HeadlessChromium implements AutoCloseable {
      * @param width          viewport width in CSS pixels
      * @param height         viewport height in CSS pixels
      */
-    public record Options(Path executable, Duration startTimeout, Duration commandTimeout, int width, int height) {
-        public Options {
+    public record Config(Path executable, Duration startTimeout, Duration commandTimeout, int width, int height) {
+        public Config {
             Objects.requireNonNull(executable, "executable");
             positive("startTimeout", startTimeout);
             positive("commandTimeout", commandTimeout);
@@ -84,12 +84,12 @@ public final class HeadlessChromium implements AutoCloseable {
         }
 
         /** The system Chromium, 30 s to start, 30 s per command, a 1280x900 viewport. */
-        public static Options defaults() {
-            return new Options(defaultExecutable(), Duration.ofSeconds(30), Duration.ofSeconds(30), 1280, 900);
+        public static Config defaults() {
+            return new Config(defaultExecutable(), Duration.ofSeconds(30), Duration.ofSeconds(30), 1280, 900);
         }
 
-        public Options withViewport(int newWidth, int newHeight) {
-            return new Options(executable, startTimeout, commandTimeout, newWidth, newHeight);
+        public Config withViewport(int newWidth, int newHeight) {
+            return new Config(executable, startTimeout, commandTimeout, newWidth, newHeight);
         }
 
         private static void positive(String name, Duration d) {
@@ -99,7 +99,7 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    private final Options options;
+    private final Config options;
     private final Process process;
     private final Path profile;
     private final Deque<String> stderrTail;
@@ -109,7 +109,7 @@ public final class HeadlessChromium implements AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HeadlessChromium(Options options, Process process, Path profile, Deque<String> stderrTail,
+    private HeadlessChromium(Config options, Process process, Path profile, Deque<String> stderrTail,
                              CdpConnection cdp, String sessionId, Thread shutdownHook) {
         this.options = options;
         this.process = process;
@@ -136,10 +136,10 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     public static HeadlessChromium launch() {
-        return launch(Options.defaults());
+        return launch(Config.defaults());
     }
 
-    public static HeadlessChromium launch(Options options) {
+    public static HeadlessChromium launch(Config options) {
         Objects.requireNonNull(options, "options");
         if (!Files.isExecutable(options.executable())) {
             throw new BrowserException("cannot launch: " + unavailableReason());

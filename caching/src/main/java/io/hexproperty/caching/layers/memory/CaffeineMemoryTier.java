@@ -64,6 +64,11 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
 
     CaffeineMemoryTier(MemoryTierConfig config, TierMetrics metrics, Ticker ticker, DoubleSupplier uniform,
                        Executor executor) {
+        this(config, metrics, ticker, uniform, executor, null);
+    }
+
+    CaffeineMemoryTier(MemoryTierConfig config, TierMetrics metrics, Ticker ticker, DoubleSupplier uniform,
+                       Executor executor, java.util.function.ToIntFunction<V> weigher) {
         this.config = config;
         this.metrics = metrics;
         this.ticker = ticker;
@@ -71,11 +76,15 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
         this.ttlNanos = config.ttl().toNanos();
         this.staleNanos = config.staleIfError().toNanos();
         this.windowNanos = config.tombstoneWindow().toNanos();
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(config.maximumSize())
+        Caffeine<K, Entry<V>> bounded = weigher == null
+                ? Caffeine.newBuilder().maximumSize(config.maximumSize()).expireAfter(new RetainUntil<K, V>())
+                // The entry's own bookkeeping (record, tags, key) is counted as a flat 256 bytes.
+                : Caffeine.newBuilder().maximumWeight(config.maximumWeight())
+                        .weigher((K key, Entry<V> entry) -> saturatedAdd(weigher.applyAsInt(entry.value().value()), 256))
+                        .expireAfter(new RetainUntil<K, V>());
+        this.cache = bounded
                 .ticker(ticker)
                 .executor(executor)
-                .expireAfter(new RetainUntil<K, V>())
                 .evictionListener((K key, Entry<V> entry, RemovalCause cause) -> {
                     if (key != null && entry != null) {
                         unindex(key, entry, Set.of());
@@ -107,6 +116,21 @@ final class CaffeineMemoryTier<K, V> implements MemoryTier<K, V> {
                 })
                 .build().asMap();
         metrics.gauge("cache.size", cache::estimatedSize);
+        if (weigher != null) {
+            metrics.gauge("cache.weight", this::weightedSize);
+        }
+    }
+
+    private static int saturatedAdd(int a, int b) {
+        long sum = (long) a + b;
+        return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
+    }
+
+    @Override
+    public long weightedSize() {
+        return cache.policy().eviction().flatMap(e -> e.weightedSize().isPresent()
+                ? java.util.Optional.of(e.weightedSize().getAsLong()) : java.util.Optional.empty())
+                .orElseGet(cache::estimatedSize);
     }
 
     @Override

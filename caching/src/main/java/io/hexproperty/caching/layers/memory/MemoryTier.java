@@ -38,7 +38,21 @@ public interface MemoryTier<K, V> extends Invalidator<K> {
      */
     static <K, V> MemoryTier<K, V> create(MemoryTierConfig config, TierMetrics metrics, Ticker ticker,
                                           DoubleSupplier uniform, Executor executor) {
-        return new CaffeineMemoryTier<>(config, metrics, ticker, uniform, executor);
+        return new CaffeineMemoryTier<>(config, metrics, ticker, uniform, executor, null);
+    }
+
+    /**
+     * A tier bounded by bytes: {@code weigher} sizes each value, and the tier keeps at most
+     * {@code config.maximumWeight()} in total (which must be set). For values whose sizes vary widely, where
+     * a count bound would let a few thousand large entries outgrow the heap.
+     */
+    static <K, V> MemoryTier<K, V> weighed(MemoryTierConfig config, java.util.function.ToIntFunction<V> weigher,
+                                           TierMetrics metrics, Executor executor) {
+        if (!config.weighed()) {
+            throw new IllegalArgumentException("a weighed tier needs maximumWeight > 0 in " + config);
+        }
+        return new CaffeineMemoryTier<>(config, metrics, Ticker.systemTicker(), () -> ThreadLocalRandom.current().nextDouble(),
+                executor, java.util.Objects.requireNonNull(weigher, "weigher"));
     }
 
     /** The entry for the key, fresh or stale-but-retained (for stale-if-error); no metrics recorded. */
@@ -71,6 +85,9 @@ public interface MemoryTier<K, V> extends Invalidator<K> {
     Map<K, Entry<V>> hottest(int n);
 
     long estimatedSize();
+
+    /** The summed weight of the entries of a weighed tier (bytes); the entry count otherwise. */
+    long weightedSize();
 
     Ticker ticker();
 

@@ -16,9 +16,13 @@ import java.util.Objects;
  *                          is not installed (its staleness can no longer be judged)
  * @param maximumTombstones bound of the tombstone map; when it overflows, loads that started before
  *                          the evicted tombstone are refused, so overflow costs misses, never staleness
+ * @param maximumWeight     0: the tier is bounded by {@code maximumSize} entries; above 0: by the sum of
+ *                          its entries' weights (bytes, from the weigher given to {@link MemoryTier#create})
+ *                          instead, for values whose sizes differ by orders of magnitude (search pages)
  */
 public record MemoryTierConfig(String name, long maximumSize, Duration ttl, double ttlJitter,
-                               Duration staleIfError, Duration tombstoneWindow, long maximumTombstones) {
+                               Duration staleIfError, Duration tombstoneWindow, long maximumTombstones,
+                               long maximumWeight) {
 
     public MemoryTierConfig {
         Objects.requireNonNull(name, "name");
@@ -31,6 +35,9 @@ public record MemoryTierConfig(String name, long maximumSize, Duration ttl, doub
         if (maximumSize < 1) {
             throw new IllegalArgumentException("maximumSize must be >= 1, was " + maximumSize);
         }
+        if (maximumWeight < 0) {
+            throw new IllegalArgumentException("maximumWeight must be >= 0 (0 = bounded by maximumSize), was " + maximumWeight);
+        }
         if (maximumTombstones < 1) {
             throw new IllegalArgumentException("maximumTombstones must be >= 1, was " + maximumTombstones);
         }
@@ -41,27 +48,36 @@ public record MemoryTierConfig(String name, long maximumSize, Duration ttl, doub
 
     public static MemoryTierConfig defaults() {
         return new MemoryTierConfig("l1", 100_000, Duration.ofMinutes(5), 0.1, Duration.ofMinutes(1),
-                Duration.ofSeconds(30), 100_000);
+                Duration.ofSeconds(30), 100_000, 0);
     }
 
     public MemoryTierConfig withName(String value) {
-        return new MemoryTierConfig(value, maximumSize, ttl, ttlJitter, staleIfError, tombstoneWindow, maximumTombstones);
+        return new MemoryTierConfig(value, maximumSize, ttl, ttlJitter, staleIfError, tombstoneWindow, maximumTombstones, maximumWeight);
     }
 
     public MemoryTierConfig withMaximumSize(long value) {
-        return new MemoryTierConfig(name, value, ttl, ttlJitter, staleIfError, tombstoneWindow, maximumTombstones);
+        return new MemoryTierConfig(name, value, ttl, ttlJitter, staleIfError, tombstoneWindow, maximumTombstones, maximumWeight);
     }
 
     public MemoryTierConfig withTtl(Duration value, double jitter) {
-        return new MemoryTierConfig(name, maximumSize, value, jitter, staleIfError, tombstoneWindow, maximumTombstones);
+        return new MemoryTierConfig(name, maximumSize, value, jitter, staleIfError, tombstoneWindow, maximumTombstones, maximumWeight);
     }
 
     public MemoryTierConfig withStaleIfError(Duration value) {
-        return new MemoryTierConfig(name, maximumSize, ttl, ttlJitter, value, tombstoneWindow, maximumTombstones);
+        return new MemoryTierConfig(name, maximumSize, ttl, ttlJitter, value, tombstoneWindow, maximumTombstones, maximumWeight);
     }
 
     public MemoryTierConfig withTombstones(Duration window, long maximum) {
-        return new MemoryTierConfig(name, maximumSize, ttl, ttlJitter, staleIfError, window, maximum);
+        return new MemoryTierConfig(name, maximumSize, ttl, ttlJitter, staleIfError, window, maximum, maximumWeight);
+    }
+
+    /** Bounded by the total weight of the entries (bytes) rather than their count; see {@code maximumWeight}. */
+    public MemoryTierConfig withMaximumWeight(long value) {
+        return new MemoryTierConfig(name, maximumSize, ttl, ttlJitter, staleIfError, tombstoneWindow, maximumTombstones, value);
+    }
+
+    boolean weighed() {
+        return maximumWeight > 0;
     }
 
     private static void requirePositive(String what, Duration d) {

@@ -1,0 +1,35 @@
+package io.hexproperty.app;
+
+import io.hexproperty.http.ConnectionGuard;
+import io.hexproperty.http.InquiryLimiter;
+import io.hexproperty.http.ResponseCache;
+import java.util.Objects;
+
+/**
+ * What {@code serve} does about hostile or runaway input (issue 9): the byte budget of the search-page
+ * cache, the public port's header deadline and connection caps, and the inquiry rate limits.
+ * Defaults in {@link #defaults()}, mirrored by {@link ServeCommand}'s options and the README.
+ */
+record InputConfig(long searchCacheBytes, ConnectionGuard.Config connections, InquiryLimiter.Config inquiries) {
+    InputConfig {
+        Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(inquiries, "inquiries");
+        if (searchCacheBytes < 1024 * 1024 || searchCacheBytes > 64L * 1024 * 1024 * 1024) {
+            throw new IllegalArgumentException("--search-cache-mb must be between 1 and 65536, was "
+                    + searchCacheBytes / (1024 * 1024));
+        }
+    }
+
+    static InputConfig defaults() {
+        return new InputConfig(ResponseCache.Config.DEFAULT_PAGE_BYTES, ConnectionGuard.Config.defaults(),
+                InquiryLimiter.Config.defaults());
+    }
+
+    InputConfig withConnections(ConnectionGuard.Config value) {
+        return new InputConfig(searchCacheBytes, value, inquiries);
+    }
+
+    InputConfig withInquiries(InquiryLimiter.Config value) {
+        return new InputConfig(searchCacheBytes, connections, value);
+    }
+}
