@@ -121,13 +121,14 @@ class SeederTest {
                 "unicode: Cañon City, Coeur d'Alene, Zürich, 東京, emoji 🏠🔑, RTL שלום",
                 "",
         };
+        // single-line fields refuse control characters (Text.requireLine): tabs and line ends ride in the remarks
         String[] cities = {"Coeur d'Alene", "Cañon City", "Stambaugh, Iron River", "Back\\slash", "東京", "O'Fallon"};
         List<Listing> listings = new ArrayList<>();
         for (int i = 0; i < remarks.length; i++) {
             Listing g = generator.listing(i);
             listings.add(new Listing(g.listingKey(), g.listingId(), g.standardStatus(), g.listPrice(), g.propertyType(),
                     g.bedroomsTotal(), g.bathroomsTotalInteger(), g.livingArea(),
-                    new Address("1\\2 \"Main\" St\t#3", cities[i], "TX", "77002"), g.location(), g.h3r7(), g.h3r9(),
+                    new Address("1\\2 \"Main\" St #3", cities[i], "TX", "77002"), g.location(), g.h3r7(), g.h3r9(),
                     g.listingContractDate(), g.modificationTimestamp(), g.photosCount(),
                     remarks[i].isEmpty() ? null : remarks[i], i == 0 ? "agent\\1\tx" : null, g.version()));
         }
