@@ -147,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "A connection must deliver a complete request header within this time, else it is closed "
-                    + "(slowloris; also the keep-alive idle limit, up to twice this; default: ${DEFAULT-VALUE}).")
+                    + "(slowloris; a keep-alive connection may idle 6-12 times this after its first request; default: ${DEFAULT-VALUE}).")
     Duration headerTimeout;
 
     @Option(names = "--max-connections", defaultValue = "10000",

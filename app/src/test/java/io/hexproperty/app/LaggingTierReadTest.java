@@ -95,7 +95,7 @@ class LaggingTierReadTest {
             // A write this node's HTTP layer did not see (another node's): L1 learns it from the change feed.
             platform.replication().listings().update(ListingKey.of(key),
                     new ListingPatch(null, Money.usd(612_000), null, null, null, null, null, null), OptionalLong.empty(),
-                    "agent-elsewhere").toCompletableFuture().join();
+                    io.hexproperty.domain.Agent.MLS_FEED_KEY).toCompletableFuture().join(); // the feed owns generated listings
             long sequence = Sequences.of(platform, key, version + 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> platform.feedSequence() >= sequence);
 

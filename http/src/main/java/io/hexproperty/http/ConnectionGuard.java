@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a periodic timer, every quarter of {@code headerTimeout}) looks at all of them: a connection that has
  * not delivered a complete request (Vert.x calls the request handler once the header is parsed) within
  * {@code headerTimeout} of opening is closed. After that, each connection is looked at again every
- * {@code headerTimeout} and closed when a whole period passed with no new request and no response in
- * progress; so on keep-alive the next header must be complete within at most about twice the timeout,
- * and an idle keep-alive connection is closed after one to two timeouts. The request path pays one
+ * {@code KEEP_ALIVE_PERIODS x headerTimeout} and closed when a whole such period passed with no new request
+ * and no response in progress; so on keep-alive the next header must be complete within about 6-12 timeouts,
+ * and an idle keep-alive connection is closed after 6-12 timeouts (60-120 s at the default): longer than
+ * clients keep idle connections, so that a client never races the close with a request. The request path pays one
  * volatile increment and one field store, no timer operation. HTTP/2 connections (many streams, PING
  * frames) are left to Vert.x's idle timeout after their first request.
  *
@@ -171,6 +172,9 @@ public final class ConnectionGuard {
      * sweeper; a stale read only delays a close by one period, never closes a busy connection early,
      * because a request makes {@code requests} differ from {@code seen}.
      */
+    /** Deadlines an idle keep-alive connection is given after its first request (60-70 s at the default 10 s). */
+    static final int KEEP_ALIVE_PERIODS = 6;
+
     private final class Tracked {
         final HttpConnection connection;
         volatile long requests;
@@ -191,7 +195,10 @@ public final class ConnectionGuard {
             boolean responding = current != null && !current.response().ended();
             if (newRequest || responding) {
                 seen = r;
-                checkAt = now + config.headerTimeout().toNanos();
+                // after its first request a connection may idle for KEEP_ALIVE_PERIODS deadlines: longer than
+                // common clients keep an idle connection (the JDK's 30 s, browsers' ~60 s at default settings), so
+                // the client lets go first and never sends into a close it cannot see coming
+                checkAt = now + KEEP_ALIVE_PERIODS * config.headerTimeout().toNanos();
                 return;
             }
             if (tracked.remove(connection) != null) {

@@ -57,7 +57,9 @@ public record NodeHealth(boolean serve, boolean write, String database, Map<Stri
                     : new NodeHealth(false, false, "health check failed: " + (err == null ? "no answer" : err.getMessage()), Map.of());
             boolean up = serving ? state.serve() : state.write();
             var res = ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store");
+                    .putHeader("Cache-Control", "no-store")
+                    // a few dozen bytes: not worth compressing, and HEAD then carries GET's exact length
+                    .putHeader("Content-Encoding", "identity");
             if (!up) {
                 res.putHeader("Retry-After", RETRY_AFTER_SECONDS);
             }

@@ -39,6 +39,7 @@ final class OperationsRoutes {
     /** Health, OpenAPI and (when enabled) the bench ceiling route. */
     void mountHealth(Router router) {
         Routes.get(router, "/health/live", ctx -> ResponseHeaders.end(ctx, ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Content-Encoding", "identity")
                 .putHeader("Cache-Control", "no-store"), "{\"status\":\"UP\"}"));
         // "can serve" (load balancers) and "can write", ADR 0016
         Routes.get(router, "/health/ready", ctx -> NodeHealth.sendReady(ctx, health.get()));

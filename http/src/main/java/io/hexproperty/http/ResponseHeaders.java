@@ -81,6 +81,11 @@ final class ResponseHeaders {
     static void end(RoutingContext ctx, HttpServerResponse res, Buffer body) {
         res.putHeader(CONTENT_LENGTH, String.valueOf(body.length()));
         if (ctx.request().method() == HttpMethod.HEAD) {
+            // the server's compressor strips "identity" from a GET on the wire but skips HEAD responses:
+            // strip it here so that HEAD carries the headers GET does
+            if ("identity".equals(res.headers().get("Content-Encoding"))) {
+                res.headers().remove("Content-Encoding");
+            }
             res.end();
         } else {
             res.end(body);
