@@ -40,8 +40,8 @@ import java.util.function.LongSupplier;
  * own keep-alive client pool, so a request never hops threads. Per exchange the gateway tracks in-flight (begin before
  * connecting, end when the response has been written or failed), feeds the worker's peak EWMA with the time
  * to the response head, and reports the outcome to passive outlier detection. A connection failure or a
- * timeout before any response byte is retried once, on another worker, for bodiless idempotent methods,
- * while the retry budget lasts; everything else fails with a problem+json 502/503/504 and never a stack
+ * timeout before any response byte, or a worker's 503, is retried once, on another worker, for bodiless
+ * idempotent methods, while the retry budget lasts; everything else fails with a problem+json 502/503/504 and never a stack
  * trace. The balancer sits in an {@link AtomicReference}: switching it affects the next pick only, so no
  * request is dropped.
  */
@@ -193,6 +193,8 @@ public final class Gateway implements AutoCloseable {
                 out.response().onComplete(rr -> {
                     if (rr.failed()) {
                         failed(req, keys, w, previous, started, rr.cause(), body);
+                    } else if (retryUnavailable(req, keys, w, previous, body, rr.result())) {
+                        return;
                     } else {
                         respond(req, w, started, rr.result());
                     }
@@ -203,6 +205,31 @@ public final class Gateway implements AutoCloseable {
                     out.end();
                 }
             });
+        }
+
+        /**
+         * A worker's 503 to a bodiless idempotent request (its database timed out, it is warming up or shutting
+         * down) is retried once on another worker while the retry budget lasts, as HAProxy's {@code retry-on 503}
+         * does: another worker may answer from its caches. The 503's body is read away so the connection stays pooled.
+         */
+        private boolean retryUnavailable(HttpServerRequest req, Request keys, Worker w, Worker previous, boolean body,
+                                         HttpClientResponse in) {
+            if (in.statusCode() != 503 || previous != null || body || !Exchanges.idempotent(req.method())
+                    || pool.candidates(w).isEmpty()) {
+                return false;
+            }
+            if (!retryBudget.tryWithdraw()) {
+                retriesDenied.increment();
+                return false;
+            }
+            pool.record(w, Outcome.SERVER_ERROR);
+            retries.increment();
+            w.retriedAway.incrementAndGet();
+            in.body().onComplete(ignored -> {
+                w.end();
+                attempt(req, keys, w, false);
+            });
+            return true;
         }
 
         private void respond(HttpServerRequest req, Worker w, long started, HttpClientResponse in) {

@@ -193,6 +193,40 @@ class GatewayTest {
     }
 
     @Test
+    void aWorkers503ToAGetIsRetriedElsewhereAndAPostsIsPassedOn() throws Exception {
+        AtomicInteger unavailable = new AtomicInteger();
+        HttpServer busy = vertx.createHttpServer().requestHandler(req -> {
+            if (req.path().equals("/health")) {
+                req.response().end("ok");
+                return;
+            }
+            unavailable.incrementAndGet();
+            req.body().onSuccess(b -> req.response().setStatusCode(503).putHeader("retry-after", "2")
+                    .putHeader("content-type", "application/problem+json").end("{\"status\":503}"));
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        origins.add(busy);
+        // default outlier detection: five 503s in a row eject the busy worker; until then each 503 is retried
+        PoolConfig config = fastHealth();
+        startGateway(config, LoadBalancer.roundRobin(), List.of(busy, origin(1, new AtomicBoolean(), 0)), Duration.ofSeconds(5));
+        // a POST is not idempotent: whatever answered it is the answer
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/api/v1/inquiries"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        assertThat(statuses).contains(503, 200);
+        int postsToBusy = unavailable.get();
+
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = get("/api/v1/listings/L" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue(Gateway.SERVED_BY)).hasValue("origin-1");
+        }
+        assertThat(unavailable.get()).as("round-robin sent some GETs to the busy worker first").isGreaterThan(postsToBusy);
+        assertThat(gateway.stats().getLong("retries")).isEqualTo(unavailable.get() - postsToBusy);
+    }
+
+    @Test
     void aBodyIsForwardedAndHopByHopHeadersStayOnTheirHop() throws Exception {
         HttpServer echo = vertx.createHttpServer().requestHandler(req -> {
             if (req.path().equals("/health")) {
