@@ -111,7 +111,8 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--discover-pages", defaultValue = "5", description = "Pages of 100 listings read for the workload (default: ${DEFAULT-VALUE})")
     int discoverPages;
 
-    @Option(names = "--spike-factor", defaultValue = "5", description = "Spike height, times the typical rate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--spike-factor", "--step-factor"}, defaultValue = "5",
+            description = "Spike (or step) height, times the typical rate (default: ${DEFAULT-VALUE})")
     double spikeFactor;
 
     @Option(names = "--max-rate", defaultValue = "0", description = "Breakpoint ceiling, requests/s (default: 10x --rate)")

@@ -21,6 +21,11 @@ public enum Profile {
     SOAK(Duration.ofHours(1)),
     /** Near-instant jump to many times typical and back; reports the time to recover p99. */
     SPIKE(Duration.ofMinutes(2)),
+    /**
+     * A sustained step to a multiple of typical and back: long enough at the top for an autoscaler
+     * to scale out and settle, long enough after it for a scale-in window to pass.
+     */
+    STEP(Duration.ofMinutes(5)),
     /** Ramp (or step) up until an SLO breaks, then stop; feeds the capacity (USL) fit. */
     BREAKPOINT(Duration.ofMinutes(10));
 
@@ -46,7 +51,7 @@ public enum Profile {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown profile '" + name + "' (smoke, load, stress, soak, spike, breakpoint)", e);
+            throw new IllegalArgumentException("unknown profile '" + name + "' (smoke, load, stress, soak, spike, step, breakpoint)", e);
         }
     }
 
@@ -71,7 +76,7 @@ public enum Profile {
     /**
      * @param rate        typical rate per second
      * @param duration    whole run; null for the profile's default
-     * @param spikeFactor spike height as a multiple of the typical rate
+     * @param spikeFactor spike (or step) height as a multiple of the typical rate
      * @param maxRate     breakpoint ceiling; <= 0 for 10x typical
      * @param steps       breakpoint steps; 0 for a smooth ramp
      */
@@ -141,6 +146,26 @@ public enum Profile {
                 phases.add(new Phase("baseline", 0, base));
                 phases.add(new Phase("spike", base, base + 2 * jump + hold));
                 phases.add(new Phase("recovery", base + 2 * jump + hold, total));
+            }
+            case STEP -> {
+                if (!(spikeFactor > 1)) {
+                    throw new IllegalArgumentException("step factor must be > 1, was " + spikeFactor);
+                }
+                // 20% baseline, 40% at the top, 40% back at baseline: the tail is the longest because
+                // scale-in waits out a stabilization window after the load has already fallen.
+                double base = Math.max(1, total * 0.2);
+                double jump = JUMP.toNanos() / 1e9;
+                double hold = Math.max(1, total * 0.4);
+                double after = positive(total - base - 2 * jump - hold, this, d);
+                start = rate;
+                stages.add(stage(base, rate));
+                stages.add(stage(jump, rate * spikeFactor));
+                stages.add(stage(hold, rate * spikeFactor));
+                stages.add(stage(jump, rate));
+                stages.add(stage(after, rate));
+                phases.add(new Phase("baseline", 0, base));
+                phases.add(new Phase("step", base, base + 2 * jump + hold));
+                phases.add(new Phase("after", base + 2 * jump + hold, total));
             }
             case BREAKPOINT -> {
                 double ceiling = maxRate > 0 ? maxRate : 10 * rate;

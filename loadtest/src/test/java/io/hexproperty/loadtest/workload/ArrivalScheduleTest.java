@@ -91,6 +91,18 @@ class ArrivalScheduleTest {
         assertThat(spike.schedule().rateAt(seconds(s.start() + 2))).isCloseTo(800, within(1e-9));
         assertThat(spike.schedule().rateAt(seconds(s.end() + 1))).isCloseTo(100, within(1e-9));
 
+        Profile.Plan step = Profile.STEP.plan(50, Duration.ofSeconds(100), 4, 0, 0);
+        Profile.Phase top = step.phase("step");
+        assertThat(step.stopOnBreach()).isFalse();
+        assertThat(step.schedule().rateAt(Duration.ofSeconds(10))).isCloseTo(50, within(1e-9));
+        assertThat(step.schedule().rateAt(seconds(top.start() + 2))).isCloseTo(200, within(1e-9));
+        assertThat(step.schedule().rateAt(seconds(top.end() - 1))).isCloseTo(200, within(1e-9));
+        assertThat(step.schedule().rateAt(seconds(top.end() + 1))).isCloseTo(50, within(1e-9));
+        assertThat(top.end() - top.start()).isGreaterThan(40);
+        assertThat(step.phase("after").end()).isCloseTo(100, within(1e-9));
+        assertThatThrownBy(() -> Profile.STEP.plan(50, Duration.ofSeconds(100), 1, 0, 0))
+                .hasMessageContaining("step factor");
+
         Profile.Plan stepped = Profile.BREAKPOINT.plan(100, Duration.ofSeconds(40), 5, 400, 4);
         assertThat(stepped.stopOnBreach()).isTrue();
         assertThat(stepped.phases()).hasSize(4);
