@@ -2,6 +2,9 @@
  * The live dashboard: one JSON point per server-sent event from /dashboard/live, appended to the
  * series of each uPlot chart (the last 300 points: 10 minutes at one point every 2 s). Counters
  * (cache lookups) come cumulative; their hit ratio is taken between consecutive points.
+ * On the gateway's admin port of a cluster with an autoscaler, points carry "cluster" instead: the
+ * autoscaler's last control steps (drawn whole each time: the history is the server's, not the page's),
+ * its newest decisions with their reasons and the vertical advice; the worker panels are hidden there.
  */
 (function () {
   'use strict';
@@ -66,10 +69,37 @@
     });
   }
 
+  function renderCluster(c) {
+    $('cluster').hidden = false;
+    if (!charts['c-workers']) chart('c-workers', ['desired', 'current', 'ready']);
+    var w = charts['c-workers'];
+    var h = c.history || { at: [], current: [], desired: [], ready: [] };
+    w.data = [h.at.map(function (t) { return t / 1000; }), h.desired.slice(), h.current.slice(), h.ready.slice()];
+    w.u.setData(w.data);
+    $('t-workers').textContent = (c.ready == null ? '—' : c.ready) + ' / ' + (c.current == null ? '—' : c.current);
+    $('t-desired').textContent = c.desired == null ? '—' : String(c.desired) + (c.held ? ' (held: resize rolling)' : '');
+    $('t-policy').textContent = c.policy + ', ' + c.minWorkers + '..' + c.maxWorkers;
+    var v = c.vertical || {};
+    var size = function (s) { return s ? 'pool ' + s.poolSize + ', ' + s.eventLoops + ' loops, ' + s.heapMb + ' MB' : '—'; };
+    $('t-vertical').textContent = v.changed ? size(v.recommended) : 'keep';
+    $('vertical').textContent = 'Vertical: now ' + size(v.current) + '; recommended ' + size(v.recommended)
+      + ' (' + (v.reason || '') + ')';
+    rows($('decisions').tBodies[0], (c.decisions || []).map(function (d) {
+      return [new Date(d.at).toLocaleTimeString(), d.current + ' \u2192 ' + d.desired + (d.refused ? ' (refused)' : ''), d.rule, d.reason];
+    }));
+  }
+
   function render(p) {
     var x = p.at / 1000;
     var all = p.all || {};
     points++;
+    if (p.cluster) renderCluster(p.cluster);
+    if (!p.all) {
+      // the gateway's point: no per-worker metrics to chart
+      Array.prototype.forEach.call(document.querySelectorAll('.worker-only'), function (el) { el.hidden = true; });
+      $('state').textContent = 'live: ' + points + ' points' + (p.cluster ? ' (cluster autoscaler)' : '');
+      return;
+    }
     if (!charts['c-cache']) {
       chart('c-rate', ['requests/s']);
       chart('c-latency', ['p50', 'p95', 'p99']);

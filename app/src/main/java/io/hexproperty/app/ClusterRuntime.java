@@ -107,7 +107,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         writeState();
         console.println("hexproperty: cluster ready: " + settings.workers() + " worker(s) behind http://" + settings.host() + ":" + port());
         if (autoscale.enabled()) {
-            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, this::resize, console);
+            autoscaler = AutoscaleWiring.start(autoscale, settings.workerPoolSize(), gateway, this, this::resize, this::workerSize, console);
         }
     }
 

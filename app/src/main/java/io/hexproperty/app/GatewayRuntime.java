@@ -54,6 +54,11 @@ final class GatewayRuntime implements AutoCloseable {
         admin.extend(extension);
     }
 
+    /** Serves pages (the dashboard) on the admin port, without the token. */
+    void adminPages(io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> pages) {
+        admin.pages(pages);
+    }
+
     /** Stops the admin port and stops accepting requests; in-flight requests finish (bounded by the server shutdown). */
     void stopAccepting() {
         if (admin != null) {

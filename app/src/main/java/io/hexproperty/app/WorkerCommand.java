@@ -61,10 +61,11 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerAgent agent = null;
         if (agentPort > 0) {
             AtomicInteger waiters = new AtomicInteger();
-            agent = WorkerAgent.start(agentHost, agentPort, waiters::get);
+            AtomicInteger inUse = new AtomicInteger(-1);
+            agent = WorkerAgent.start(agentHost, agentPort, waiters::get, inUse::get);
             Integer metricsPort = managementPort(serveArgs);
             if (metricsPort != null && metricsPort > 0) {
-                Thread.ofVirtual().name("worker-pool-waiters").start(() -> scrapeWaiters(metricsPort, waiters));
+                Thread.ofVirtual().name("worker-pool-usage").start(() -> scrapePool(metricsPort, waiters, inUse));
             }
         }
         WorkerAgent finalAgent = agent;
@@ -102,21 +103,35 @@ final class WorkerCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Pool waiters from the worker's own Prometheus text on its management port (db_client_connections_waiters), once a second. */
-    private static void scrapeWaiters(int port, AtomicInteger waiters) {
+    /**
+     * Pool waiters and connections in use from the worker's own Prometheus text on its management port
+     * (db_client_connections_waiters, db_client_connections_used), once a second.
+     */
+    private static void scrapePool(int port, AtomicInteger waiters, AtomicInteger inUse) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(1)).build();
         while (true) {
             try {
                 Thread.sleep(1000);
                 HttpResponse<java.util.stream.Stream<String>> resp = client.send(req, HttpResponse.BodyHandlers.ofLines());
-                double sum = resp.body().filter(l -> l.startsWith("db_client_connections_waiters"))
-                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-                waiters.set((int) sum);
+                double waiting = 0;
+                double used = 0;
+                boolean seen = false;
+                for (String l : (Iterable<String>) resp.body()::iterator) {
+                    if (l.startsWith("db_client_connections_waiters")) {
+                        waiting += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                    } else if (l.startsWith("db_client_connections_used")) {
+                        used += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                        seen = true;
+                    }
+                }
+                waiters.set((int) waiting);
+                inUse.set(seen ? (int) Math.round(used) : -1);
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 waiters.set(0); // not up yet, or no pool metrics: report none rather than guess
+                inUse.set(-1);
             }
         }
     }

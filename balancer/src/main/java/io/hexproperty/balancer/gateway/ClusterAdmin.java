@@ -23,6 +23,7 @@ import java.util.function.Function;
  * POST   /admin/cluster/workers/{id}/drain     stop routing to it; 202, completes in the background
  * DELETE /admin/cluster/workers/{id}           drain then stop it (cluster) or forget it (fixed origins)
  * GET    /health/live                          200 (no token)
+ * GET    /dashboard, /dashboard/*              the pages plugged in with {@link #pages} (no token; cluster with --max)
  * </pre>
  */
 public final class ClusterAdmin implements AutoCloseable {
@@ -32,6 +33,7 @@ public final class ClusterAdmin implements AutoCloseable {
     private final Function<String, LoadBalancer> algorithms;
     private final HttpServer server;
     private volatile AdminExtension extension = AdminExtension.none();
+    private volatile io.vertx.core.Handler<HttpServerRequest> pages;
 
     private ClusterAdmin(Vertx vertx, Gateway gateway, WorkerFleet fleet, String token, Function<String, LoadBalancer> algorithms) {
         if (token == null || token.length() < 16) {
@@ -54,6 +56,15 @@ public final class ClusterAdmin implements AutoCloseable {
     /** Plugs more routes and fields in (the autoscaler). */
     public void extend(AdminExtension e) {
         this.extension = e;
+    }
+
+    /**
+     * Serves {@code /dashboard} and below with {@code handler}, without the admin token: an EventSource
+     * cannot send an Authorization header, and the page shows counts and reasons, as a worker's management
+     * port does. The admin port binds to loopback unless --admin-host says otherwise.
+     */
+    public void pages(io.vertx.core.Handler<HttpServerRequest> handler) {
+        this.pages = handler;
     }
 
     public int port() {
@@ -90,6 +101,11 @@ public final class ClusterAdmin implements AutoCloseable {
         String path = req.path();
         if (path.equals("/health/live")) {
             req.response().putHeader("content-type", "application/json").end("{\"status\":\"UP\"}");
+            return;
+        }
+        io.vertx.core.Handler<HttpServerRequest> p = pages;
+        if (p != null && (path.equals("/dashboard") || path.startsWith("/dashboard/"))) {
+            p.handle(req);
             return;
         }
         if (!path.startsWith("/admin/cluster")) {

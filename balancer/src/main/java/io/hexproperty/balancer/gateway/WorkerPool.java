@@ -279,6 +279,8 @@ public final class WorkerPool implements AutoCloseable {
         double cpu = 0;
         double loop = 0;
         int waiters = 0;
+        int inUse = -1;
+        double heap = -1;
         for (String token : line.split("[\\s,]+")) {
             int eq = token.indexOf('=');
             if (eq < 0) {
@@ -291,13 +293,18 @@ public final class WorkerPool implements AutoCloseable {
                     case "cpu" -> cpu = Math.max(0, Math.min(1, Double.parseDouble(value)));
                     case "loop" -> loop = Math.max(0, Double.parseDouble(value));
                     case "waiters" -> waiters = Math.max(0, Integer.parseInt(value));
+                    case "inuse" -> inUse = Math.max(0, Integer.parseInt(value));
+                    case "heap" -> heap = Math.max(0, Double.parseDouble(value));
                     default -> { }
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("agent sent a bad " + key + " value '" + value + "' in '" + line + "'");
             }
         }
-        return new ResourceReport(cpu, loop, waiters);
+        if (Double.isNaN(heap)) {
+            throw new IllegalArgumentException("agent sent a bad heap value in '" + line + "'");
+        }
+        return new ResourceReport(cpu, loop, waiters, inUse, heap);
     }
 
     private WorkerView view(Worker w) {

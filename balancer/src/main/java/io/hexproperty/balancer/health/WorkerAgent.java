@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of resource-based balancing: a TCP agent speaking HAProxy's agent-check protocol.
- * A client that sends {@code stats} gets {@code up 63% cpu=0.31 loop=1.2 waiters=0}; any other line, or
+ * A client that sends {@code stats} gets {@code up 63% cpu=0.31 loop=1.2 waiters=0 inuse=3 heap=142} (inuse and
+ * heap only once known: the vertical advisor's usage); any other line, or
  * nothing within 100 ms (HAProxy without agent-send), gets {@code up 63%}: the weight percentage HAProxy
  * applies. Sampling is its own: process CPU from the OS MXBean, and "loop" as the lateness of a 100 ms
  * probe tick on a dedicated thread (it grows when the JVM's threads are starved, the same condition that
- * delays event loops); the pool waiters come from the supplier the worker gives. Plain blocking I/O on
+ * delays event loops); the pool waiters and connections in use come from the suppliers the worker gives (negative:
+ * not known yet); heap is the heap used after the last GC (the live set, what a heap size must hold). Plain blocking I/O on
  * virtual threads: it must answer even when the event loops are saturated.
  */
 public final class WorkerAgent implements AutoCloseable {
@@ -33,6 +35,7 @@ public final class WorkerAgent implements AutoCloseable {
 
     private final ServerSocket socket;
     private final IntSupplier poolWaiters;
+    private final IntSupplier poolInUse;
     private final ScheduledExecutorService sampler;
     private final com.sun.management.OperatingSystemMXBean os;
     private volatile double loopDelayMillis;
@@ -40,9 +43,10 @@ public final class WorkerAgent implements AutoCloseable {
     private volatile long lastTick = System.nanoTime();
     private volatile boolean draining;
 
-    private WorkerAgent(ServerSocket socket, IntSupplier poolWaiters) {
+    private WorkerAgent(ServerSocket socket, IntSupplier poolWaiters, IntSupplier poolInUse) {
         this.socket = socket;
         this.poolWaiters = poolWaiters;
+        this.poolInUse = poolInUse;
         this.os = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean o ? o : null;
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-agent-sampler");
@@ -53,8 +57,13 @@ public final class WorkerAgent implements AutoCloseable {
 
     /** Listens on host:port (0: a free port). */
     public static WorkerAgent start(String host, int port, IntSupplier poolWaiters) throws IOException {
+        return start(host, port, poolWaiters, () -> -1);
+    }
+
+    /** As {@link #start(String, int, IntSupplier)}, also reporting connections in use (negative: not known). */
+    public static WorkerAgent start(String host, int port, IntSupplier poolWaiters, IntSupplier poolInUse) throws IOException {
         ServerSocket s = new ServerSocket(port, 50, InetAddress.getByName(host));
-        WorkerAgent agent = new WorkerAgent(s, poolWaiters);
+        WorkerAgent agent = new WorkerAgent(s, poolWaiters, poolInUse);
         agent.sampler.scheduleAtFixedRate(agent::sample, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name("worker-agent-accept").start(agent::acceptLoop);
         return agent;
@@ -70,7 +79,21 @@ public final class WorkerAgent implements AutoCloseable {
     }
 
     public ResourceReport report() {
-        return new ResourceReport(cpu, loopDelayMillis, Math.max(0, poolWaiters.getAsInt()));
+        int inUse = poolInUse.getAsInt();
+        return new ResourceReport(cpu, loopDelayMillis, Math.max(0, poolWaiters.getAsInt()), inUse, inUse < 0 ? -1 : heapAfterGcMb());
+    }
+
+    /** Heap used after the last collection of each heap pool; before the first GC, the heap in use. */
+    static double heapAfterGcMb() {
+        long afterGc = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            java.lang.management.MemoryUsage u = pool.getType() == java.lang.management.MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            if (u != null) {
+                afterGc += u.getUsed();
+            }
+        }
+        long bytes = afterGc > 0 ? afterGc : ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return bytes / (1024.0 * 1024.0);
     }
 
     /** The line HAProxy reads. */
@@ -82,7 +105,8 @@ public final class WorkerAgent implements AutoCloseable {
     public String statsLine() {
         ResourceReport r = report();
         return (draining ? "drain " : "up ") + ResourceWeights.agentPercent(r) + "% cpu=" + String.format(java.util.Locale.ROOT, "%.3f", r.cpu())
-                + " loop=" + String.format(java.util.Locale.ROOT, "%.2f", r.loopDelayMillis()) + " waiters=" + r.poolWaiters() + "\n";
+                + " loop=" + String.format(java.util.Locale.ROOT, "%.2f", r.loopDelayMillis()) + " waiters=" + r.poolWaiters()
+                + (r.hasUsage() ? " inuse=" + r.poolInUse() + " heap=" + String.format(java.util.Locale.ROOT, "%.0f", r.heapUsedMb()) : "") + "\n";
     }
 
     private void sample() {

@@ -34,10 +34,21 @@ import org.slf4j.LoggerFactory;
  * worker views (CPU and loop delay from worker agents, when they report); p99 approximated by the highest
  * peak-EWMA latency of a ready worker (the gateway keeps no histogram); queue = requests in flight at the
  * workers, which under emulated capacity are mostly queued.
+ *
+ * <p>Also kept for the admin port and the dashboard: the last {@value #KEPT_POINTS} control steps (current,
+ * desired, ready) and the usage each ready worker reported (connections in use and waiting, CPU, loop delay,
+ * heap after GC), which the {@link VerticalAdvisor} sizes workers from.
  */
 public final class Autoscaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
+    static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final int KEPT_DECISIONS = 50;
+    static final int KEPT_POINTS = 300;
+    /** Usage samples kept for the vertical advisor: 10 minutes of one worker, or fewer minutes of more. */
+    static final int KEPT_USAGE = 600;
+
+    /** One control step as the dashboard charts it. */
+    public record Point(Instant at, int current, int desired, int ready) {}
 
     private final Vertx vertx;
     private final ScalingPolicy policy;
@@ -51,6 +62,8 @@ public final class Autoscaler implements AutoCloseable {
     private final AtomicInteger adding = new AtomicInteger();
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
     private final ArrayDeque<Decision> recent = new ArrayDeque<>();
+    private final ArrayDeque<Point> points = new ArrayDeque<>();
+    private final ArrayDeque<WorkerUsage> usage = new ArrayDeque<>();
     private final Map<String, AtomicLong> decisionsByRule = new ConcurrentHashMap<>();
     private final AtomicLong failedActions = new AtomicLong();
     private volatile Decision last;
@@ -82,6 +95,9 @@ public final class Autoscaler implements AutoCloseable {
     /** One control step; public for tests that drive it by hand. */
     public synchronized Decision tick() {
         MetricSample s = sample();
+        if (s != null && held) {
+            remember(new Point(s.at(), s.currentWorkers(), s.currentWorkers(), s.readyWorkers()));
+        }
         if (held) {
             return null; // a vertical roll is adding and removing workers; samples still advance the rate counter
         }
@@ -91,6 +107,7 @@ public final class Autoscaler implements AutoCloseable {
         window.add(s);
         Decision d = policy.decide(window);
         last = d;
+        remember(new Point(s.at(), d.current(), d.desired(), s.readyWorkers()));
         if (d.desired() != d.current() || d.refused()) {
             record(d);
         }
@@ -123,6 +140,7 @@ public final class Autoscaler implements AutoCloseable {
             }
             if (w.state().equals("up")) {
                 ready++;
+                observe(w.resources());
                 inFlight += w.inFlight();
                 cpu += w.resources().cpu();
                 loopDelay += w.resources().loopDelayMillis();
@@ -134,6 +152,29 @@ public final class Autoscaler implements AutoCloseable {
         int current = ready + starting;
         return new MetricSample(clock.instant(), rate, ready == 0 ? 0 : (double) inFlight / ready, ready == 0 ? 0 : cpu / ready,
                 p99, ready == 0 ? 0 : loopDelay / ready, inFlight, current, ready);
+    }
+
+    private void observe(io.hexproperty.balancer.algorithms.ResourceReport r) {
+        if (!r.hasUsage()) {
+            return; // the worker's agent has not reported usage (yet): no sample rather than a zero
+        }
+        // the agent's CPU is the process's share of the machine; in cores on the same machine (local cluster)
+        WorkerUsage u = new WorkerUsage(r.poolInUse(), r.poolWaiters(), r.cpu() * CORES, r.loopDelayMillis(), r.heapUsedMb());
+        synchronized (usage) {
+            usage.addLast(u);
+            while (usage.size() > KEPT_USAGE) {
+                usage.removeFirst();
+            }
+        }
+    }
+
+    private void remember(Point p) {
+        synchronized (points) {
+            points.addLast(p);
+            while (points.size() > KEPT_POINTS) {
+                points.removeFirst();
+            }
+        }
     }
 
     private void apply(Decision d, MetricSample s) {
@@ -215,6 +256,20 @@ public final class Autoscaler implements AutoCloseable {
     public List<Decision> recentDecisions() {
         synchronized (recent) {
             return List.copyOf(recent);
+        }
+    }
+
+    /** The last control steps, oldest first. */
+    public List<Point> history() {
+        synchronized (points) {
+            return List.copyOf(points);
+        }
+    }
+
+    /** Usage reported by ready workers, oldest first (one entry per worker per control step). */
+    public List<WorkerUsage> observedUsage() {
+        synchronized (usage) {
+            return List.copyOf(usage);
         }
     }
 

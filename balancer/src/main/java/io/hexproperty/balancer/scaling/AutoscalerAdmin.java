@@ -14,7 +14,9 @@ import java.util.Locale;
 /**
  * The autoscaler on the admin port:
  * <pre>
- * GET  /admin/cluster           gains "autoscaler": policy, bounds, desired/current, recent decisions, counts by rule, events
+ * GET  /admin/cluster           gains "autoscaler": policy, bounds, desired/current, recent decisions, counts by rule, events,
+ *                               and "vertical": the worker size now and the one the VerticalAdvisor recommends from the
+ *                               usage the workers reported (apply it with POST /admin/cluster/size)
  * POST /admin/cluster/events    announce an event: {"name", "start" (ISO instant, default now), "end" or "durationSeconds",
  *                               "expectedRate", "minWorkers"}; 201
  * GET  /admin/cluster/events    the announced events
@@ -24,14 +26,25 @@ import java.util.Locale;
  */
 public final class AutoscalerAdmin implements AdminExtension {
     private static final int MAX_BODY = 16 * 1024;
+    /** A recommendation needs this many usage samples: 30 s of one worker at one control step a second. */
+    static final int MIN_USAGE_SAMPLES = 30;
+    /** Decisions the dashboard lists, newest first. */
+    static final int DASHBOARD_DECISIONS = 10;
     private final Autoscaler autoscaler;
     private final java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer;
+    private final java.util.function.Supplier<WorkerSize> currentSize;
+    private final VerticalAdvisor advisor = new VerticalAdvisor(MIN_USAGE_SAMPLES, Autoscaler.CORES);
     private volatile String lastResize;
 
-    /** @param resizer starts a rolling resize of every worker (throws IllegalArgumentException to refuse) */
-    public AutoscalerAdmin(Autoscaler autoscaler, java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer) {
+    /**
+     * @param resizer     starts a rolling resize of every worker (throws IllegalArgumentException to refuse)
+     * @param currentSize the size workers are started with now
+     */
+    public AutoscalerAdmin(Autoscaler autoscaler, java.util.function.Function<WorkerSize, java.util.concurrent.CompletionStage<Void>> resizer,
+                           java.util.function.Supplier<WorkerSize> currentSize) {
         this.autoscaler = autoscaler;
         this.resizer = resizer;
+        this.currentSize = currentSize;
     }
 
     @Override
@@ -203,6 +216,54 @@ public final class AutoscalerAdmin implements AdminExtension {
         o.put("held", autoscaler.held()).put("lastResize", lastResize);
         o.put("decisionsByRule", byRule).put("failedActions", autoscaler.failedActions()).put("events", events());
         cluster.put("autoscaler", o);
+        cluster.put("vertical", vertical());
+    }
+
+    /** The advisor's view: current size, recommended size and why, from the usage the workers reported. */
+    JsonObject vertical() {
+        java.util.List<WorkerUsage> usage = autoscaler.observedUsage();
+        WorkerSize now = currentSize.get();
+        Decision d = autoscaler.lastDecision();
+        int workers = Math.max(1, d == null ? autoscaler.config().minWorkers() : d.current());
+        VerticalAdvisor.Recommendation r = advisor.recommend(usage, now, autoscaler.config().budget(), workers);
+        return new JsonObject().put("current", size(now)).put("recommended", size(r.size())).put("changed", r.changed())
+                .put("reason", r.reason()).put("usageSamples", usage.size()).put("minUsageSamples", MIN_USAGE_SAMPLES);
+    }
+
+    private static JsonObject size(WorkerSize s) {
+        return new JsonObject().put("poolSize", s.poolSize()).put("eventLoops", s.eventLoops()).put("heapMb", s.heapMb());
+    }
+
+    /**
+     * The dashboard's cluster point (GET /dashboard/live on the admin port): the last control steps as columns
+     * (epoch millis, current, desired, ready), the newest decisions with their reasons, and the vertical advice.
+     * Counts and reasons only: the dashboard is served without the admin token, as on a worker's management port.
+     */
+    public JsonObject dashboardPoint() {
+        JsonArray at = new JsonArray();
+        JsonArray current = new JsonArray();
+        JsonArray desired = new JsonArray();
+        JsonArray ready = new JsonArray();
+        for (Autoscaler.Point p : autoscaler.history()) {
+            at.add(p.at().toEpochMilli());
+            current.add(p.current());
+            desired.add(p.desired());
+            ready.add(p.ready());
+        }
+        java.util.List<Decision> all = autoscaler.recentDecisions();
+        JsonArray decisions = new JsonArray();
+        for (int i = all.size() - 1; i >= 0 && decisions.size() < DASHBOARD_DECISIONS; i--) {
+            decisions.add(decision(all.get(i)));
+        }
+        ScalingConfig c = autoscaler.config();
+        Decision d = autoscaler.lastDecision();
+        JsonObject cluster = new JsonObject().put("policy", autoscaler.policy().name()).put("minWorkers", c.minWorkers())
+                .put("maxWorkers", c.maxWorkers()).put("current", d == null ? null : d.current())
+                .put("desired", d == null ? null : d.desired()).put("ready", ready.isEmpty() ? null : ready.getValue(ready.size() - 1))
+                .put("held", autoscaler.held()).put("failedActions", autoscaler.failedActions())
+                .put("history", new JsonObject().put("at", at).put("current", current).put("desired", desired).put("ready", ready))
+                .put("decisions", decisions).put("vertical", vertical());
+        return new JsonObject().put("at", autoscaler.now().toEpochMilli()).put("cluster", cluster);
     }
 
     private static JsonObject decision(Decision d) {

@@ -46,6 +46,9 @@ class HaproxyExportTest {
     @Test
     void agentStatsLineParses() {
         assertThat(WorkerPool.parseStats("up 63% cpu=0.310 loop=1.25 waiters=3")).isEqualTo(new ResourceReport(0.31, 1.25, 3));
+        assertThat(WorkerPool.parseStats("up 63% cpu=0.310 loop=1.25 waiters=3")).extracting(ResourceReport::hasUsage).isEqualTo(false);
+        assertThat(WorkerPool.parseStats("up 63% cpu=0.310 loop=1.25 waiters=3 inuse=6 heap=142"))
+                .isEqualTo(new ResourceReport(0.31, 1.25, 3, 6, 142));
         assertThatThrownBy(() -> WorkerPool.parseStats("up cpu=abc")).hasMessageContaining("bad cpu value 'abc'");
     }
 }

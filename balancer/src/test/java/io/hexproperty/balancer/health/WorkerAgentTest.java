@@ -34,4 +34,18 @@ class WorkerAgentTest {
             assertThat(ask(agent.port(), "haproxy")).isEqualTo("drain\n");
         }
     }
+
+    @Test
+    void reportsPoolInUseAndHeapOnceTheWorkerKnowsThem() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger(-1);
+        try (WorkerAgent agent = WorkerAgent.start("127.0.0.1", 0, () -> 0, inUse::get)) {
+            assertThat(ask(agent.port(), "stats")).doesNotContain("inuse=").doesNotContain("heap=");
+            assertThat(agent.report().hasUsage()).isFalse();
+            inUse.set(5);
+            String stats = ask(agent.port(), "stats");
+            assertThat(stats).matches("up \\d+% cpu=[0-9.]+ loop=[0-9.]+ waiters=0 inuse=5 heap=\\d+\\n");
+            assertThat(agent.report().heapUsedMb()).isPositive();
+            assertThat(agent.report().poolInUse()).isEqualTo(5);
+        }
+    }
 }
