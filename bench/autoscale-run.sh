@@ -9,7 +9,7 @@
 #
 # Settings (environment, defaults in brackets): PORT [18210] (admin = PORT+1), CAPACITY [30] rps per worker,
 # RATE [15] rps typical, FACTOR [4], DURATION [300s], STABILIZATION [60s], POLICY [predictive],
-# SLO_MS [250], TAIL [45] s of sampling after the load, MIX [listing=60,search=25,map=15: reads only, so the
+# SLO_MS [250], TIMEOUT [60s] gateway and loadtest request timeout, TAIL [45] s of sampling after the load, MIX [listing=60,search=25,map=15: reads only, so the
 # per-client inquiry limits (429) do not count as autoscaling failures], OUT [var/autoscale-run/<profile>-<time>].
 # Everything lives under OUT; the cluster log is OUT/cluster.log.
 set -euo pipefail
@@ -28,6 +28,9 @@ POLICY="${POLICY:-predictive}"
 SLO_MS="${SLO_MS:-250}"
 TAIL="${TAIL:-45}"
 MIX="${MIX:-listing=60,search=25,map=15}"
+# the gateway's request timeout and the loadtest's: above the workers' emulated queue (at most 30 s, then 503),
+# so a queued request is slow, not failed, and a queueing worker is not ejected as if it had timed out
+TIMEOUT="${TIMEOUT:-60s}"
 OUT="${OUT:-var/autoscale-run/$PROFILE-$(date -u +%Y%m%dT%H%M%SZ)}"
 TOKEN="autoscale-run-$RANDOM$RANDOM"
 mkdir -p "$OUT"
@@ -54,10 +57,10 @@ stop_all() {
 trap stop_all EXIT
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt"
-echo "settings: profile $PROFILE rate $RATE factor $FACTOR duration $DURATION capacity $CAPACITY stabilization $STABILIZATION policy $POLICY mix $MIX" | tee "$OUT/settings.txt"
+echo "settings: profile $PROFILE rate $RATE factor $FACTOR duration $DURATION capacity $CAPACITY stabilization $STABILIZATION policy $POLICY mix $MIX timeout $TIMEOUT" | tee "$OUT/settings.txt"
 HEXPROPERTY_ADMIN_TOKEN="$TOKEN" ./hexproperty cluster --port "$PORT" --host 127.0.0.1 --admin-port "$ADMIN_PORT" \
     --min 1 --max 4 --workers 1 --capacity-rps "$CAPACITY" --scaling-policy "$POLICY" \
-    --scale-down-stabilization "$STABILIZATION" --listings 2000 \
+    --scale-down-stabilization "$STABILIZATION" --listings 2000 --request-timeout "$TIMEOUT" \
     --state-dir "$OUT/cluster" --data-dir "$OUT/pg" >"$OUT/cluster.log" 2>&1 &
 CLUSTER_PID=$!
 echo "cluster pid $CLUSTER_PID, log $OUT/cluster.log"
@@ -82,9 +85,9 @@ SAMPLER_PID=$!
 sleep 5 # a few samples of the idle cluster
 seconds=$(echo "$DURATION" | sed 's/s$//')
 # bounded: the run's duration plus the loadtest's drain (its timeout) and report, plus slack
-timeout --signal=INT --kill-after=30 "$((seconds + 90))" \
+timeout --signal=INT --kill-after=30 "$((seconds + 150))" \
   ./hexproperty loadtest --profile "$PROFILE" --rate "$RATE" --spike-factor "$FACTOR" --duration "$DURATION" \
-    --mix "$MIX" --connections 1000 --target "http://127.0.0.1:$PORT" --out "$OUT/loadtest" >"$OUT/loadtest.log" 2>&1 &
+    --mix "$MIX" --timeout "$TIMEOUT" --connections 1000 --target "http://127.0.0.1:$PORT" --out "$OUT/loadtest" >"$OUT/loadtest.log" 2>&1 &
 LOAD_PID=$!
 wait "$LOAD_PID" || echo "loadtest exited with $?"
 LOAD_PID=""

@@ -93,7 +93,7 @@ class ClusterDashboardBrowserTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (browser != null) {
             browser.close();
         }
