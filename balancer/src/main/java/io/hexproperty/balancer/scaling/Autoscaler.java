@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Signals: arrival rate from the gateway's request counter; in-flight, CPU and loop delay from the pool's
  * worker views (CPU and loop delay from worker agents, when they report); p99 approximated by the highest
- * peak-EWMA latency of a ready worker (the gateway keeps no histogram); queue = requests in flight at the
- * workers, which under emulated capacity are mostly queued.
+ * peak-EWMA latency of a ready worker past its slow start (the gateway keeps no histogram; see
+ * {@link #p99Proxy}); queue = requests in flight at the workers, which under emulated capacity are mostly queued.
  *
  * <p>Also kept for the admin port and the dashboard: the last {@value #KEPT_POINTS} control steps (current,
  * desired, ready) and the usage each ready worker reported (connections in use and waiting, CPU, loop delay,
@@ -133,7 +133,6 @@ public final class Autoscaler implements AutoCloseable {
         long inFlight = 0;
         double cpu = 0;
         double loopDelay = 0;
-        double p99 = 0;
         for (WorkerView w : workers) {
             if (removing.contains(w.id()) || w.state().equals("draining")) {
                 continue;
@@ -144,14 +143,32 @@ public final class Autoscaler implements AutoCloseable {
                 inFlight += w.inFlight();
                 cpu += w.resources().cpu();
                 loopDelay += w.resources().loopDelayMillis();
-                p99 = Math.max(p99, w.latencyEwmaMillis());
             } else {
                 starting++; // registered but not yet passing health checks, or ejected: counts, does not serve
             }
         }
+        double p99 = p99Proxy(workers.stream().filter(w -> w.state().equals("up") && !removing.contains(w.id())).toList());
         int current = ready + starting;
         return new MetricSample(clock.instant(), rate, ready == 0 ? 0 : (double) inFlight / ready, ready == 0 ? 0 : cpu / ready,
                 p99, ready == 0 ? 0 : loopDelay / ready, inFlight, current, ready);
+    }
+
+    /**
+     * The p99 proxy: the highest latency EWMA among ready workers past their slow start. A worker still in
+     * slow start is cold (JIT, caches, pool) and answers its first requests slowly; reading it would order
+     * more workers because one was just added, as the HPA ignores a pod's CPU during its initialization
+     * period. When every ready worker is warming (a cold cluster), all of them are read.
+     */
+    static double p99Proxy(List<WorkerView> ready) {
+        double warm = -1;
+        double all = 0;
+        for (WorkerView w : ready) {
+            all = Math.max(all, w.latencyEwmaMillis());
+            if (w.effectiveWeight() >= w.weight()) {
+                warm = Math.max(warm, w.latencyEwmaMillis());
+            }
+        }
+        return warm >= 0 ? warm : all;
     }
 
     private void observe(io.hexproperty.balancer.algorithms.ResourceReport r) {

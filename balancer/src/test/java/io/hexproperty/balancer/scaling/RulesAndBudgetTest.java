@@ -80,4 +80,19 @@ class RulesAndBudgetTest {
         assertThat(few.changed()).isFalse();
         assertThat(few.reason()).contains("3 usage samples, need 10");
     }
+
+    private static io.hexproperty.balancer.gateway.WorkerView worker(String id, double effectiveWeight, double latencyMillis) {
+        return new io.hexproperty.balancer.gateway.WorkerView(id, "http://127.0.0.1:1", "up", 1, effectiveWeight, 0, latencyMillis, 0, 0,
+                "up", List.of(), 0, 0, io.hexproperty.balancer.algorithms.ResourceReport.none(), null);
+    }
+
+    @Test
+    void p99ProxyIgnoresAWorkerStillInSlowStartUnlessAllAre() {
+        // a just-added worker answers its first requests slowly (cold JIT): that must not order another worker
+        assertThat(Autoscaler.p99Proxy(List.of(worker("warm", 1, 80), worker("cold", 0.1, 900)))).isEqualTo(80);
+        assertThat(Autoscaler.p99Proxy(List.of(worker("warm", 1, 300), worker("cold", 0.5, 900)))).isEqualTo(300);
+        // a cold cluster (every ready worker warming) is still read: its latency is all there is
+        assertThat(Autoscaler.p99Proxy(List.of(worker("a", 0.2, 400), worker("b", 0.3, 700)))).isEqualTo(700);
+        assertThat(Autoscaler.p99Proxy(List.of())).isZero();
+    }
 }

@@ -195,6 +195,18 @@ public final class AutoscaleTimeline {
         return r;
     }
 
+    /** The last sample at or before {@code t}; null when none. */
+    Sample sampleAt(double t) {
+        Sample last = null;
+        for (Sample s : samples) {
+            if (s.t() > t) {
+                break;
+            }
+            last = s;
+        }
+        return last;
+    }
+
     /** Gateway failed counter at the last sample at or before {@code t}. */
     long failedAt(double t) {
         long f = 0;
@@ -228,6 +240,11 @@ public final class AutoscaleTimeline {
         double breach = breach();
         out.printf(Locale.ROOT, "SLO %.0f ms; first p99 breach in %s: %s%n", sloMs, top.name(),
                 Double.isNaN(breach) ? "none" : String.format(Locale.ROOT, "%.0f s (%.0f s after it started)", breach, breach - top.start()));
+        Sample atStart = sampleAt(top.start());
+        if (atStart != null) {
+            out.printf(Locale.ROOT, "workers when %s started: %d ready, %d current, %d desired%n", top.name(), atStart.ready(),
+                    atStart.current(), atStart.desired());
+        }
         Move o = scaleOut();
         if (o == null) {
             out.println("scale-out: none decided in " + top.name());
