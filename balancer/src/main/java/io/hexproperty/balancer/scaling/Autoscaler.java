@@ -157,7 +157,8 @@ public final class Autoscaler implements AutoCloseable {
      * The p99 proxy: the highest latency EWMA among ready workers past their slow start. A worker still in
      * slow start is cold (JIT, caches, pool) and answers its first requests slowly; reading it would order
      * more workers because one was just added, as the HPA ignores a pod's CPU during its initialization
-     * period. When every ready worker is warming (a cold cluster), all of them are read.
+     * period. A worker back from an ejection ramps up again and is skipped the same way for its slow start.
+     * When every ready worker is warming (a cold cluster), all of them are read.
      */
     static double p99Proxy(List<WorkerView> ready) {
         double warm = -1;
