@@ -86,7 +86,9 @@ public final class ClusterAdmin implements AutoCloseable {
                     .put("ejectedForMillis", w.ejectedForMillis())
                     .put("resources", new JsonObject().put("cpu", round(w.resources().cpu()))
                             .put("loopDelayMillis", round(w.resources().loopDelayMillis()))
-                            .put("poolWaiters", w.resources().poolWaiters()))
+                            .put("poolWaiters", w.resources().poolWaiters())
+                            .put("poolInUse", w.resources().hasUsage() ? w.resources().poolInUse() : null)
+                            .put("heapUsedMb", w.resources().hasUsage() ? round(w.resources().heapUsedMb()) : null))
                     .put("agentError", w.agentError()));
         }
         return new JsonObject().put("balancer", gateway.balancer().name()).put("algorithms", new JsonArray(LoadBalancer.NAMES))
