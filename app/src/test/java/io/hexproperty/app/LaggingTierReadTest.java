@@ -38,7 +38,7 @@ class LaggingTierReadTest {
     void anL2OlderThanTheVersionL1KnowsIsSkippedAndRepaired() throws Exception {
         TestPlatform p = TestPlatform.get();
         Platform node = p.startNode(UnaryOperator.identity(),
-                c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(REDIS.url())));
+                c -> c.withCaches(c.caches().withRedisUrl(REDIS.url())));
         try {
             String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=13&sort=price_asc&minPrice=80000"))
                     .getLast().getString("ListingKey");

@@ -48,7 +48,7 @@ class PropagationTest {
     @Test
     void twoNodesOnOneDatabaseAndOneRedisServeNoReadStaleBeyondTheBound() throws Exception {
         TestPlatform p = TestPlatform.get();
-        UnaryOperator<ServeConfig> withRedis = c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(REDIS.url()));
+        UnaryOperator<ServeConfig> withRedis = c -> c.withCaches(c.caches().withRedisUrl(REDIS.url()));
         Platform a = p.startNode(UnaryOperator.identity(), withRedis);
         Platform b = p.startNode(UnaryOperator.identity(), withRedis);
         try {
