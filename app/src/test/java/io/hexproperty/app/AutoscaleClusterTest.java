@@ -142,6 +142,11 @@ class AutoscaleClusterTest {
             assertThat(state.getInteger("maxWorkers")).isEqualTo(4);
             assertThat(state.getJsonArray("recentDecisions")).isNotEmpty();
             assertThat(state.getJsonObject("decisionsByRule").fieldNames()).isNotEmpty();
+            // vertical advice from what the real workers' agents reported (connections in use, heap after GC)
+            JsonObject vertical = admin(cluster, "/admin/cluster").getJsonObject("vertical");
+            assertThat(vertical.getInteger("usageSamples")).isGreaterThanOrEqualTo(30);
+            assertThat(vertical.getString("reason")).startsWith("pool: p95 in use");
+            assertThat(vertical.getJsonObject("current").getInteger("poolSize")).isEqualTo(6);
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.adminPort()
                     + "/admin/cluster/metrics")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("hexproperty_autoscaler_desired_workers").contains("hexproperty_autoscaler_decisions_total{rule=");
