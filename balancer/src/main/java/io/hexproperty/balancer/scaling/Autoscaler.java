@@ -156,20 +156,19 @@ public final class Autoscaler implements AutoCloseable {
     /**
      * The p99 proxy: the highest latency EWMA among ready workers past their slow start. A worker still in
      * slow start is cold (JIT, caches, pool) and answers its first requests slowly; reading it would order
-     * more workers because one was just added, as the HPA ignores a pod's CPU during its initialization
-     * period. A worker back from an ejection ramps up again and is skipped the same way for its slow start.
-     * When every ready worker is warming (a cold cluster), all of them are read.
+     * more workers because one was just added, so it is not read, as the HPA ignores a pod's CPU during its
+     * initialization period. A worker back from an ejection ramps up again and is skipped the same way. When
+     * every ready worker is in slow start (after a rolling resize, or the first seconds of a cluster) the
+     * proxy is 0: the p99 rules wait for a warm worker, the rate, backlog and in-flight rules still act.
      */
     static double p99Proxy(List<WorkerView> ready) {
-        double warm = -1;
-        double all = 0;
+        double warm = 0;
         for (WorkerView w : ready) {
-            all = Math.max(all, w.latencyEwmaMillis());
             if (w.effectiveWeight() >= w.weight()) {
                 warm = Math.max(warm, w.latencyEwmaMillis());
             }
         }
-        return warm >= 0 ? warm : all;
+        return warm;
     }
 
     private void observe(io.hexproperty.balancer.algorithms.ResourceReport r) {

@@ -87,12 +87,12 @@ class RulesAndBudgetTest {
     }
 
     @Test
-    void p99ProxyIgnoresAWorkerStillInSlowStartUnlessAllAre() {
+    void p99ProxyIgnoresWorkersStillInSlowStart() {
         // a just-added worker answers its first requests slowly (cold JIT): that must not order another worker
         assertThat(Autoscaler.p99Proxy(List.of(worker("warm", 1, 80), worker("cold", 0.1, 900)))).isEqualTo(80);
         assertThat(Autoscaler.p99Proxy(List.of(worker("warm", 1, 300), worker("cold", 0.5, 900)))).isEqualTo(300);
-        // a cold cluster (every ready worker warming) is still read: its latency is all there is
-        assertThat(Autoscaler.p99Proxy(List.of(worker("a", 0.2, 400), worker("b", 0.3, 700)))).isEqualTo(700);
+        // every ready worker warming (after a rolling resize): nothing warm to read, the p99 rules wait
+        assertThat(Autoscaler.p99Proxy(List.of(worker("a", 0.2, 400), worker("b", 0.3, 1500)))).isZero();
         assertThat(Autoscaler.p99Proxy(List.of())).isZero();
     }
 }
