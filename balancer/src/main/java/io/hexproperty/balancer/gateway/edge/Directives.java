@@ -111,6 +111,17 @@ record Directives(Map<String, String> values) {
         return total;
     }
 
+    /** Without directives aimed at a named surrogate ({@code max-age=60;other}): Surrogate-Control's targeting. */
+    Directives untargeted() {
+        Map<String, String> kept = new HashMap<>();
+        values.forEach((name, value) -> {
+            if (!name.contains(";") && !value.contains(";")) {
+                kept.put(name, value);
+            }
+        });
+        return kept.isEmpty() ? EMPTY : new Directives(kept);
+    }
+
     /** {@code no-cache} and {@code private} may list fields; only whether they occur matters here. */
     boolean isEmpty() {
         return values.isEmpty();

@@ -43,6 +43,10 @@ public final class EdgeTier {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
             "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
 
+    /** Status codes whose caching rules this cache implements (RFC 9110 section 15), for must-understand. */
+    private static final Set<Integer> UNDERSTOOD = Set.of(200, 203, 204, 300, 301, 302, 303, 307, 308, 400, 403, 404, 405,
+            410, 414, 500, 501, 502, 503, 504);
+
     private final EdgeCacheConfig config;
     private final EdgeStore store;
     private final Clock wallClock;
@@ -220,11 +224,15 @@ public final class EdgeTier {
             return false;
         }
         Directives cc = Freshness.directives(r.headers());
-        if (cc.has("no-store") || cc.has("private") || r.varyNames().contains("*")) {
+        if (cc.has("must-understand")) {
+            if (!UNDERSTOOD.contains(s)) {
+                return false; // RFC 9111 5.2.2.3: stored only when the cache understands the status' caching rules
+            }
+        } else if (cc.has("no-store")) {
             return false;
         }
-        if (r.headers().contains("set-cookie") && !cc.has("public") && cc.seconds("s-maxage") < 0) {
-            return false; // a cookie is usually one client's: shared only when the origin says so
+        if (cc.has("private") || r.varyNames().contains("*")) {
+            return false;
         }
         Freshness f = r.freshness();
         if (!f.explicit() && !cc.has("public") && !Freshness.HEURISTIC.contains(s)) {
@@ -275,6 +283,9 @@ public final class EdgeTier {
         MultiMap out = resp.headers();
         for (Map.Entry<String, String> e : r.headers()) {
             String name = e.getKey();
+            if (name.equalsIgnoreCase("surrogate-control")) {
+                continue; // meant for surrogates like this one: consumed here (Edge Architecture 1.0)
+            }
             if (!(bodiless && (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("content-type")))) {
                 out.add(name, e.getValue());
             }

@@ -25,15 +25,28 @@ public record Freshness(long lifetimeMillis, long correctedInitialAgeMillis, lon
     static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
     static final long HEURISTIC_CAP_MILLIS = 86_400_000L;
 
-    /** The directives this cache obeys: {@code CDN-Cache-Control} when it has any, else {@code Cache-Control}. */
+    /**
+     * The directives this cache obeys: the first targeted field that has any, {@code CDN-Cache-Control}
+     * (RFC 9213) then {@code Surrogate-Control} (Edge Architecture 1.0; directives aimed at another surrogate
+     * with {@code ;target} are skipped), else {@code Cache-Control}.
+     */
     static Directives directives(MultiMap headers) {
-        Directives cdn = Directives.parse(headers.getAll("cdn-cache-control"));
-        return cdn.isEmpty() ? Directives.parse(headers.getAll("cache-control")) : cdn;
+        Directives targeted = targetedDirectives(headers);
+        return targeted.isEmpty() ? Directives.parse(headers.getAll("cache-control")) : targeted;
     }
 
-    /** Whether {@code CDN-Cache-Control} governs (then Expires is ignored too). */
+    /** Whether a targeted field governs (then Expires is ignored too). */
     static boolean targeted(MultiMap headers) {
-        return !Directives.parse(headers.getAll("cdn-cache-control")).isEmpty();
+        return !targetedDirectives(headers).isEmpty();
+    }
+
+    private static Directives targetedDirectives(MultiMap headers) {
+        Directives cdn = Directives.parse(headers.getAll("cdn-cache-control"));
+        if (!cdn.isEmpty()) {
+            return cdn;
+        }
+        List<String> surrogate = headers.getAll("surrogate-control");
+        return surrogate.isEmpty() ? Directives.EMPTY : Directives.parse(surrogate).untargeted();
     }
 
     public static Freshness of(int status, MultiMap headers, long requestTimeMillis, long responseTimeMillis) {
@@ -103,20 +116,27 @@ public record Freshness(long lifetimeMillis, long correctedInitialAgeMillis, lon
         return stalenessMillis(nowMillis) < allowance;
     }
 
-    /** The Age field's value: the first valid non-negative integer, 0 otherwise. */
+    /**
+     * The Age field's value: one line holding one non-negative integer. Anything else (a list, two lines, a
+     * sign, a fraction, a parameter) is treated as very old, so the response counts as stale: an Age the cache
+     * cannot read must not make a response look younger than it is.
+     */
     static long ageSeconds(List<String> values) {
         if (values == null || values.isEmpty()) {
             return 0;
         }
-        String v = values.getFirst().split(",")[0].strip();
+        if (values.size() > 1) {
+            return Directives.MAX_DELTA;
+        }
+        String v = values.getFirst().strip();
         if (v.isEmpty()) {
-            return 0;
+            return Directives.MAX_DELTA;
         }
         long total = 0;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c < '0' || c > '9') {
-                return 0;
+                return Directives.MAX_DELTA;
             }
             total = total * 10 + (c - '0');
             if (total >= Directives.MAX_DELTA) {

@@ -18,7 +18,8 @@ public record StoredResponse(int status, String statusMessage, MultiMap headers,
                              List<String> varyNames, List<String> varyValues, Set<String> surrogateKeys) {
     /** Fields a 304 must not overwrite in the stored head (RFC 9111 3.2 lists what is kept as stored). */
     private static final Set<String> NOT_UPDATED = Set.of("content-length", "content-encoding", "transfer-encoding",
-            "content-range", "connection", "keep-alive", "trailer", "upgrade", "te", "proxy-connection", "age");
+            "content-range", "connection", "keep-alive", "trailer", "upgrade", "te", "proxy-connection", "age",
+            "etag", "content-md5"); // a 304 with another validator does not make the stored body that representation
 
     public static StoredResponse of(int status, String statusMessage, MultiMap responseHeaders, Buffer body,
                                     MultiMap requestHeaders, long requestMillis, long responseMillis, String surrogateHeader) {
