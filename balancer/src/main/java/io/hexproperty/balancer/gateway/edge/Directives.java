@@ -111,12 +111,18 @@ record Directives(Map<String, String> values) {
         return total;
     }
 
-    /** Without directives aimed at a named surrogate ({@code max-age=60;other}): Surrogate-Control's targeting. */
-    Directives untargeted() {
+    /**
+     * Surrogate-Control's targeting: directives aimed at a named surrogate ({@code max-age=60;name}) are kept,
+     * without the suffix, only when the name is {@code me}; untargeted ones always.
+     */
+    Directives untargeted(String me) {
         Map<String, String> kept = new HashMap<>();
         values.forEach((name, value) -> {
-            if (!name.contains(";") && !value.contains(";")) {
+            int semi = value.indexOf(';');
+            if (semi < 0) {
                 kept.put(name, value);
+            } else if (value.substring(semi + 1).strip().equalsIgnoreCase(me)) {
+                kept.put(name, value.substring(0, semi).strip());
             }
         });
         return kept.isEmpty() ? EMPTY : new Directives(kept);

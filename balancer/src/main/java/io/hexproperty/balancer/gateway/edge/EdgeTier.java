@@ -178,6 +178,7 @@ public final class EdgeTier {
                 out.add(e.getKey(), e.getValue());
             }
         }
+        out.add("surrogate-capability", NAME + "=\"Surrogate/1.0\""); // Edge Architecture 1.0: targeted directives welcome
         if (hit != null) {
             if (hit.etag() != null) {
                 out.set("if-none-match", hit.etag());

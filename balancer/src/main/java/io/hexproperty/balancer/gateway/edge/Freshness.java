@@ -46,7 +46,7 @@ public record Freshness(long lifetimeMillis, long correctedInitialAgeMillis, lon
             return cdn;
         }
         List<String> surrogate = headers.getAll("surrogate-control");
-        return surrogate.isEmpty() ? Directives.EMPTY : Directives.parse(surrogate).untargeted();
+        return surrogate.isEmpty() ? Directives.EMPTY : Directives.parse(surrogate).untargeted(EdgeTier.NAME);
     }
 
     public static Freshness of(int status, MultiMap headers, long requestTimeMillis, long responseTimeMillis) {
