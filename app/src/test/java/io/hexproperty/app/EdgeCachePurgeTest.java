@@ -56,7 +56,7 @@ class EdgeCachePurgeTest {
         admin = ClusterAdmin.start(vertx, "127.0.0.1", 0, gateway, WorkerFleet.none(), ADMIN_TOKEN, LoadBalancer::named)
                 .await(10, TimeUnit.SECONDS);
         URI purge = URI.create("http://:" + ADMIN_TOKEN + "@127.0.0.1:" + admin.port() + "/admin/cluster/edge/purge");
-        node = p.startNode(UnaryOperator.identity(), c -> c.withCacheOptions(c.cacheOptions().withPurgeUrls(List.of(purge))));
+        node = p.startNode(UnaryOperator.identity(), c -> c.withCaches(c.caches().withPurgeUrls(List.of(purge))));
         pool.add("node", URI.create("http://127.0.0.1:" + node.port()), 1, 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> pool.workers().stream().allMatch(w -> w.state().equals("up")));
     }
