@@ -177,6 +177,24 @@ class EdgeCacheGatewayTest {
     }
 
     @Test
+    void staleWhileRevalidateServesTheStoredResponseAndRevalidatesOnceInTheBackground() throws Exception {
+        start(EdgeCacheConfig.ofMegabytes(8));
+        script.set(req -> req.response().putHeader("cache-control", "max-age=0, stale-while-revalidate=600").end("v1"));
+        assertThat(get("/s").body()).isEqualTo("v1");
+        Promise<Void> release = Promise.promise();
+        script.set(req -> release.future().onComplete(v ->
+                req.response().putHeader("cache-control", "max-age=0, stale-while-revalidate=600").end("v2")));
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> stale = get("/s");
+            assertThat(stale.body()).as("answered at once, while the revalidation is held").isEqualTo("v1");
+            assertThat(cacheStatus(stale)).contains("stale-while-revalidate");
+        }
+        assertThat(originRequests).as("one background revalidation for five stale hits").hasValue(2);
+        release.complete();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get("/s").body()).isEqualTo("v2"));
+    }
+
+    @Test
     void concurrentMissesForOneUriMakeOneOriginRequest() throws Exception {
         start(EdgeCacheConfig.ofMegabytes(8));
         Promise<Void> release = Promise.promise();
