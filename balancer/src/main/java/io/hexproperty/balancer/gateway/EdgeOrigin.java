@@ -99,7 +99,7 @@ final class EdgeOrigin implements Origin {
             w.latency.observe(nanoTicker.getAsLong() - started);
             pool.record(w, in.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
             String length = in.headers().get("content-length");
-            if (length != null && length.length() > 10 || length != null && Long.parseLong(length) > maxBytes) {
+            if (length != null && declaredOver(length, maxBytes)) {
                 in.request().reset(); // too large to store: the cache passes the request through, streamed
                 w.end();
                 result.complete(Fetched.tooLarge(requestMillis0, wallClock.millis()));
@@ -153,6 +153,14 @@ final class EdgeOrigin implements Origin {
         }
         result.complete(problem(kind.status(), kind.type(), kind.title(),
                 "worker " + w.id + " (" + w.origin + ") failed: " + cause.getMessage(), requestMillis0));
+    }
+
+    private static boolean declaredOver(String length, int maxBytes) {
+        try {
+            return length.length() > 10 || Long.parseLong(length.strip()) > maxBytes;
+        } catch (NumberFormatException e) {
+            return true; // unreadable framing: not worth storing, the streamed path relays it as the worker sent it
+        }
     }
 
     private Fetched problem(int status, String type, String title, String detail, long requestMillis0) {

@@ -24,6 +24,10 @@ public record StoredResponse(int status, String statusMessage, MultiMap headers,
     public static StoredResponse of(int status, String statusMessage, MultiMap responseHeaders, Buffer body,
                                     MultiMap requestHeaders, long requestMillis, long responseMillis, String surrogateHeader) {
         MultiMap stored = copyWithoutAge(responseHeaders);
+        if (!stored.contains("date")) { // RFC 9110 6.6.1: the recipient with a clock adds it, once, when it stores
+            stored.add("date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.Instant.ofEpochMilli(responseMillis).atZone(java.time.ZoneOffset.UTC)));
+        }
         List<String> names = varyNames(responseHeaders);
         return new StoredResponse(status, statusMessage, stored, body,
                 Freshness.of(status, responseHeaders, requestMillis, responseMillis), names, varyValues(names, requestHeaders),
