@@ -62,7 +62,14 @@ public final class EdgeTier {
     private record Flight(long startedNanos, Promise<Fill> promise) {}
 
     /** The outcome of one trip to the origin: the response to serve, and whether requests that joined may get it too. */
-    private record Fill(StoredResponse response, boolean shareable, boolean tooLarge, String status) {}
+    private record Fill(StoredResponse response, boolean shareable, boolean tooLarge, String status, String originAge) {
+        Fill(StoredResponse response, boolean shareable, boolean tooLarge, String status) {
+            this(response, shareable, tooLarge, status, CACHED);
+        }
+    }
+
+    /** Marks a response answered from storage: its Age is the cache's current age of it. */
+    private static final String CACHED = "\u0000cached";
 
     public EdgeTier(EdgeCacheConfig config, Clock wallClock, LongSupplier nanoTicker) {
         if (!config.enabled()) {
@@ -97,12 +104,12 @@ public final class EdgeTier {
         if (hit != null && !noCache) {
             if (usable(hit, rcc, now)) {
                 hits.increment();
-                serve(req, hit, now, NAME + "; hit");
+                serve(req, hit, now, NAME + "; hit", CACHED);
                 return true;
             }
             if (rcc.seconds("max-age") < 0 && rcc.seconds("min-fresh") < 0 && hit.freshness().withinStaleWhileRevalidate(now)) {
                 stale.increment();
-                serve(req, hit, now, NAME + "; hit; detail=stale-while-revalidate");
+                serve(req, hit, now, NAME + "; hit; detail=stale-while-revalidate", CACHED);
                 revalidateInBackground(key, hit, MultiMap.caseInsensitiveMultiMap().addAll(h), origin);
                 return true;
             }
@@ -135,7 +142,7 @@ public final class EdgeTier {
             if (ar.failed() || ar.result().tooLarge()) {
                 pass(req, origin);
             } else {
-                serve(req, ar.result().response(), wallClock.millis(), ar.result().status());
+                serve(req, ar.result().response(), wallClock.millis(), ar.result().status(), ar.result().originAge());
             }
         });
         return true;
@@ -147,7 +154,7 @@ public final class EdgeTier {
             if (ar.failed() || !ar.result().shareable() || !ar.result().response().matches(req.headers())) {
                 pass(req, origin); // not for everyone (private, no-store, another variant): its own trip
             } else {
-                serve(req, ar.result().response(), wallClock.millis(), NAME + "; hit; detail=coalesced");
+                serve(req, ar.result().response(), wallClock.millis(), NAME + "; hit; detail=coalesced", CACHED);
             }
         });
     }
@@ -211,10 +218,10 @@ public final class EdgeTier {
                     f.requestMillis(), f.responseMillis(), config.surrogateKeyHeader());
             String fwd = hit == null ? "fwd=uri-miss" : "fwd=stale";
             if (mayStore && storable(r) && store.store(key, r, flight.startedNanos())) {
-                return new Fill(r, true, false, NAME + "; " + fwd + "; fwd-status=" + f.status() + "; stored");
+                return new Fill(r, true, false, NAME + "; " + fwd + "; fwd-status=" + f.status() + "; stored", f.headers().get("age"));
             }
             // a 5xx (an origin error or the gateway's own) goes to those who joined too: the origin just failed
-            return new Fill(r, f.status() >= 500, false, NAME + "; " + fwd + "; fwd-status=" + f.status());
+            return new Fill(r, f.status() >= 500, false, NAME + "; " + fwd + "; fwd-status=" + f.status(), f.headers().get("age"));
         });
     }
 
@@ -269,7 +276,12 @@ public final class EdgeTier {
         return false;
     }
 
-    private void serve(HttpServerRequest req, StoredResponse r, long now, String cacheStatus) {
+    /**
+     * Writes {@code r}. {@code originAge} is {@link #CACHED} for an answer from storage (Age: the current age,
+     * RFC 9111 4.2.3), else the Age field the origin sent with this very response (null: none), relayed as is:
+     * a response forwarded on a miss was not held here.
+     */
+    private void serve(HttpServerRequest req, StoredResponse r, long now, String cacheStatus, String originAge) {
         HttpServerResponse resp = req.response();
         if (resp.closed() || resp.headWritten()) {
             return;
@@ -291,7 +303,11 @@ public final class EdgeTier {
                 out.add(name, e.getValue());
             }
         }
-        out.set("age", Long.toString(r.freshness().ageSeconds(now)));
+        if (originAge == CACHED) {
+            out.set("age", Long.toString(r.freshness().ageSeconds(now)));
+        } else if (originAge != null) {
+            out.set("age", originAge);
+        }
         out.add(CACHE_STATUS, cacheStatus);
         if (bodiless) {
             resp.end();
