@@ -137,6 +137,8 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
 
     private MaintenanceOutcome execute(Statement st, MaintenanceAction action, int due) {
         LOG.info("maintenance: {} (1 of {} due)", action, due);
+        Optional<java.nio.file.Path> backend = BackendUsage.locate(st);
+        Optional<BackendUsage> before = backend.flatMap(BackendUsage::read);
         long t0 = System.nanoTime();
         try {
             // Maintenance may take minutes; the session default timeout (if any) must not cut it.
@@ -146,16 +148,48 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
             Counter.builder("db.maintenance.actions").tag("action", action.kind().tag()).tag("table", action.table())
                     .register(registry).increment();
             Timer.builder("db.maintenance.duration").tag("action", action.kind().tag()).register(registry).record(took);
-            LOG.info("maintenance: {} done in {} ms", action.sql(), took.toMillis());
+            String usage = recordUsage(action, backend, before);
+            LOG.info("maintenance: {} done in {} ms{}", action.sql(), took.toMillis(), usage);
             return new MaintenanceOutcome(Status.DONE, Optional.of(action), took, action.reason());
         } catch (SQLException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             Counter.builder("db.maintenance.failures").tag("action", action.kind().tag()).tag("table", action.table())
                     .register(registry).increment();
+            recordUsage(action, backend, before);
             LOG.warn("maintenance: {} failed after {} ms: {} (SQLSTATE {})", action.sql(), took.toMillis(), e.getMessage(),
                     e.getSQLState());
             return new MaintenanceOutcome(Status.FAILED, Optional.of(action), took, e.getMessage());
         }
+    }
+
+    /** The I/O and CPU the action's backend used (a failed action's too), when it is a readable local process. */
+    private String recordUsage(MaintenanceAction action, Optional<java.nio.file.Path> backend, Optional<BackendUsage> before) {
+        if (before.isEmpty()) {
+            return "";
+        }
+        Optional<BackendUsage> after = backend.flatMap(BackendUsage::read);
+        if (after.isEmpty()) {
+            return "";
+        }
+        BackendUsage used = after.get().minus(before.get());
+        String tag = action.kind().tag();
+        String io = "Bytes a maintenance action's PostgreSQL backend read and wrote through read()/write() "
+                + "(page-cache hits and WAL included), by action and direction";
+        String disk = "Bytes a maintenance action's PostgreSQL backend fetched from and sent to storage, by action and direction";
+        ioCounter("db.maintenance.io", tag, "read", io).increment(used.readBytes());
+        ioCounter("db.maintenance.io", tag, "write", io).increment(used.writeBytes());
+        ioCounter("db.maintenance.disk.io", tag, "read", disk).increment(used.diskReadBytes());
+        ioCounter("db.maintenance.disk.io", tag, "write", disk).increment(used.diskWriteBytes());
+        Counter.builder("db.maintenance.cpu").tag("action", tag).baseUnit("seconds")
+                .description("CPU time (user + system) of a maintenance action's PostgreSQL backend, by action")
+                .register(registry).increment(used.cpuSeconds());
+        return String.format(java.util.Locale.ROOT, " (backend read %d B, wrote %d B, storage %d B in / %d B out, CPU %.2f s)",
+                used.readBytes(), used.writeBytes(), used.diskReadBytes(), used.diskWriteBytes(), used.cpuSeconds());
+    }
+
+    private Counter ioCounter(String name, String action, String direction, String help) {
+        return Counter.builder(name).tag("action", action).tag("direction", direction).baseUnit("bytes").description(help)
+                .register(registry);
     }
 
     private static boolean tryLock(Statement st) throws SQLException {
