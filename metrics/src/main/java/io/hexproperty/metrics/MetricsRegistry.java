@@ -82,7 +82,8 @@ public final class MetricsRegistry implements AutoCloseable {
                 "rss", process::rssBytes,
                 "p99", () -> w.figures() == null ? Double.NaN : w.figures().all().p99(),
                 "open_connections", () -> LiveJson.sum(registry, "http.server.active"),
-                "db_pool_used", () -> LiveJson.sum(registry, "db.client.connections.used")));
+                "db_pool_used", () -> LiveJson.sum(registry, "db.client.connections.used"),
+                "db_size", () -> LiveJson.sum(registry, "db.size")));
         sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hexproperty-metrics-window");
             t.setDaemon(true);

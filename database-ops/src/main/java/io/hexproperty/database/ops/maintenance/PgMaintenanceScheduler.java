@@ -67,6 +67,8 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
     /** Guards start/close apart from runOnce's monitor, so close does not wait for a running VACUUM. */
     private final Object lifecycle = new Object();
     private ScheduledExecutorService scheduler;
+    /** The database's size at the last check, -1 before the first: its trend is watched in soak runs. */
+    private final java.util.concurrent.atomic.AtomicLong sizeBytes = new java.util.concurrent.atomic.AtomicLong(-1);
 
     PgMaintenanceScheduler(DatabaseConfig database, MaintenanceConfig config, DoubleSupplier p99Millis, Clock clock,
                            MeterRegistry registry) {
@@ -76,6 +78,10 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.planner = new MaintenancePlanner(config.thresholds());
+        io.micrometer.core.instrument.Gauge.builder("db.size", sizeBytes, v -> v.get() < 0 ? Double.NaN : v.get())
+                .tag("server", database.host() + ":" + database.port()).baseUnit("bytes")
+                .description("Size of the database on disk (pg_database_size), taken at each maintenance check")
+                .register(registry);
     }
 
     @Override
@@ -93,6 +99,10 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
     public synchronized MaintenanceOutcome runOnce() {
         Instant start = clock.instant();
         try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                rs.next();
+                sizeBytes.set(rs.getLong(1));
+            }
             List<MaintenanceAction> due = plan(c);
             if (due.isEmpty()) {
                 return new MaintenanceOutcome(Status.IDLE, Optional.empty(), Duration.ZERO, "nothing due");

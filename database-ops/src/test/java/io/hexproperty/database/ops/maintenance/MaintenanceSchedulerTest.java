@@ -1,6 +1,7 @@
 package io.hexproperty.database.ops.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.hexproperty.testing.lane.Postgres;
@@ -54,6 +55,10 @@ class MaintenanceSchedulerTest {
         assertThat(postponed.detail()).isEqualTo("p99 900.0 ms above the SLO of 250 ms");
         assertThat(registry.get("db.maintenance.postponed").counter().count()).isEqualTo(1);
         assertThat(longValue(db, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'churn'")).isZero();
+
+        // Every check also takes the database's size.
+        assertThat(registry.get("db.size").gauge().value())
+                .isEqualTo(longValue(db, "SELECT pg_database_size(current_database())"), within(1_000_000.0));
 
         p99.set(40.0);
         MaintenanceOutcome vacuumed = scheduler.runOnce();
