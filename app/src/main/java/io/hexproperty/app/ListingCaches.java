@@ -94,20 +94,20 @@ final class ListingCaches {
                                Vertx vertx, MeterRegistry registry, Clock clock, PrintStream console, Closer closer,
                                io.hexproperty.domain.Signer cursors) throws Exception {
         RedisDistributedTier<ListingKey, Encoded> redis = null;
-        if (config.cacheOptions().redisUrl() != null && config.cache()) {
+        if (config.caches().redisUrl() != null && config.cache()) {
             // L2 keeps the encoded responses as they are (the same bytes as the warm-start files)
-            redis = RedisDistributedTier.create(vertx, RedisTierConfig.defaults(config.cacheOptions().redisUrl()),
+            redis = RedisDistributedTier.create(vertx, RedisTierConfig.defaults(config.caches().redisUrl()),
                     KeyCodec.ofString(ListingKey::value, ListingKey::new), ValueCodec.of(Encoded::toBytes, Encoded::fromBytes),
                     TierMetrics.of(registry, "listings", "redis"));
             RedisDistributedTier<ListingKey, Encoded> opened = redis;
             closer.add("Redis tier", () -> opened.close().await(5, TimeUnit.SECONDS));
-            console.println("hexproperty: Redis L2 cache tier at " + config.cacheOptions().redisUrl());
+            console.println("hexproperty: Redis L2 cache tier at " + config.caches().redisUrl());
         }
         ResponseCache cache = config.cache()
                 ? ResponseCache.create(queries, registry, settings, clock,
                         redis != null ? redis : DistributedTier.none(), cursors)
                 : ResponseCache.disabled(queries, clock, cursors);
-        PurgeHook purge = closer.add("CDN purge", PurgeHook.varnish(vertx, registry, config.cacheOptions().purgeUrls()));
+        PurgeHook purge = closer.add("CDN purge", PurgeHook.varnish(vertx, registry, config.caches().purgeUrls()));
 
         ShardedChangeFeed feed = closer.add("change feed", data.changeFeed(FEED_POLL));
         WarmRestart warm = new WarmRestart(config, data, cache, registry, console);

@@ -131,7 +131,7 @@ final class Platform implements AutoCloseable {
         // Manual invalidation for every node, Redis and the CDN; health as "can serve" / "can write" (ADR 0016).
         ClusterInvalidation invalidation = closer.add("cluster invalidation", ClusterInvalidation.start(vertx,
                 data.primaryPools().getFirst(), caches.cache(), caches.redis(), caches.purge(),
-                !config.cacheOptions().purgeUrls().isEmpty()));
+                !config.caches().purgeUrls().isEmpty()));
         DatabaseWatch watch = closer.add("database watch",
                 DatabaseWatch.start(vertx, readiness, caches.cache(), caches::views, Duration.ofSeconds(1)));
         HttpApi api = HttpApi.builder()

@@ -23,7 +23,7 @@ record ServeConfig(
         Path demoTokenFile,
         boolean cache,
         String adminToken,
-        CacheConfig cacheOptions,
+        CacheConfig caches,
         int shards,
         Replication.Config replication,
         boolean benchRoutes,
@@ -61,46 +61,46 @@ record ServeConfig(
 
     ServeConfig withStateDir(Path value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, caches, shards, replication,
                 benchRoutes, value, management);
     }
 
     /** Without the bench routes, with the state directory derived from the data directory and port. */
     ServeConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword, int listings,
                 long seed, boolean seedOnFirstStart, int eventLoops, int poolSize, Duration drainTimeout,
-                Path demoTokenFile, boolean cache, String adminToken, CacheConfig cacheOptions, int shards,
+                Path demoTokenFile, boolean cache, String adminToken, CacheConfig caches, int shards,
                 Replication.Config replication) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart, eventLoops, poolSize,
-                drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication, false, null,
+                drainTimeout, demoTokenFile, cache, adminToken, caches, shards, replication, false, null,
                 port == 0 ? ManagementConfig.anyFreePort() : ManagementConfig.defaults());
     }
 
     /** With {@code GET /bench/static} (the HTTP ceiling of bench/http-ceiling.sh) served or not. */
     ServeConfig withBenchRoutes(boolean value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, caches, shards, replication,
                 value, stateDir, management);
     }
 
     ServeConfig withManagement(ManagementConfig value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, replication,
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, caches, shards, replication,
                 benchRoutes, stateDir, value);
     }
 
     ServeConfig withShards(int count) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, count, replication, benchRoutes, stateDir, management);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, caches, count, replication, benchRoutes, stateDir, management);
     }
 
-    ServeConfig withCacheOptions(CacheConfig options) {
+    ServeConfig withCaches(CacheConfig options) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
                 eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, options, shards, replication, benchRoutes, stateDir, management);
     }
 
     ServeConfig withReplication(Replication.Config value) {
         return new ServeConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, listings, seed, seedOnFirstStart,
-                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, cacheOptions, shards, value, benchRoutes, stateDir, management);
+                eventLoops, poolSize, drainTimeout, demoTokenFile, cache, adminToken, caches, shards, value, benchRoutes, stateDir, management);
     }
 
     /**
@@ -130,7 +130,7 @@ record ServeConfig(
     // --- end caching block ---
 
     ServeConfig {
-        cacheOptions = cacheOptions == null ? CacheConfig.defaults() : cacheOptions;
+        caches = caches == null ? CacheConfig.defaults() : caches;
         replication = replication == null ? Replication.Config.none() : replication;
         management = management == null ? ManagementConfig.defaults() : management;
         if (port < 0 || port > 65535) {

@@ -57,7 +57,7 @@ class ClusterInvalidationTest {
         AtomicReference<Path> tokenFile = new AtomicReference<>();
         UnaryOperator<ServeConfig> shared = c -> {
             tokenFile.set(c.adminTokenFile());
-            return c.withCacheOptions(c.cacheOptions().withRedisUrl(redis.url())
+            return c.withCaches(c.caches().withRedisUrl(redis.url())
                     .withPurgeUrls(List.of(URI.create("http://127.0.0.1:" + cdn.actualPort() + "/"))));
         };
         one = p.startNode(UnaryOperator.identity(), shared);

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,30 +76,27 @@ class ConnectionGuardTest {
     void aHeaderDribbledByteByByteIsCutOffAtTheDeadline() throws Exception {
         try (RawHttp slow = RawHttp.connect(slowNode.port(), "127.0.0.1")) {
             slow.send("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger dribbled = new AtomicInteger();
-            // One more header byte every 100 ms: Vert.x's idle timeout would never fire on this.
-            CompletableFuture<Void> dribble = CompletableFuture.runAsync(() -> {
+            slow.send("X-Slow: ");
+            // One more header byte every 100 ms, paced by a scheduler: Vert.x's idle timeout would never fire on this.
+            ScheduledExecutorService attacker = Executors.newSingleThreadScheduledExecutor();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            attacker.scheduleAtFixedRate(() -> {
                 try {
-                    slow.send("X-Slow: ");
-                    while (!stop.get()) {
-                        slow.send("a");
-                        dribbled.incrementAndGet();
-                        Thread.sleep(100); // pacing of the attack, not a wait for a result
-                    }
-                } catch (IOException closed) {
-                    // the server closed the connection: what this test waits for
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    slow.send("a");
+                    dribbled.incrementAndGet();
+                } catch (IOException e) { // the server closed the connection: what this test waits for
+                    closed.complete(null);
+                    throw new java.io.UncheckedIOException(e); // ends the schedule
                 }
-            });
+            }, 0, 100, TimeUnit.MILLISECONDS);
             try {
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> slow.closedByServer(10));
+                        .until(() -> closed.isDone() || slow.closedByServer(10));
             } finally {
-                stop.set(true);
+                attacker.shutdownNow();
+                attacker.awaitTermination(5, TimeUnit.SECONDS);
             }
-            dribble.get();
             assertThat(dribbled.get()).as("bytes were still arriving when it was closed").isPositive();
         }
         // the node serves everyone else normally

@@ -8,13 +8,11 @@ import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.ListingPatch;
 import io.hexproperty.domain.Money;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -40,7 +38,7 @@ class LaggingTierReadTest {
     void anL2OlderThanTheVersionL1KnowsIsSkippedAndRepaired() throws Exception {
         TestPlatform p = TestPlatform.get();
         Platform node = p.startNode(UnaryOperator.identity(),
-                c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(REDIS.url())));
+                c -> c.withCaches(c.caches().withRedisUrl(REDIS.url())));
         try {
             String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=13&sort=price_asc&minPrice=80000"))
                     .getLast().getString("ListingKey");
@@ -75,14 +73,9 @@ class LaggingTierReadTest {
     @Test
     void aReplicaBehindTheVersionL1KnowsIsNotReadFrom() throws Exception {
         Path root = Files.createTempDirectory("hexproperty-lagging-replica");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The replica replays 30 s behind and is still eligible (max lag 1 h): every read goes to it.
-        ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7, true,
-                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 1,
-                new Replication.Config(1, List.of(), Duration.ofHours(1), Duration.ofSeconds(30)));
-        try (Platform platform = new Platform(config, new PrintStream(System.out, true)).start()) {
-            var set = platform.replication().replicaSet();
-            await().atMost(Duration.ofSeconds(20)).until(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()));
+        try (Platform platform = TestPlatform.startReplicated(root,
+                new Replication.Config(1, List.of(), Duration.ofHours(1), Duration.ofSeconds(30)))) {
             String base = "http://127.0.0.1:" + platform.port();
             TestPlatform p = TestPlatform.get();
             HttpResponse<String> page = p.http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/listings?limit=3")).build(),

@@ -7,7 +7,6 @@ import io.hexproperty.testing.RedisServerExtension;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -49,7 +48,7 @@ class PropagationTest {
     @Test
     void twoNodesOnOneDatabaseAndOneRedisServeNoReadStaleBeyondTheBound() throws Exception {
         TestPlatform p = TestPlatform.get();
-        UnaryOperator<ServeConfig> withRedis = c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(REDIS.url()));
+        UnaryOperator<ServeConfig> withRedis = c -> c.withCaches(c.caches().withRedisUrl(REDIS.url()));
         Platform a = p.startNode(UnaryOperator.identity(), withRedis);
         Platform b = p.startNode(UnaryOperator.identity(), withRedis);
         try {
@@ -74,13 +73,8 @@ class PropagationTest {
     @Test
     void aReplicatedNodeWithALaggingReplicaServesNoReadStaleBeyondTheBound() throws Exception {
         Path root = Files.createTempDirectory("hexproperty-propagation");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7, true,
-                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 1,
-                new Replication.Config(1, List.of(), Duration.ofSeconds(1), Duration.ofMillis(200)));
-        try (Platform replicated = new Platform(config, new PrintStream(System.out, true)).start()) {
-            var set = replicated.replication().replicaSet();
-            await().atMost(Duration.ofSeconds(20)).until(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()));
+        try (Platform replicated = TestPlatform.startReplicated(root,
+                new Replication.Config(1, List.of(), Duration.ofSeconds(1), Duration.ofMillis(200)))) {
             Path otherRoot = root.resolve("writer-node");
             ServeConfig writerConfig = new ServeConfig("127.0.0.1", 0, otherRoot.resolve("pg"),
                     replicated.database().config().url(), "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2),

@@ -38,7 +38,7 @@ class RedisCacheConsistencyTest {
     @BeforeAll
     static void start() {
         a = TestPlatform.get();
-        UnaryOperator<ServeConfig> withRedis = c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(REDIS.url()));
+        UnaryOperator<ServeConfig> withRedis = c -> c.withCaches(c.caches().withRedisUrl(REDIS.url()));
         for (int i = 0; i < 3; i++) {
             NODES.add(a.startNode(CacheConsistencyTest::delayed, withRedis));
         }

@@ -37,7 +37,7 @@ class RedisTierIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         p = TestPlatform.get();
-        UnaryOperator<ServeConfig> withRedis = c -> c.withCacheOptions(c.cacheOptions().withRedisUrl(redis.url()));
+        UnaryOperator<ServeConfig> withRedis = c -> c.withCaches(c.caches().withRedisUrl(redis.url()));
         one = p.startNode(UnaryOperator.identity(), withRedis);
         two = p.startNode(UnaryOperator.identity(), withRedis);
     }

@@ -133,4 +133,25 @@ final class TestPlatform {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A node of its own in {@code root} (embedded primary, 300 listings) with one streaming replica configured by
+     * {@code replication}, returned once every replica is up and has been polled for its lag.
+     */
+    static Platform startReplicated(Path root, Replication.Config replication) throws Exception {
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7, true,
+                2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null, ServeConfig.CacheConfig.defaults(), 1,
+                replication);
+        Platform platform = new Platform(config, new PrintStream(System.out, true)).start();
+        try {
+            var set = platform.replication().replicaSet();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> set.nodes().stream().allMatch(n -> n.up() && n.polled()));
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
 }

@@ -52,7 +52,7 @@ class VarnishPurgeTest {
         int varnishPort = freePort();
         varnishUrl = "http://127.0.0.1:" + varnishPort;
         a = TestPlatform.get();
-        node = a.startNode(q -> q, c -> c.withCacheOptions(c.cacheOptions().withPurgeUrls(List.of(URI.create(varnishUrl + "/")))));
+        node = a.startNode(q -> q, c -> c.withCaches(c.caches().withPurgeUrls(List.of(URI.create(varnishUrl + "/")))));
         nodeUrl = "http://127.0.0.1:" + node.port();
 
         workDir = Files.createTempDirectory("hexproperty-varnish");

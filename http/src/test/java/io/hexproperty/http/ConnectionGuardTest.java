@@ -12,7 +12,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +59,8 @@ class ConnectionGuardTest {
 
     @Test
     void aKeepAliveConnectionWithSteadyRequestsOutlivesManyDeadlines() throws Exception {
-        ConnectionGuard guard = new ConnectionGuard(vertx, new ConnectionGuard.Config(Duration.ofSeconds(2), 100, 100),
+        // 300 ms header deadline: an idle keep-alive connection is looked at every KEEP_ALIVE_PERIODS x 300 ms = 1.8 s
+        ConnectionGuard guard = new ConnectionGuard(vertx, new ConnectionGuard.Config(Duration.ofMillis(300), 100, 100),
                 new SimpleMeterRegistry());
         HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false))
                 .connectionHandler(guard::accept).requestHandler(guard.requests(req -> req.response().end("ok")))
@@ -63,18 +68,35 @@ class ConnectionGuardTest {
         try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
             s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
-            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos(); // three deadlines
-            int answered = 0;
-            while (System.nanoTime() < until) {
-                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                byte[] head = new byte[17];
-                int n = in.readNBytes(head, 0, head.length);
-                assertThat(new String(head, 0, n, StandardCharsets.US_ASCII)).as("answer %d", answered).startsWith("HTTP/1.1 200");
-                drainResponse(in);
-                answered++;
-                Thread.sleep(50); // pacing of the client, not a wait for a result
+            // 120 requests, each started at least 50 ms after the previous one ended (a fixed-delay schedule): the
+            // connection lives at least 6 s, three keep-alive periods, and is never idle for more than a fraction of one
+            ScheduledExecutorService client = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger answered = new AtomicInteger();
+            CompletableFuture<Void> failed = new CompletableFuture<>();
+            client.scheduleWithFixedDelay(() -> {
+                try {
+                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    byte[] head = new byte[17];
+                    int n = in.readNBytes(head, 0, head.length);
+                    String status = new String(head, 0, n, StandardCharsets.US_ASCII);
+                    if (!status.startsWith("HTTP/1.1 200")) {
+                        throw new AssertionError("answer " + answered.get() + ": " + status);
+                    }
+                    drainResponse(in);
+                    answered.incrementAndGet();
+                } catch (Throwable t) {
+                    failed.completeExceptionally(t);
+                    throw new IllegalStateException(t); // ends the schedule
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> answered.get() >= 120 || failed.isDone());
+            } finally {
+                client.shutdownNow();
+                client.awaitTermination(5, TimeUnit.SECONDS);
             }
-            assertThat(answered).isGreaterThan(10);
+            assertThat(failed).isNotDone();
+            assertThat(answered.get()).isGreaterThanOrEqualTo(120);
             assertThat(guard.openConnections()).isEqualTo(1);
         }
     }

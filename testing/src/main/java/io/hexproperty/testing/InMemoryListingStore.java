@@ -1,6 +1,7 @@
 package io.hexproperty.testing;
 
 import io.hexproperty.domain.Listing;
+import io.hexproperty.domain.ListingChange;
 import io.hexproperty.domain.ListingDraft;
 import io.hexproperty.domain.ListingKey;
 import io.hexproperty.domain.ListingNotFoundException;
@@ -10,6 +11,7 @@ import io.hexproperty.domain.SearchCursor;
 import io.hexproperty.domain.SearchPage;
 import io.hexproperty.domain.SearchQuery;
 import io.hexproperty.domain.VersionConflictException;
+import io.hexproperty.domain.port.out.ChangeFeed;
 import io.hexproperty.domain.port.out.ListingStore;
 import io.hexproperty.geo.H3Cells;
 import java.security.SecureRandom;
@@ -31,8 +33,9 @@ import java.util.stream.Collectors;
 
 /**
  * A {@link ListingStore} in a map, with the PostgreSQL store's semantics (keys, H3 cells, versions,
- * owner and If-Match checks, filters, sorts and keyset pages) but no change outbox. Thread-safe:
- * every operation holds the store's lock, and results complete before they are returned.
+ * owner and If-Match checks, filters, sorts and keyset pages) and a change outbox in memory, read by
+ * {@link #changeFeed()} feeds. Thread-safe: every operation holds the store's lock, and results complete
+ * before they are returned.
  *
  * <p>Text search approximates PostgreSQL's {@code 'simple'} configuration: address, city and
  * remarks are split into lower-case words of letters and digits, and every word of the query must
@@ -43,6 +46,9 @@ public final class InMemoryListingStore implements ListingStore {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<ListingKey, Listing> listings = new HashMap<>();
+    /** Every committed change, in commit order; change {@code i} has sequence {@code i + 1} (gap-free, as the outbox id). */
+    private final List<ListingChange> outbox = new java.util.ArrayList<>();
+    private final List<InMemoryChangeFeed> feeds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InMemoryListingStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -86,6 +92,7 @@ public final class InMemoryListingStore implements ListingStore {
                     H3Cells.r7(draft.location()),
                     H3Cells.r9(draft.location()), now());
             listings.put(key, listing);
+            commit(listing, listing.version(), ListingChange.Kind.UPSERT);
             return CompletableFuture.completedFuture(listing);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -106,6 +113,7 @@ public final class InMemoryListingStore implements ListingStore {
             }
             Listing next = patch.applyTo(current, now());
             listings.put(key, next);
+            commit(next, next.version(), ListingChange.Kind.UPSERT);
             return CompletableFuture.completedFuture(next);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -116,14 +124,43 @@ public final class InMemoryListingStore implements ListingStore {
     public synchronized CompletionStage<Boolean> delete(ListingKey key, String agentKey) {
         Objects.requireNonNull(agentKey, "agentKey");
         try {
-            if (owned(key, agentKey) == null) {
+            Listing current = owned(key, agentKey);
+            if (current == null) {
                 return CompletableFuture.completedFuture(false);
             }
             listings.remove(key);
+            commit(current, current.version() + 1, ListingChange.Kind.DELETE); // a tombstone outranks every earlier read
             return CompletableFuture.completedFuture(true);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A new feed over this store's changes, not started. */
+    public ChangeFeed changeFeed() {
+        return new InMemoryChangeFeed(this);
+    }
+
+    private void commit(Listing listing, long version, ListingChange.Kind kind) {
+        ListingChange change = new ListingChange(outbox.size() + 1L, listing.listingKey(), version, kind,
+                listing.address().city(), listing.address().stateOrProvince(), listing.h3r7(), now());
+        outbox.add(change);
+        for (InMemoryChangeFeed feed : feeds) {
+            feed.deliver(change);
+        }
+    }
+
+    /** Under the store's lock: replays what follows {@code afterSequence} (-1: nothing) and subscribes {@code feed}. */
+    synchronized void subscribe(InMemoryChangeFeed feed, long afterSequence) {
+        long from = afterSequence < 0 ? outbox.size() : afterSequence;
+        for (int i = (int) Math.min(from, outbox.size()); i < outbox.size(); i++) {
+            feed.deliver(outbox.get(i));
+        }
+        feeds.add(feed);
+    }
+
+    void unsubscribe(InMemoryChangeFeed feed) {
+        feeds.remove(feed);
     }
 
     private Listing owned(ListingKey key, String agentKey) {

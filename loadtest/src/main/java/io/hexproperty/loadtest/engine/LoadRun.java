@@ -234,6 +234,15 @@ public final class LoadRun {
         if (probe.metricsProblem() != null) {
             notes.add("target metrics: " + probe.metricsProblem());
         }
+        long throttled = meters.statusCounts().getOrDefault(429, 0L);
+        if (throttled > 0) {
+            // counted as errors (the target did refuse them), but the usual cause is the target's own protection
+            String note = throttled + " responses were 429 Too Many Requests: the target's rate limits (serve"
+                    + " --inquiry-limit-client, default 10/1h per client address) refused them; for a load test that"
+                    + " posts inquiries, raise the limits on the target or leave inquiry out of --mix";
+            notes.add(note);
+            out.println("note: " + note);
+        }
         List<CounterSeries.Row> rows = series.rows();
         // Capacity points come from the load phase only: the drain after a stop is not a load level.
         double cut = stoppedAt;
