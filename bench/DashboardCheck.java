@@ -14,24 +14,39 @@ import java.time.Duration;
  * </pre>
  */
 public class DashboardCheck {
+    static String fetch(String url) {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void main(String[] args) {
         String site = args[0];
         String management = args[1];
         Path png = Path.of(args.length > 2 ? args[2] : "dashboard.png");
         Duration wait = Duration.ofSeconds(30);
         try (HeadlessChromium browser = HeadlessChromium.launch(HeadlessChromium.Config.defaults().withViewport(1280, 1800))) {
+            var first = new io.vertx.core.json.JsonObject(fetch(site + "/api/v1/listings?limit=1")).getJsonArray("items").getJsonObject(0);
+            String key = first.getString("ListingKey");
+            String city = first.getString("City");
+            String state = first.getString("StateOrProvince");
             browser.open(site + "/");
-            browser.waitFor("document.querySelectorAll('[data-testid=result-item]').length > 0", wait);
-            String key = browser.evaluate("document.querySelector('[data-testid=result-item]').dataset.listingKey");
-            String city = browser.evaluate("document.querySelector('[data-testid=result-item]').textContent");
+            browser.waitFor("document.readyState === 'complete'", wait);
             browser.open("about:blank"); // pagehide: the home page sends its beacon
-            browser.open(site + "/#/search?city=Austin&state=TX");
+            browser.open(site + "/#/search?city=" + java.net.URLEncoder.encode(city, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&state=" + state);
             browser.waitFor("document.querySelectorAll('[data-testid=result-item]').length > 0", wait);
             browser.open("about:blank");
             browser.open(site + "/#/listing/" + key);
             browser.waitFor("!document.getElementById('listing-view').hidden", wait);
             browser.open("about:blank");
-            System.out.println("browsed home, search (Austin, TX) and listing " + key + " (first result: " + city.strip() + ")");
+            System.out.println("browsed home, search (" + city + ", " + state + ") and listing " + key);
 
             browser.open(management + "/dashboard");
             browser.waitFor("window.hexDashboard && window.hexDashboard.points() >= 4", Duration.ofSeconds(60));
