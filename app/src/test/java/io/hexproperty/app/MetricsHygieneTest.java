@@ -158,7 +158,7 @@ class MetricsHygieneTest {
                 value(scrape(), "http_server_protocol_requests_total{", "protocol=\"http/1.1\"") >= requests + 5);
         String after = scrape();
         assertThat(value(after, "http_server_protocol_connections_total{", "protocol=\"http/1.1\"")).isGreaterThan(connections);
-        // The node speaks cleartext HTTP/1.1 only (no h2c, ADR 0011): the HTTP/2 series is there and stays at 0.
+        // The node speaks cleartext HTTP/1.1 only (h2c off for the connection guard): the HTTP/2 series is there, at 0.
         assertThat(value(after, "http_server_protocol_requests_total{", "protocol=\"h2\"")).isZero();
         assertThat(after).contains("# TYPE http_server_protocol_requests_total counter")
                 .contains("# TYPE http_server_protocol_connections_total counter");
