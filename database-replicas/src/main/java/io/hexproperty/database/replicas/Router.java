@@ -25,9 +25,13 @@ import java.util.function.Function;
  * {@link ConsistencyToken}, have replayed past it at their last health poll (polls are monotonic,
  * so an old poll can only be too cautious). No candidate means the primary. A read that fails for
  * a reason other than an SQL error, or is not answered within the read timeout, marks its node
- * down and is retried once on another candidate or the primary: reads are idempotent. While the
- * primary is down a read whose token no replica has reached yet is served by a replica anyway
- * (there is nowhere fresher to go), which is the one case where read-your-writes is not kept.
+ * down and is retried once on another candidate or the primary: reads are idempotent. A read whose
+ * token no replica has reached yet goes to the primary even while a health check has marked it down,
+ * and fails rather than go to a replica behind the token, until the primary refuses writes (known gone,
+ * or down for three health timeouts, as below); from then on it is served by a replica anyway (there is
+ * nowhere fresher to go), which is the one case where read-your-writes is not kept. A CI run on a
+ * machine at load average 50 found the earlier rule (any "down" primary, even one late poll) serving a
+ * token read from a lagging replica.
  *
  * <p>Writes: only to the primary, never retried (not idempotent). Once the primary is known gone
  * (a refused or dropped connection) or has missed its health deadline for three health timeouts,
@@ -168,7 +172,13 @@ public final class Router {
         if (primary != except && primary.up()) {
             return primary;
         }
-        // Primary down: a replica that is behind the token still beats an error (see class comment).
+        if (token.isPresent() && !refusesWrites(primary)) {
+            // The primary is late, not gone (a missed health deadline or one read timeout on a loaded machine): a
+            // replica behind the token would break read-your-writes, so the read waits on the primary, and a read that
+            // already failed there fails (503, retried by the client) rather than come back older than its token.
+            return primary != except ? primary : null;
+        }
+        // Primary gone: a replica that is behind the token still beats an error (see class comment).
         // A lag-aware strategy may refuse every live replica; with the primary gone any live one will do.
         Optional<Node> any = strategy.choose(live).or(() -> live.stream().findFirst());
         if (any.isPresent()) {
