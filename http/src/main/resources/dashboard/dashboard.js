@@ -121,6 +121,15 @@
     $('t-errors').textContent = all.errorRatio == null ? '—' : fmt(100 * all.errorRatio, ' %', 2);
     $('t-apdex').textContent = fmt(all.apdex, '', 2);
     $('t-cost').textContent = p.costPerThousand == null ? '—' : '$' + Number(p.costPerThousand).toPrecision(3);
+    if (p.cost) {
+      var usd = p.cost.usd || {};
+      var money = function (v) { return v == null ? '—' : '$' + Number(v).toPrecision(3); };
+      var mb = function (v) { return v == null ? '—' : (v / 1048576).toFixed(1) + ' MB'; };
+      $('cost-detail').textContent = 'Since start: CPU ' + money(usd.cpu) + ', memory ' + money(usd.memory)
+        + ', maintenance ' + money(usd.maintenance) + ' (' + p.cost.maintenanceActions + ' actions, '
+        + fmt(p.cost.maintenanceSeconds, ' s', 1) + ', backend CPU ' + fmt(p.cost.maintenanceCpuSeconds, ' s', 2)
+        + ', I/O ' + mb(p.cost.maintenanceReadBytes) + ' read / ' + mb(p.cost.maintenanceWrittenBytes) + ' written)';
+    }
     $('t-pool').textContent = p.db.used == null ? '—' : p.db.used + ' / ' + p.db.max + (p.db.waiters ? ', ' + p.db.waiters + ' waiting' : '');
     $('t-lag').textContent = p.db.replicaLagSeconds == null ? 'no replicas' : fmt(p.db.replicaLagSeconds, ' s', 2);
 

@@ -2,6 +2,7 @@ package io.hexproperty.app;
 
 import io.hexproperty.balancer.algorithms.LoadBalancer;
 import io.hexproperty.balancer.gateway.GatewayConfig;
+import io.hexproperty.balancer.gateway.edge.EdgeCacheConfig;
 import io.hexproperty.balancer.gateway.HaproxyExport;
 import io.hexproperty.balancer.gateway.PoolConfig;
 import io.hexproperty.balancer.health.HealthCheck;
@@ -117,6 +118,18 @@ final class BalancerOptions {
             description = "Fault injection: delay every request by this before forwarding (default: ${DEFAULT-VALUE}).")
     Duration injectLatency;
 
+    @Option(names = "--edge-cache-mb", defaultValue = "0", paramLabel = "MB",
+            description = "RFC 9111 shared cache in the gateway, bounded to this many MB; 0 = off (default: ${DEFAULT-VALUE}).")
+    int edgeCacheMb;
+
+    EdgeCacheConfig edgeCacheConfig() {
+        try {
+            return EdgeCacheConfig.ofMegabytes(edgeCacheMb);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("--edge-cache-mb: " + e.getMessage());
+        }
+    }
+
     LoadBalancer algorithm(String name) {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
             case "geographic" -> LoadBalancer.geographic(geoHomeSize, geoSpillFactor);
@@ -162,6 +175,7 @@ final class BalancerOptions {
             algorithm(balancer);
             poolConfig();
             gatewayConfig("0.0.0.0", 0);
+            edgeCacheConfig();
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage().startsWith("unknown balancer") ? "--balancer: " + e.getMessage() : e.getMessage());
         }

@@ -180,6 +180,11 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         return done;
     }
 
+    /** The admin host as a worker on this machine reaches it (a wildcard bind is reached on loopback). */
+    private static String reachable(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+    }
+
     /** {@code postgresql://host:port/db}: what a worker's command line may show (ps lists it to every user). */
     private static String withoutCredentials(io.hexproperty.database.DatabaseConfig config) {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
@@ -212,6 +217,10 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
 
         if (!seed) {
             serve.add("--no-seed");
+        }
+        if (gateway.gateway().edge() != null) {
+            // the workers' change feed purges the gateway's edge cache as it purges a CDN (the same BAN request)
+            serve.addAll(List.of("--purge-url", "http://:" + token + "@" + reachable(settings.adminHost()) + ":" + gateway.adminPort() + "/admin/cluster/edge/purge"));
         }
         if (autoscale.capacityRps > 0) {
             serve.addAll(List.of("--capacity-rps", String.valueOf(autoscale.capacityRps)));

@@ -32,7 +32,7 @@ final class GatewayRuntime implements AutoCloseable {
     /** Starts the data plane and the admin port (workers may be added before or after). */
     GatewayRuntime start(BalancerOptions options, String host, int port, String adminHost, int adminPort, String token,
                          WorkerFleet fleet) throws Exception {
-        gateway = Gateway.start(vertx, options.gatewayConfig(host, port), pool, options.algorithm(options.balancer),
+        gateway = Gateway.start(vertx, options.gatewayConfig(host, port), options.edgeCacheConfig(), pool, options.algorithm(options.balancer),
                 System::nanoTime).await(30, TimeUnit.SECONDS);
         closers.push(gateway);
         admin = ClusterAdmin.start(vertx, adminHost, adminPort, gateway, fleet, token, options::algorithm)

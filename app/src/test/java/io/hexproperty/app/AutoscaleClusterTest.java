@@ -96,6 +96,7 @@ class AutoscaleClusterTest {
         try {
             Autoscaler autoscaler = cluster.autoscaler();
             assertThat(autoscaler).isNotNull();
+            long started = System.nanoTime();
             int port = cluster.port();
             // the first worker is registered when ready; the gateway routes to it after its first passing checks
             await().atMost(Duration.ofSeconds(30)).until(() -> readyWorkers(cluster) == 1);
@@ -150,6 +151,10 @@ class AutoscaleClusterTest {
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.adminPort()
                     + "/admin/cluster/metrics")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("hexproperty_autoscaler_desired_workers").contains("hexproperty_autoscaler_decisions_total{rule=");
+            // Scaling cost: at least one worker ran through the whole run, never more than max + 1 (a roll's surge).
+            double ran = (System.nanoTime() - started) / 1e9;
+            assertThat(autoscaler.workerSeconds()).isBetween(0.5 * ran, 5 * ran + 30);
+            assertThat(metrics.body()).contains("# TYPE hexproperty_autoscaler_worker_seconds_total counter");
 
             // events: a good one is accepted, bad input is a 400 problem naming the parameter
             HttpResponse<String> ok = post(cluster, "/events", "{\"name\":\"mail\",\"durationSeconds\":600,\"expectedRate\":10}");

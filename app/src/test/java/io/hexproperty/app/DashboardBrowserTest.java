@@ -59,6 +59,8 @@ class DashboardBrowserTest {
         assertThat(browser.evaluate("String(window.hexDashboard.charts['c-cache'].data.length > 1)")).isEqualTo("true");
         assertThat(browser.text("#t-rate")).endsWith("req/s");
         assertThat(browser.text("#routes")).contains("/api/v1/listings/:listingKey");
+        // The cost panel: cost since start by resource and what maintenance used (none yet on a fresh node).
+        assertThat(browser.text("#cost-detail")).startsWith("Since start: CPU $").contains("memory $").contains("maintenance $");
 
         Path png = browser.screenshot(Path.of("target/screenshots/dashboard.png"));
         BufferedImage image = ImageIO.read(png.toFile());

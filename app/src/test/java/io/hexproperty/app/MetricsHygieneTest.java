@@ -140,6 +140,30 @@ class MetricsHygieneTest {
         assertThat(value(scrape(), "process_context_switches_total{", "kind=\"voluntary\"")).isGreaterThan(voluntary);
     }
 
+    @Test
+    void requestsAndConnectionsAreCountedByProtocol() throws Exception {
+        String before = scrape();
+        double requests = value(before, "http_server_protocol_requests_total{", "protocol=\"http/1.1\"");
+        double connections = value(before, "http_server_protocol_connections_total{", "protocol=\"http/1.1\"");
+        // A client of its own: its one keep-alive connection is new to the server.
+        try (java.net.http.HttpClient own = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            for (int i = 0; i < 5; i++) {
+                var r = own.send(HttpRequest.newBuilder(URI.create(p.baseUrl + "/health/live")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                value(scrape(), "http_server_protocol_requests_total{", "protocol=\"http/1.1\"") >= requests + 5);
+        String after = scrape();
+        assertThat(value(after, "http_server_protocol_connections_total{", "protocol=\"http/1.1\"")).isGreaterThan(connections);
+        // The node speaks cleartext HTTP/1.1 only (h2c off for the connection guard): the HTTP/2 series is there, at 0.
+        assertThat(value(after, "http_server_protocol_requests_total{", "protocol=\"h2\"")).isZero();
+        assertThat(after).contains("# TYPE http_server_protocol_requests_total counter")
+                .contains("# TYPE http_server_protocol_connections_total counter");
+    }
+
     static double value(String metrics, String prefix, String... labels) {
         List<String> lines = metrics.lines().filter(l -> l.startsWith(prefix))
                 .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains)).toList();

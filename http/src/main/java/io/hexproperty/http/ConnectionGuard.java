@@ -80,6 +80,8 @@ public final class ConnectionGuard {
     private final Counter refusedTotal;
     private final Counter refusedPerClient;
     private final Counter headerTimeouts;
+    /** Connections by the protocol of their first request, indexed by HttpVersion ordinal. */
+    private final Counter[] byProtocol;
 
     public ConnectionGuard(Vertx vertx, Config config, MeterRegistry registry) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -90,6 +92,8 @@ public final class ConnectionGuard {
                 .description("connections closed on accept because a cap was reached").register(registry);
         this.headerTimeouts = Counter.builder("http.server.connections.header.timeouts")
                 .description("connections closed for not delivering a complete request header in time").register(registry);
+        this.byProtocol = HttpMetrics.protocolCounters(registry, "http.server.protocol.connections",
+                "Connections on the public port by the protocol of their first request (http/1.0, http/1.1, h2)");
         io.micrometer.core.instrument.Gauge.builder("http.server.connections.open", open, AtomicInteger::get)
                 .description("open connections on the public port").register(registry);
         long every = Math.max(25, config.headerTimeout().toMillis() / 4);
@@ -143,6 +147,9 @@ public final class ConnectionGuard {
             if (t != null) {
                 t.requests = t.requests + 1; // only this connection's event loop writes it
                 t.last = request;
+                if (t.requests == 1 && request.version() != null) {
+                    byProtocol[request.version().ordinal()].increment();
+                }
                 if (request.version() == HttpVersion.HTTP_2) {
                     t.exempt = true;
                 }

@@ -28,8 +28,24 @@ final class HttpMetrics {
             "PATCH /api/v1/listings/:listingKey", "listing_update",
             "DELETE /api/v1/listings/:listingKey", "listing_delete");
 
+    /** Requests by protocol, indexed by HttpVersion ordinal: one array read per request, no lookup. */
+    private final io.micrometer.core.instrument.Counter[] byProtocol;
+
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.byProtocol = protocolCounters(registry, "http.server.protocol.requests",
+                "HTTP requests by protocol (http/1.0, http/1.1, h2), both ports");
+    }
+
+    /** One counter per HTTP version, registered up front so a share of 0 (no HTTP/2 yet) is visible too. */
+    static io.micrometer.core.instrument.Counter[] protocolCounters(MeterRegistry registry, String name, String help) {
+        io.vertx.core.http.HttpVersion[] versions = io.vertx.core.http.HttpVersion.values();
+        io.micrometer.core.instrument.Counter[] counters = new io.micrometer.core.instrument.Counter[versions.length];
+        for (io.vertx.core.http.HttpVersion v : versions) {
+            counters[v.ordinal()] = io.micrometer.core.instrument.Counter.builder(name).tag("protocol", v.alpnName())
+                    .description(help).register(registry);
+        }
+        return counters;
     }
 
     /** First handler of every request: stamps the start and records on end. */
@@ -41,6 +57,10 @@ final class HttpMetrics {
             String method = method(ctx.request().method().name());
             long took = System.nanoTime() - start;
             timer(method, route, status).record(took, TimeUnit.NANOSECONDS);
+            io.vertx.core.http.HttpVersion version = ctx.request().version();
+            if (version != null) {
+                byProtocol[version.ordinal()].increment();
+            }
             // reads are never transactions: no lookup (and no string) on the hot path
             String transaction = method.equals("GET") || method.equals("HEAD") ? null : TRANSACTIONS.get(method + ' ' + route);
             if (transaction != null) {

@@ -188,8 +188,13 @@ final class VarnishPurge implements PurgeHook {
         }
 
         private void send(Ban ban) {
-            RequestOptions request = new RequestOptions().setMethod(BAN).setAbsoluteURI(url.toString())
+            RequestOptions request = new RequestOptions().setMethod(BAN).setAbsoluteURI(withoutUserInfo(url))
                     .setIdleTimeout(2_000);
+            if (url.getRawUserInfo() != null) {
+                // http://:TOKEN@host:port/...: the gateway's edge cache takes bans on its admin port, behind its token
+                String info = url.getUserInfo();
+                request.putHeader("Authorization", "Bearer " + info.substring(info.indexOf(':') + 1));
+            }
             if (ban.all()) {
                 request.putHeader("X-Purge-All", "1");
                 lastAllNanos = nanoTime.getAsLong();
@@ -220,12 +225,12 @@ final class VarnishPurge implements PurgeHook {
             String what = ban.all() ? "purge-all" : "ban of " + ban.keys().size() + " keys";
             if (ban.attempts() >= config.attempts()) {
                 deadLetters.increment();
-                LOG.warn("{} at {} failed {} times, giving up ({}); objects expire by their TTL", what, url,
+                LOG.warn("{} at {} failed {} times, giving up ({}); objects expire by their TTL", what, withoutUserInfo(url),
                         ban.attempts(), why);
                 return;
             }
             java.time.Duration wait = config.backoff(ban.attempts());
-            LOG.info("{} at {} failed (attempt {} of {}: {}); retrying in {} ms", what, url, ban.attempts(),
+            LOG.info("{} at {} failed (attempt {} of {}: {}); retrying in {} ms", what, withoutUserInfo(url), ban.attempts(),
                     config.attempts(), why, wait.toMillis());
             retry = ban;
             retryTimer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> {
@@ -233,5 +238,13 @@ final class VarnishPurge implements PurgeHook {
                 sendNext();
             });
         }
+    }
+
+    private static String withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url.toString();
+        }
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
+                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
     }
 }

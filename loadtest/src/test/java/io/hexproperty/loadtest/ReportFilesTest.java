@@ -70,6 +70,10 @@ class ReportFilesTest {
         assertThat(json.getJsonObject("generatorCpu").getDouble("share")).isBetween(0.0, 1.0);
         assertThat(json.getJsonObject("generatorCpu").getValue("targetShare")).isNotNull();
         assertThat(json.getJsonObject("trends").fieldNames()).contains("rss", "threads", "fds", "heap_after_gc");
+        // The run's own p99 is a trend too (one sample per probe interval), and every trend says whether it is significant.
+        assertThat(json.getJsonObject("trends").fieldNames()).contains("p99");
+        json.getJsonObject("trends").forEach(e -> assertThat(((JsonObject) e.getValue()).getValue("significant"))
+                .as(e.getKey()).isInstanceOf(Boolean.class));
         assertThat(json.getJsonArray("thresholds")).hasSize(2);
         assertThat(json.getBoolean("thresholdsPassed")).isTrue();
         assertThat(json.getJsonArray("series").size()).isGreaterThanOrEqualTo(4);

@@ -41,6 +41,7 @@ final class LiveJson {
                 .put("max", num(sum(registry, "db.client.connections.max")))
                 .put("waiters", num(sum(registry, "db.client.connections.waiters")))
                 .put("replicaLagSeconds", num(max(registry, "db.replica.lag"))));
+        json.put("cost", cost(registry));
         if (rum != null) {
             json.put("rum", rum);
         }
@@ -50,13 +51,43 @@ final class LiveJson {
         return json.encode();
     }
 
+    /** Cost since start by resource, and what maintenance used (time, its backends' CPU and I/O). */
+    private static JsonObject cost(MeterRegistry registry) {
+        JsonObject usd = new JsonObject();
+        for (io.micrometer.core.instrument.FunctionCounter c : registry.find("hexproperty.cost").functionCounters()) {
+            usd.put(c.getId().getTag("resource"), num(c.count()));
+        }
+        double maintenanceSeconds = 0;
+        long actions = 0;
+        for (io.micrometer.core.instrument.Timer t : registry.find("db.maintenance.duration").timers()) {
+            maintenanceSeconds += t.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+            actions += t.count();
+        }
+        double read = 0;
+        double written = 0;
+        for (Counter c : registry.find("db.maintenance.io").counters()) {
+            if ("read".equals(c.getId().getTag("direction"))) {
+                read += c.count();
+            } else {
+                written += c.count();
+            }
+        }
+        double cpu = 0;
+        for (Counter c : registry.find("db.maintenance.cpu").counters()) {
+            cpu += c.count();
+        }
+        return new JsonObject().put("usd", usd).put("maintenanceActions", actions)
+                .put("maintenanceSeconds", num(maintenanceSeconds)).put("maintenanceCpuSeconds", num(cpu))
+                .put("maintenanceReadBytes", num(read)).put("maintenanceWrittenBytes", num(written));
+    }
+
     private static JsonObject route(TrafficWindow.RouteFigures r) {
         return new JsonObject().put("route", r.route()).put("requests", r.requests()).put("rate", num(r.rate()))
                 .put("errorRatio", num(r.errorRatio())).put("apdex", num(r.apdex()))
                 .put("p50", num(r.p50())).put("p95", num(r.p95())).put("p99", num(r.p99()));
     }
 
-    private static double sum(MeterRegistry registry, String name) {
+    static double sum(MeterRegistry registry, String name) {
         double s = 0;
         boolean any = false;
         for (Gauge g : registry.find(name).gauges()) {

@@ -80,7 +80,10 @@ public final class MetricsRegistry implements AutoCloseable {
                 "heap_after_gc", () -> registry.find("jvm.memory.used.after.gc").tag("area", "heap").gauges().stream()
                         .mapToDouble(io.micrometer.core.instrument.Gauge::value).filter(v -> !Double.isNaN(v)).sum(),
                 "rss", process::rssBytes,
-                "p99", () -> w.figures() == null ? Double.NaN : w.figures().all().p99()));
+                "p99", () -> w.figures() == null ? Double.NaN : w.figures().all().p99(),
+                "open_connections", () -> LiveJson.sum(registry, "http.server.active"),
+                "db_pool_used", () -> LiveJson.sum(registry, "db.client.connections.used"),
+                "db_size", () -> LiveJson.sum(registry, "db.size")));
         sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hexproperty-metrics-window");
             t.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.hexproperty.balancer.gateway;
 
 import io.hexproperty.balancer.algorithms.LoadBalancer;
+import io.hexproperty.balancer.gateway.edge.EdgeTier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +23,9 @@ import java.util.function.Function;
  * POST   /admin/cluster/workers                start one more worker (cluster only)
  * POST   /admin/cluster/workers/{id}/drain     stop routing to it; 202, completes in the background
  * DELETE /admin/cluster/workers/{id}           drain then stop it (cluster) or forget it (fixed origins)
+ * GET    /admin/cluster/edge                   edge cache counters (404 when the cache is off)
+ * BAN|POST /admin/cluster/edge/purge           purge by surrogate key: X-Purge-Keys: k1 k2 (or ?key=k), or
+ *                                              X-Purge-All: 1; the request the workers' CDN purge hook sends
  * GET    /health/live                          200 (no token)
  * GET    /dashboard, /dashboard/*              the pages plugged in with {@link #pages} (no token; cluster with --max)
  * </pre>
@@ -152,11 +156,47 @@ public final class ClusterAdmin implements AutoCloseable {
                     gateway.pool().drain(id).whenComplete((v, e) -> gateway.pool().remove(id));
                 }
                 json(req, 202, new JsonObject().put("id", id).put("state", "removing"));
+            } else if (rest.startsWith("/edge")) {
+                edge(req, rest);
             } else if (!extension.handle(req, rest)) {
                 problem(req, 404, "not-found", "Not found", "no admin route " + req.method() + " " + path);
             }
         } catch (IllegalArgumentException e) {
             problem(req, 404, "no-such-worker", "No such worker", e.getMessage());
+        }
+    }
+
+    /** The edge cache's admin: its counters, and purges in the format {@code PurgeHook.varnish} sends to Varnish. */
+    private void edge(HttpServerRequest req, String rest) {
+        EdgeTier edge = gateway.edge();
+        if (edge == null) {
+            problem(req, 404, "edge-cache-off", "Edge cache off", "the gateway runs without an edge cache (--edge-cache-mb 0)");
+            return;
+        }
+        boolean purgeMethod = req.method() == HttpMethod.POST || req.method().name().equals("BAN");
+        if (rest.equals("/edge") && req.method() == HttpMethod.GET) {
+            json(req, 200, edge.stats());
+        } else if (rest.equals("/edge/purge") && purgeMethod) {
+            if ("1".equals(req.getHeader("X-Purge-All"))) {
+                edge.purgeAll();
+                json(req, 200, new JsonObject().put("purged", "all"));
+                return;
+            }
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            String header = req.getHeader("X-Purge-Keys");
+            if (header != null) {
+                keys.addAll(java.util.Arrays.asList(header.strip().split("\\s+")));
+            }
+            keys.addAll(req.params().getAll("key"));
+            keys.remove("");
+            if (keys.isEmpty()) {
+                problem(req, 400, "bad-parameter", "Bad parameter",
+                        "key: give surrogate keys in X-Purge-Keys (space separated) or ?key=, or X-Purge-All: 1");
+                return;
+            }
+            json(req, 200, new JsonObject().put("keys", new JsonArray(java.util.List.copyOf(keys))).put("purged", edge.purge(keys)));
+        } else {
+            problem(req, 404, "not-found", "Not found", "no admin route " + req.method() + " " + req.path());
         }
     }
 

@@ -3,6 +3,9 @@ package io.hexproperty.balancer.gateway;
 import io.hexproperty.balancer.algorithms.Endpoint;
 import io.hexproperty.balancer.algorithms.LoadBalancer;
 import io.hexproperty.balancer.algorithms.Request;
+import io.hexproperty.balancer.gateway.edge.EdgeCacheConfig;
+import io.hexproperty.balancer.gateway.edge.EdgeTier;
+import io.hexproperty.balancer.gateway.edge.Origin;
 import io.hexproperty.balancer.health.OutlierDetector.Outcome;
 import io.hexproperty.balancer.health.RetryBudget;
 import io.vertx.core.DeploymentOptions;
@@ -69,9 +72,13 @@ public final class Gateway implements AutoCloseable {
     private final long requestNanos;
     private final long injectedDelayMillis;
     private final AtomicInteger boundPort = new AtomicInteger();
+    /** The edge cache (package edge, ADR 0020); null when off, so the data plane is exactly as without one. */
+    private final EdgeTier edge;
     private volatile String deploymentId;
 
-    private Gateway(Vertx vertx, GatewayConfig config, WorkerPool pool, LoadBalancer initial, LongSupplier nanoTicker) {
+    private Gateway(Vertx vertx, GatewayConfig config, EdgeCacheConfig edgeConfig, WorkerPool pool, LoadBalancer initial,
+                    LongSupplier nanoTicker) {
+        this.edge = edgeConfig.enabled() ? new EdgeTier(edgeConfig, wallClock, nanoTicker) : null;
         this.vertx = vertx;
         this.config = config;
         this.pool = pool;
@@ -87,7 +94,13 @@ public final class Gateway implements AutoCloseable {
     /** Starts the gateway; the future completes once every instance listens. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, WorkerPool pool, LoadBalancer initial,
                                         LongSupplier nanoTicker) {
-        Gateway g = new Gateway(vertx, config, pool, initial, nanoTicker);
+        return start(vertx, config, EdgeCacheConfig.defaults(), pool, initial, nanoTicker);
+    }
+
+    /** Starts the gateway with an edge cache ({@code edgeConfig} off: none). */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, EdgeCacheConfig edgeConfig, WorkerPool pool,
+                                        LoadBalancer initial, LongSupplier nanoTicker) {
+        Gateway g = new Gateway(vertx, config, edgeConfig, pool, initial, nanoTicker);
         // a negative port makes Vert.x share one random port between the instances (0 would give each its own)
         int port = config.port() == 0 ? -1 : config.port();
         return vertx.deployVerticle(() -> g.new Instance(port), new DeploymentOptions().setInstances(config.instances()))
@@ -114,16 +127,23 @@ public final class Gateway implements AutoCloseable {
         return pool;
     }
 
+    /** The edge cache, or null when it is off. */
+    public EdgeTier edge() {
+        return edge;
+    }
+
     /** Counters of the data plane for the admin view. */
     public JsonObject stats() {
-        return new JsonObject().put("requests", requests.sum()).put("retries", retries.sum())
+        JsonObject stats = new JsonObject().put("requests", requests.sum()).put("retries", retries.sum())
                 .put("retriesDeniedByBudget", retriesDenied.sum()).put("failed", failed.sum());
+        return edge == null ? stats : stats.put("edgeCache", edge.stats());
     }
 
     final class Instance extends VerticleBase {
         private final int port;
         private HttpClient client;
         private HttpServer server;
+        private Origin edgeOrigin;
         private long dateSecond = Long.MIN_VALUE;
         private String dateValue;
 
@@ -140,6 +160,9 @@ public final class Gateway implements AutoCloseable {
                             .setTcpNoDelay(true).setDecompressionSupported(false)
                             .setConnectTimeout((int) config.connectTimeout().toMillis()).setMaxRedirects(0),
                     new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerWorker()));
+            if (edge != null) {
+                edgeOrigin = new EdgeOrigin(pool, balancer::get, retryBudget, nanoTicker, wallClock, config, client, this::forward);
+            }
             server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port)
                     .setTcpNoDelay(true).setCompressionSupported(false));
             return server.requestHandler(this::handle).listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
@@ -153,6 +176,13 @@ public final class Gateway implements AutoCloseable {
         private void handle(HttpServerRequest req) {
             requests.increment();
             retryBudget.deposit();
+            if (edge != null && edge.handle(req, edgeOrigin)) {
+                return;
+            }
+            forward(req);
+        }
+
+        private void forward(HttpServerRequest req) {
             boolean body = Exchanges.hasBody(req);
             if (body) {
                 req.pause(); // the body waits until a worker connection is there to take it
@@ -233,6 +263,9 @@ public final class Gateway implements AutoCloseable {
         }
 
         private void respond(HttpServerRequest req, Worker w, long started, HttpClientResponse in) {
+            if (edge != null) {
+                edge.afterResponse(req, in.statusCode(), in.headers()); // an unsafe method's success invalidates (RFC 9111 4.4)
+            }
             w.latency.observe(nanoTicker.getAsLong() - started);
             pool.record(w, in.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
             HttpServerResponse resp = req.response();

@@ -68,6 +68,9 @@ public final class Autoscaler implements AutoCloseable {
     private final AtomicLong failedActions = new AtomicLong();
     private volatile Decision last;
     private volatile Duration measuredStartup;
+    /** Workers running (ready, starting or draining) integrated over time: what a cloud bills instances by. */
+    private volatile double workerSeconds;
+    private volatile int billedWorkers;
     private volatile boolean held;
     private long timer = -1;
     private long lastRequests = -1;
@@ -130,11 +133,13 @@ public final class Autoscaler implements AutoCloseable {
         List<WorkerView> workers = pool.workers();
         int ready = 0;
         int starting = adding.get();
+        int draining = 0;
         long inFlight = 0;
         double cpu = 0;
         double loopDelay = 0;
         for (WorkerView w : workers) {
             if (removing.contains(w.id()) || w.state().equals("draining")) {
+                draining++; // no longer counts for the policy, still runs (and costs) until it stops
                 continue;
             }
             if (w.state().equals("up")) {
@@ -149,6 +154,9 @@ public final class Autoscaler implements AutoCloseable {
         }
         double p99 = p99Proxy(workers.stream().filter(w -> w.state().equals("up") && !removing.contains(w.id())).toList());
         int current = ready + starting;
+        // The workers of the last interval, taken at its end: one tick (1 s) of error per change.
+        billedWorkers = current + draining;
+        workerSeconds += billedWorkers * seconds;
         return new MetricSample(clock.instant(), rate, ready == 0 ? 0 : (double) inFlight / ready, ready == 0 ? 0 : cpu / ready,
                 p99, ready == 0 ? 0 : loopDelay / ready, inFlight, current, ready);
     }
@@ -298,6 +306,16 @@ public final class Autoscaler implements AutoCloseable {
 
     public long failedActions() {
         return failedActions.get();
+    }
+
+    /** Worker-seconds since start: ready, starting and draining workers integrated over time (the scaling cost). */
+    public double workerSeconds() {
+        return workerSeconds;
+    }
+
+    /** Workers running at the last sample: ready, starting and draining. */
+    public int billedWorkers() {
+        return billedWorkers;
     }
 
     public Duration measuredStartup() {

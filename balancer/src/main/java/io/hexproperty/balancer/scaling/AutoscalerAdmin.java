@@ -20,7 +20,7 @@ import java.util.Locale;
  * POST /admin/cluster/events    announce an event: {"name", "start" (ISO instant, default now), "end" or "durationSeconds",
  *                               "expectedRate", "minWorkers"}; 201
  * GET  /admin/cluster/events    the announced events
- * GET  /admin/cluster/metrics   Prometheus text: desired/current/ready workers, decisions by rule, failed actions
+ * GET  /admin/cluster/metrics   Prometheus text: desired/current/running workers, worker-seconds, decisions by rule, failed actions
  * POST /admin/cluster/size      vertical: {"poolSize", "eventLoops", "heapMb"}; 202, rolls every worker one at a time
  * </pre>
  */
@@ -214,6 +214,7 @@ public final class AutoscalerAdmin implements AdminExtension {
         JsonObject byRule = new JsonObject();
         autoscaler.decisionsByRule().forEach(byRule::put);
         o.put("held", autoscaler.held()).put("lastResize", lastResize);
+        o.put("runningWorkers", autoscaler.billedWorkers()).put("workerSeconds", Math.round(autoscaler.workerSeconds() * 1000) / 1000.0);
         o.put("decisionsByRule", byRule).put("failedActions", autoscaler.failedActions()).put("events", events());
         cluster.put("autoscaler", o);
         cluster.put("vertical", vertical());
@@ -283,6 +284,11 @@ public final class AutoscalerAdmin implements AdminExtension {
         b.append("# TYPE hexproperty_autoscaler_decisions_total counter\n");
         autoscaler.decisionsByRule().forEach((rule, n) -> b.append("hexproperty_autoscaler_decisions_total{rule=\"")
                 .append(rule.replace("\"", "")).append("\"} ").append(n).append('\n'));
+        gauge(b, "hexproperty_autoscaler_running_workers", "Workers running: ready, starting and draining", autoscaler.billedWorkers());
+        b.append("# HELP hexproperty_autoscaler_worker_seconds_total Running workers integrated over time (the scaling cost: "
+                + "times the price of a worker-hour / 3600)\n# TYPE hexproperty_autoscaler_worker_seconds_total counter\n");
+        b.append("hexproperty_autoscaler_worker_seconds_total ")
+                .append(String.format(Locale.ROOT, "%.3f", autoscaler.workerSeconds())).append('\n');
         b.append("# HELP hexproperty_autoscaler_failed_actions_total Scale actions that failed\n# TYPE hexproperty_autoscaler_failed_actions_total counter\n");
         b.append("hexproperty_autoscaler_failed_actions_total ").append(autoscaler.failedActions()).append('\n');
         return b.toString();

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Samples the target's resources during a run to expose leaks a soak is meant to find: RSS,
  * threads and open file descriptors from /proc/&lt;pid&gt; of a local target, and heap after GC
- * (Micrometer's jvm_gc_live_data_size_bytes), live threads and open files from its /metrics.
- * Each metric keeps only a running linear trend.
+ * (Micrometer's jvm_gc_live_data_size_bytes), live threads, open files, open HTTP connections and
+ * the PostgreSQL pool (connections leased, operations waiting) from its /metrics, and the run's own
+ * p99 per probe interval. Each metric keeps only a running linear trend with its t statistic.
  */
 public final class ResourceProbe {
 
@@ -28,7 +29,9 @@ public final class ResourceProbe {
     /** Metric name -> unit, in report order. */
     public static final Map<String, String> UNITS = Map.of(
             "rss", "bytes", "threads", "threads", "fds", "fds",
-            "heap_after_gc", "bytes", "jvm_threads", "threads", "open_files", "fds");
+            "heap_after_gc", "bytes", "jvm_threads", "threads", "open_files", "fds",
+            "open_connections", "connections", "db_pool_used", "connections", "db_pool_waiters", "operations",
+            "p99", "seconds");
 
     private final long pid;
     private final WebClient client;
@@ -92,6 +95,9 @@ public final class ResourceProbe {
         double heapLive = Double.NaN;
         double threads = Double.NaN;
         double files = Double.NaN;
+        double connections = Double.NaN;
+        double poolUsed = Double.NaN;
+        double poolWaiters = Double.NaN;
         for (String line : r.bodyAsString().split("\n")) {
             if (line.startsWith("#") || line.isBlank()) {
                 continue;
@@ -101,6 +107,8 @@ public final class ResourceProbe {
                 continue;
             }
             String name = line.substring(0, sp);
+            int brace = name.indexOf('{');
+            String family = brace < 0 ? name : name.substring(0, brace);
             double v;
             try {
                 v = Double.parseDouble(line.substring(sp + 1).trim());
@@ -113,11 +121,30 @@ public final class ResourceProbe {
                 threads = v;
             } else if (name.startsWith("process_files_open_files")) {
                 files = v;
+            } else if (family.equals("http_server_active_connections")) {
+                connections = nanSum(connections, v);
+            } else if (family.equals("db_client_connections_used")) {
+                poolUsed = nanSum(poolUsed, v);
+            } else if (family.equals("db_client_connections_waiters")) {
+                poolWaiters = nanSum(poolWaiters, v);
             }
         }
         trend("heap_after_gc").add(seconds, heapLive);
         trend("jvm_threads").add(seconds, threads);
         trend("open_files").add(seconds, files);
+        trend("open_connections").add(seconds, connections);
+        trend("db_pool_used").add(seconds, poolUsed);
+        trend("db_pool_waiters").add(seconds, poolWaiters);
+    }
+
+    /** Series with one row per label set (both ports' connections, every pool) are summed. */
+    private static double nanSum(double sum, double v) {
+        return Double.isNaN(sum) ? v : sum + v;
+    }
+
+    /** The generator's own p99 (from the intended start) over the last probe interval, in seconds. */
+    public void latency(double seconds, double p99Seconds) {
+        trend("p99").add(seconds, p99Seconds);
     }
 
     private synchronized LinearTrend trend(String name) {

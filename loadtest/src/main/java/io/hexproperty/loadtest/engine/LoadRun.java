@@ -120,6 +120,8 @@ public final class LoadRun {
         CounterSeries series = new CounterSeries(3600);
         Tally total = new Tally();
         Tally interval = new Tally();
+        // The p99 trend of a soak is taken per probe interval, not per second: a second holds too few requests.
+        org.HdrHistogram.Histogram probeLatency = Tally.newHistogram();
         Profile.Phase spikePhase = plan.phase("spike");
         SpikeRecovery spike = spikePhase == null ? null : new SpikeRecovery(spikePhase.start(), spikePhase.end());
         String metricsPath = config.metricsPath();
@@ -174,8 +176,15 @@ public final class LoadRun {
                 if (spike != null) {
                     spike.onInterval(interval, start, end);
                 }
-                if (probe.active() && k % probeEvery == 0) {
-                    probe.sample(end);
+                if (probe.active()) {
+                    probeLatency.add(interval.latency);
+                    if (k % probeEvery == 0) {
+                        probe.sample(end);
+                        if (probeLatency.getTotalCount() > 0) {
+                            probe.latency(end, probeLatency.getValueAtPercentile(99) / 1e6);
+                        }
+                        probeLatency.reset();
+                    }
                 }
                 out.println(progress(end, interval, intended, eng.inFlight(), breached));
                 if (!stopping && !breached.isEmpty() && (config.abortOnBreach() || plan.stopOnBreach())) {

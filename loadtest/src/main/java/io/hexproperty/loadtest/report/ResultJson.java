@@ -114,7 +114,9 @@ public final class ResultJson {
                 .put("last", orNull(tr.last()))
                 .put("min", orNull(tr.min()))
                 .put("max", orNull(tr.max()))
-                .put("slopePerHour", finite(tr.slopePerSecond()) ? round(tr.slopePerSecond() * 3600) : null)));
+                .put("slopePerHour", finite(tr.slopePerSecond()) ? round(tr.slopePerSecond() * 3600) : null)
+                .put("t", finite(tr.tStatistic()) ? round(tr.tStatistic()) : null)
+                .put("significant", tr.significant())));
         json.put("trends", trends);
         if (r.spike() != null) {
             SpikeRecovery s = r.spike();

@@ -49,8 +49,9 @@ public final class SummaryTable {
                             tr.threshold.render(tr.worstObserved)),
                     Double.isNaN(tr.finalObserved) ? "n/a" : tr.threshold.render(tr.finalObserved));
         }
-        r.trends().forEach((name, tr) -> out.printf(Locale.ROOT, "trend      %-14s %s -> %s over %d samples, slope %s/h%n",
-                name, num(tr.first()), num(tr.last()), tr.samples(), num(tr.slopePerSecond() * 3600)));
+        r.trends().forEach((name, tr) -> out.printf(Locale.ROOT, "trend      %-16s %s -> %s over %d samples, slope %s/h, t %s%s%n",
+                name, num(tr.first()), num(tr.last()), tr.samples(), num(tr.slopePerSecond() * 3600), num(tr.tStatistic()),
+                tr.significant() ? " (significant)" : ""));
         if (r.spike() != null) {
             SpikeRecovery s = r.spike();
             out.printf(Locale.ROOT, "spike      baseline p99 %s, spike p99 %s, p99 back under %s %s%n",

@@ -30,6 +30,35 @@ class AnalysisPartsTest {
         assertThat(rows.getFirst().completedRate()).isEqualTo(10);
     }
 
+    @Test
+    void linearTrendCallsASteadyClimbUnderNoiseSignificantAndFlatNoiseNot() {
+        java.util.Random random = new java.util.Random(7);
+        LinearTrend climb = new LinearTrend();
+        LinearTrend flat = new LinearTrend();
+        for (int i = 0; i < 400; i++) {
+            double t = i * 5.0;
+            climb.add(t, 200e6 + 1000 * t + random.nextGaussian() * 100_000); // +1 kB/s under 100 kB noise
+            flat.add(t, 200e6 + random.nextGaussian() * 100_000);
+        }
+        assertThat(climb.slopePerSecond()).isCloseTo(1000, within(100.0));
+        assertThat(climb.tStatistic()).isGreaterThan(3);
+        assertThat(climb.significant()).isTrue();
+        assertThat(Math.abs(flat.tStatistic())).isLessThan(3);
+        assertThat(flat.significant()).isFalse();
+    }
+
+    @Test
+    void linearTrendNeedsThirtySamplesToCallASlopeSignificant() {
+        LinearTrend few = new LinearTrend();
+        for (int i = 0; i < 29; i++) {
+            few.add(i, i * 10.0 + (i % 2)); // a clear climb, but too short a series
+        }
+        assertThat(few.tStatistic()).isGreaterThan(3);
+        assertThat(few.significant()).isFalse();
+        few.add(29, 290);
+        assertThat(few.significant()).isTrue();
+    }
+
     private static Tally second(long latencyMicros) {
         Tally t = new Tally();
         for (int i = 0; i < 100; i++) {

@@ -67,6 +67,8 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
     /** Guards start/close apart from runOnce's monitor, so close does not wait for a running VACUUM. */
     private final Object lifecycle = new Object();
     private ScheduledExecutorService scheduler;
+    /** The database's size at the last check, -1 before the first: its trend is watched in soak runs. */
+    private final java.util.concurrent.atomic.AtomicLong sizeBytes = new java.util.concurrent.atomic.AtomicLong(-1);
 
     PgMaintenanceScheduler(DatabaseConfig database, MaintenanceConfig config, DoubleSupplier p99Millis, Clock clock,
                            MeterRegistry registry) {
@@ -76,6 +78,10 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.planner = new MaintenancePlanner(config.thresholds());
+        io.micrometer.core.instrument.Gauge.builder("db.size", sizeBytes, v -> v.get() < 0 ? Double.NaN : v.get())
+                .tag("server", database.host() + ":" + database.port()).baseUnit("bytes")
+                .description("Size of the database on disk (pg_database_size), taken at each maintenance check")
+                .register(registry);
     }
 
     @Override
@@ -93,6 +99,10 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
     public synchronized MaintenanceOutcome runOnce() {
         Instant start = clock.instant();
         try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+                rs.next();
+                sizeBytes.set(rs.getLong(1));
+            }
             List<MaintenanceAction> due = plan(c);
             if (due.isEmpty()) {
                 return new MaintenanceOutcome(Status.IDLE, Optional.empty(), Duration.ZERO, "nothing due");
@@ -137,6 +147,8 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
 
     private MaintenanceOutcome execute(Statement st, MaintenanceAction action, int due) {
         LOG.info("maintenance: {} (1 of {} due)", action, due);
+        Optional<java.nio.file.Path> backend = BackendUsage.locate(st);
+        Optional<BackendUsage> before = backend.flatMap(BackendUsage::read);
         long t0 = System.nanoTime();
         try {
             // Maintenance may take minutes; the session default timeout (if any) must not cut it.
@@ -146,16 +158,48 @@ final class PgMaintenanceScheduler implements MaintenanceScheduler {
             Counter.builder("db.maintenance.actions").tag("action", action.kind().tag()).tag("table", action.table())
                     .register(registry).increment();
             Timer.builder("db.maintenance.duration").tag("action", action.kind().tag()).register(registry).record(took);
-            LOG.info("maintenance: {} done in {} ms", action.sql(), took.toMillis());
+            String usage = recordUsage(action, backend, before);
+            LOG.info("maintenance: {} done in {} ms{}", action.sql(), took.toMillis(), usage);
             return new MaintenanceOutcome(Status.DONE, Optional.of(action), took, action.reason());
         } catch (SQLException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             Counter.builder("db.maintenance.failures").tag("action", action.kind().tag()).tag("table", action.table())
                     .register(registry).increment();
+            recordUsage(action, backend, before);
             LOG.warn("maintenance: {} failed after {} ms: {} (SQLSTATE {})", action.sql(), took.toMillis(), e.getMessage(),
                     e.getSQLState());
             return new MaintenanceOutcome(Status.FAILED, Optional.of(action), took, e.getMessage());
         }
+    }
+
+    /** The I/O and CPU the action's backend used (a failed action's too), when it is a readable local process. */
+    private String recordUsage(MaintenanceAction action, Optional<java.nio.file.Path> backend, Optional<BackendUsage> before) {
+        if (before.isEmpty()) {
+            return "";
+        }
+        Optional<BackendUsage> after = backend.flatMap(BackendUsage::read);
+        if (after.isEmpty()) {
+            return "";
+        }
+        BackendUsage used = after.get().minus(before.get());
+        String tag = action.kind().tag();
+        String io = "Bytes a maintenance action's PostgreSQL backend read and wrote through read()/write() "
+                + "(page-cache hits and WAL included), by action and direction";
+        String disk = "Bytes a maintenance action's PostgreSQL backend fetched from and sent to storage, by action and direction";
+        ioCounter("db.maintenance.io", tag, "read", io).increment(used.readBytes());
+        ioCounter("db.maintenance.io", tag, "write", io).increment(used.writeBytes());
+        ioCounter("db.maintenance.disk.io", tag, "read", disk).increment(used.diskReadBytes());
+        ioCounter("db.maintenance.disk.io", tag, "write", disk).increment(used.diskWriteBytes());
+        Counter.builder("db.maintenance.cpu").tag("action", tag).baseUnit("seconds")
+                .description("CPU time (user + system) of a maintenance action's PostgreSQL backend, by action")
+                .register(registry).increment(used.cpuSeconds());
+        return String.format(java.util.Locale.ROOT, " (backend read %d B, wrote %d B, storage %d B in / %d B out, CPU %.2f s)",
+                used.readBytes(), used.writeBytes(), used.diskReadBytes(), used.diskWriteBytes(), used.cpuSeconds());
+    }
+
+    private Counter ioCounter(String name, String action, String direction, String help) {
+        return Counter.builder(name).tag("action", action).tag("direction", direction).baseUnit("bytes").description(help)
+                .register(registry);
     }
 
     private static boolean tryLock(Statement st) throws SQLException {
