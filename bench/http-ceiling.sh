@@ -114,8 +114,11 @@ NOCACHE=""
 if [ -n "$PG_PORT" ]; then
   NOCACHE_PORT="$(free_port)"
   log "starting a --no-cache node on :$NOCACHE_PORT (same database, port $PG_PORT)"
+  # the embedded server wants its generated superuser password (scram-sha-256, ADR 0015): from the 0600 file,
+  # through the environment (a command-line password would show in ps)
+  HEXPROPERTY_DB_PASSWORD="$(cat "$SERVE_DATA_DIR/postgres-password")" \
   "$BENCH_ROOT/hexproperty" serve --host 127.0.0.1 --port "$NOCACHE_PORT" --management-port 0 --no-cache --no-seed \
-    --db-url "postgresql://postgres@127.0.0.1:$PG_PORT/hexproperty" --data-dir "$BENCH_TMP/nocache/pg" \
+    --db-url "postgresql://127.0.0.1:$PG_PORT/hexproperty" --db-user postgres --data-dir "$BENCH_TMP/nocache/pg" \
     >"$BENCH_TMP/serve-nocache.log" 2>&1 &
   BENCH_PIDS+=("$!")
   NOCACHE="http://127.0.0.1:$NOCACHE_PORT"
