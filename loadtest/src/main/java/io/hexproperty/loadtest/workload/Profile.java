@@ -130,42 +130,14 @@ public enum Profile {
                 phases.add(new Phase("plateau", up, total));
             }
             case SPIKE -> {
-                if (!(spikeFactor > 1)) {
-                    throw new IllegalArgumentException("spike factor must be > 1, was " + spikeFactor);
-                }
-                double base = Math.max(1, total * 0.3);
-                double jump = JUMP.toNanos() / 1e9;
-                double hold = Math.max(1, total * 0.15);
-                double after = positive(total - base - 2 * jump - hold, this, d);
                 start = rate;
-                stages.add(stage(base, rate));
-                stages.add(stage(jump, rate * spikeFactor));
-                stages.add(stage(hold, rate * spikeFactor));
-                stages.add(stage(jump, rate));
-                stages.add(stage(after, rate));
-                phases.add(new Phase("baseline", 0, base));
-                phases.add(new Phase("spike", base, base + 2 * jump + hold));
-                phases.add(new Phase("recovery", base + 2 * jump + hold, total));
+                pulse(stages, phases, rate, spikeFactor, total, d, 0.3, 0.15, "spike", "recovery");
             }
             case STEP -> {
-                if (!(spikeFactor > 1)) {
-                    throw new IllegalArgumentException("step factor must be > 1, was " + spikeFactor);
-                }
+                start = rate;
                 // 20% baseline, 40% at the top, 40% back at baseline: the tail is the longest because
                 // scale-in waits out a stabilization window after the load has already fallen.
-                double base = Math.max(1, total * 0.2);
-                double jump = JUMP.toNanos() / 1e9;
-                double hold = Math.max(1, total * 0.4);
-                double after = positive(total - base - 2 * jump - hold, this, d);
-                start = rate;
-                stages.add(stage(base, rate));
-                stages.add(stage(jump, rate * spikeFactor));
-                stages.add(stage(hold, rate * spikeFactor));
-                stages.add(stage(jump, rate));
-                stages.add(stage(after, rate));
-                phases.add(new Phase("baseline", 0, base));
-                phases.add(new Phase("step", base, base + 2 * jump + hold));
-                phases.add(new Phase("after", base + 2 * jump + hold, total));
+                pulse(stages, phases, rate, spikeFactor, total, d, 0.2, 0.4, "step", "after");
             }
             case BREAKPOINT -> {
                 double ceiling = maxRate > 0 ? maxRate : 10 * rate;
@@ -191,6 +163,29 @@ public enum Profile {
             default -> throw new IllegalStateException(name());
         }
         return new Plan(this, ArrivalSchedule.ramping(start, stages), phases, stop);
+    }
+
+    /**
+     * A baseline of {@code baseShare} of the run at {@code rate}, a 1 s jump to {@code factor x rate} held for
+     * {@code holdShare} of the run, a 1 s jump back, and the rest at {@code rate}: the spike and the step.
+     */
+    private void pulse(List<Stage> stages, List<Phase> phases, double rate, double factor, double total, Duration d,
+                       double baseShare, double holdShare, String top, String tail) {
+        if (!(factor > 1)) {
+            throw new IllegalArgumentException(key() + " factor must be > 1, was " + factor);
+        }
+        double base = Math.max(1, total * baseShare);
+        double jump = JUMP.toNanos() / 1e9;
+        double hold = Math.max(1, total * holdShare);
+        double after = positive(total - base - 2 * jump - hold, this, d);
+        stages.add(stage(base, rate));
+        stages.add(stage(jump, rate * factor));
+        stages.add(stage(hold, rate * factor));
+        stages.add(stage(jump, rate));
+        stages.add(stage(after, rate));
+        phases.add(new Phase("baseline", 0, base));
+        phases.add(new Phase(top, base, base + 2 * jump + hold));
+        phases.add(new Phase(tail, base + 2 * jump + hold, total));
     }
 
     private static double positive(double seconds, Profile p, Duration d) {
