@@ -121,16 +121,21 @@ public final class PgChangeFeed implements ChangeFeed {
             // The outbox's newest row first, LISTEN last (operators and tests find the feed's
             // connection in pg_stat_activity by its last query, 'LISTEN listing_changes'); the catch-up
             // below reads from the last sequence, so nothing committed in between is missed.
+            // The rewind check compares with what was delivered before the query was sent: every such
+            // row was committed before it, so a healthy outbox has at least that. Catch-ups through
+            // the pool keep running meanwhile and may deliver rows committed after the query's
+            // snapshot; comparing with those would mistake a busy outbox for a rewound one.
+            long delivered = last.get();
             return conn.query("SELECT coalesce(max(seq), 0) FROM listing_changes").execute()
                     .compose(rows -> conn.query("LISTEN " + CHANNEL).execute().map(rows))
                     .map(rows -> {
                         long newest = rows.iterator().next().getLong(0);
                         connection = conn;
                         backoffMillis = 100;
-                        if (newest < last.get()) {
+                        if (newest < delivered) {
                             // The outbox is behind what we delivered: another (restored) database.
                             listener.onConnectionLost("outbox rewound: newest sequence " + newest
-                                    + " is below the last delivered " + last.get());
+                                    + " is below the last delivered " + delivered);
                             last.set(newest);
                         }
                         catchUp();
