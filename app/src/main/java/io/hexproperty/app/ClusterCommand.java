@@ -67,6 +67,14 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--worker-pool-size", defaultValue = "8", description = "PostgreSQL connections per worker (default: ${DEFAULT-VALUE}).")
     int workerPoolSize;
 
+    @Option(names = "--worker-listing-cache-entries", defaultValue = "100000",
+            description = "Listing details each worker's L1 holds (serve --listing-cache-entries; default: ${DEFAULT-VALUE}).")
+    long workerListingCacheEntries;
+
+    @Option(names = "--worker-search-cache-mb", defaultValue = "64",
+            description = "Each worker's search-page L1 budget in MiB (serve --search-cache-mb; default: ${DEFAULT-VALUE}).")
+    long workerSearchCacheMb;
+
     ClusterRuntime.Config settings() {
         int initial = workers;
         if (autoscale.enabled()) {
@@ -74,7 +82,10 @@ final class ClusterCommand implements Callable<Integer> {
             initial = Math.max(lo, autoscale.max == null ? initial : Math.min(autoscale.max, initial));
         }
         return new ClusterRuntime.Config(initial, admin.host, port, admin.adminHost, admin.adminPort(port),
-                stateDir, db, listings, seed, drainTimeout, admin.adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10));
+                stateDir, db, listings, seed, drainTimeout, admin.adminToken, workerEventLoops, workerPoolSize, Duration.ofMinutes(10),
+                List.of("--listing-cache-entries", String.valueOf(workerListingCacheEntries),
+                        "--search-cache-mb", String.valueOf(workerSearchCacheMb)),
+                ClusterRuntime.Config.FIRST_RESTART_BACKOFF);
     }
 
     @Override

@@ -28,14 +28,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code <state-dir>/cluster.json} tells {@code cluster status} and {@code cluster export} where things are.
  */
 final class ClusterRuntime implements WorkerFleet, AutoCloseable {
-    /** Everything the cluster needs besides the balancer options. */
+    /**
+     * Everything the cluster needs besides the balancer options. {@code workerArgs}: more serve options for
+     * every worker (its cache sizes); {@code restartBackoff}: the first wait before a crashed worker is started
+     * again (it doubles up to 30 s).
+     */
     record Config(int workers, String host, int port, String adminHost, int adminPort, Path stateDir,
                     DatabaseOptions db, int listings, long seed, Duration drainTimeout, String adminToken,
-                    int workerEventLoops, int workerPoolSize, Duration readyTimeout) {
+                    int workerEventLoops, int workerPoolSize, Duration readyTimeout, List<String> workerArgs,
+                    Duration restartBackoff) {
+        static final Duration FIRST_RESTART_BACKOFF = Duration.ofSeconds(1);
+
         Config {
             if (workers < 1 || workers > 64) {
                 throw new StartupException("--workers must be between 1 and 64, got " + workers);
             }
+            workerArgs = List.copyOf(workerArgs);
+            if (restartBackoff.isNegative() || restartBackoff.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new StartupException("the restart backoff must be between 0 and 30 s, was " + restartBackoff);
+            }
+        }
+
+        /** The same cluster with another first restart backoff. */
+        Config withRestartBackoff(Duration value) {
+            return new Config(workers, host, port, adminHost, adminPort, stateDir, db, listings, seed, drainTimeout, adminToken,
+                    workerEventLoops, workerPoolSize, readyTimeout, workerArgs, value);
         }
     }
 
@@ -199,15 +216,28 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
 
     private WorkerProcess launch(boolean seed) throws IOException {
         String id = "worker-" + nextIndex.getAndIncrement();
-        int port = freePort();
-        int agentPort = freePort();
+        WorkerProcess.Ports ports = new WorkerProcess.Ports(freePort(), freePort(), freePort());
         Path dir = settings.stateDir().resolve(id);
-        List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(port), "--host", "127.0.0.1",
+        io.hexproperty.balancer.scaling.WorkerSize size = workerSize();
+        io.hexproperty.balancer.scaling.WorkerSize heap = resized;
+        WorkerProcess p = new WorkerProcess(id, ports, dir, at -> command(at, dir, seed, size, heap), console::println,
+                java.util.Map.of("HEXPROPERTY_DB_PASSWORD", database.config().password() == null ? "" : database.config().password()),
+                restarts, settings.restartBackoff());
+        processes.put(id, p);
+        p.start();
+        console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + ports.http() + ", agent port " + ports.agent());
+        return p;
+    }
+
+    /** The worker's command line on these ports (a restart may move a worker to other ports). */
+    private List<String> command(WorkerProcess.Ports ports, Path dir, boolean seed, io.hexproperty.balancer.scaling.WorkerSize size,
+                                 io.hexproperty.balancer.scaling.WorkerSize heap) {
+        List<String> serve = new ArrayList<>(List.of("--port", String.valueOf(ports.http()), "--host", "127.0.0.1",
                 "--db-url", withoutCredentials(database.config()), "--data-dir", dir.resolve("pg").toString(),
                 "--admin-token", token, "--listings", String.valueOf(settings.listings()), "--seed", String.valueOf(settings.seed()),
-                "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
+                "--event-loops", String.valueOf(size.eventLoops()), "--pool-size", String.valueOf(size.poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
-                "--management-port", String.valueOf(freePort()),
+                "--management-port", String.valueOf(ports.management()),
                 // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
                 "--server-key-file", serverKeyFile.toString()));
         if (database.config().user() != null) {
@@ -225,21 +255,50 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         if (autoscale.capacityRps > 0) {
             serve.addAll(List.of("--capacity-rps", String.valueOf(autoscale.capacityRps)));
         }
-        List<String> args = new ArrayList<>(List.of("--agent-port", String.valueOf(agentPort), "--watch-stdin",
+        serve.addAll(settings.workerArgs());
+        List<String> args = new ArrayList<>(List.of("--agent-port", String.valueOf(ports.agent()), "--watch-stdin",
                 "--parent-pid", String.valueOf(ProcessHandle.current().pid()), "--"));
         args.addAll(serve);
         List<String> command = new ArrayList<>(WorkerProcess.javaCommand(args));
-        if (resized != null) {
+        if (heap != null) {
             // after HEXPROPERTY_WORKER_JAVA_OPTS, so that the new heap wins
-            command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + resized.heapMb() + "m");
+            command.add(command.indexOf("--enable-native-access=ALL-UNNAMED"), "-Xmx" + heap.heapMb() + "m");
         }
-        WorkerProcess p = new WorkerProcess(id, port, agentPort, dir, command, console::println,
-                java.util.Map.of("HEXPROPERTY_DB_PASSWORD", database.config().password() == null ? "" : database.config().password()));
-        processes.put(id, p);
-        p.start();
-        console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + port + ", agent port " + agentPort);
-        return p;
+        return command;
     }
+
+    /**
+     * The gateway follows the worker's process: the moment it exits, its address is out of rotation (another
+     * process may take the port; the gateway must not send it our requests, not even in panic); once the new
+     * process answers ready, the pool gets it back at its address now, which is a new one when the old port was taken.
+     */
+    private final WorkerProcess.Lifecycle restarts = new WorkerProcess.Lifecycle() {
+        @Override
+        public void exited(WorkerProcess worker, int exitCode) {
+            gateway.pool.exited(worker.id, "process exited with " + exitCode);
+        }
+
+        @Override
+        public void restarted(WorkerProcess worker, WorkerProcess.Ports before) {
+            long pid = worker.pid();
+            Thread.ofVirtual().name("readmit-" + worker.id).start(() -> {
+                try {
+                    // while this process lives: if it dies first, the supervisor's next restart waits for its successor
+                    while (!closing && worker.pid() == pid && worker.alive()) {
+                        if (worker.ready(http)) {
+                            gateway.pool.restarted(worker.id, worker.origin(), worker.agentPort());
+                            console.println("hexproperty: " + worker.id + " back on " + worker.origin()
+                                    + (before.http() == worker.port() ? "" : " (port " + before.http() + " was taken)"));
+                            return;
+                        }
+                        Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    };
 
     private void awaitReady(WorkerProcess p) throws InterruptedException {
         long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
@@ -253,7 +312,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             }
             Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
         }
-        gateway.pool.add(p.id, p.origin(), 1, p.agentPort);
+        gateway.pool.add(p.id, p.origin(), 1, p.agentPort());
         console.println("hexproperty: " + p.id + " ready on " + p.origin());
     }
 
@@ -302,7 +361,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         }
         JsonArray workers = new JsonArray();
         processes.values().stream().sorted(java.util.Comparator.comparing(w -> w.id)).forEach(w -> workers.add(new JsonObject()
-                .put("id", w.id).put("port", w.port).put("agentPort", w.agentPort).put("pid", w.pid()).put("restarts", w.restarts())));
+                .put("id", w.id).put("port", w.port()).put("agentPort", w.agentPort())
+                .put("managementPort", w.ports().management()).put("pid", w.pid()).put("restarts", w.restarts())));
         JsonObject state = new JsonObject().put("pid", ProcessHandle.current().pid()).put("port", port())
                 .put("adminPort", adminPort()).put("adminHost", settings.adminHost()).put("balancer", gateway.gateway().balancer().name())
                 .put("workers", workers);

@@ -51,6 +51,7 @@ final class Platform implements AutoCloseable {
     private SlowQueryConfig slowQueryConfig = SlowQueryConfig.defaults();
     private InputConfig input = InputConfig.defaults(); // issue 9: cache budget, connection guard, inquiry limits
     private double emulatedCapacityRps; // 0: off; see serve --capacity-rps
+    private long listingCacheEntries = ResponseCache.Config.defaults().listingEntries(); // serve --listing-cache-entries
     private Vertx vertx;
     private DataLayer data;
     private DatabaseUpkeep upkeep;
@@ -88,6 +89,15 @@ final class Platform implements AutoCloseable {
         return this;
     }
 
+    /** How many listing details L1 holds ({@code serve --listing-cache-entries}); call before start. */
+    Platform listingCacheEntries(long entries) {
+        if (entries < 1) {
+            throw new IllegalArgumentException("--listing-cache-entries must be >= 1, was " + entries);
+        }
+        this.listingCacheEntries = entries;
+        return this;
+    }
+
     /** Emulated capacity ({@code serve --capacity-rps}): requests above it queue; call before start. */
     void emulateCapacity(double rps) {
         this.emulatedCapacityRps = rps;
@@ -116,7 +126,8 @@ final class Platform implements AutoCloseable {
                 new io.hexproperty.domain.TokenSealer(serverKey, clock));
         DemoAgent.ensure(data.agents(), config.demoTokenFile(), console);
 
-        caches = ListingCaches.start(config, ResponseCache.Config.defaults().withPageBytes(input.searchCacheBytes()), data,
+        caches = ListingCaches.start(config, ResponseCache.Config.defaults().withPageBytes(input.searchCacheBytes())
+                        .withListingEntries(listingCacheEntries), data,
                 reads.apply(service), vertx, registry, clock, console, closer, serverKey);
         IdempotencyWiring idempotency = closer.add("idempotency keys", IdempotencyWiring.start(vertx, data.primaryPools().getFirst(), clock));
         // the outbox and applied view-batch ids of each primary, pruned never past what its feed still needs

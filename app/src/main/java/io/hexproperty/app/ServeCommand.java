@@ -140,6 +140,10 @@ final class ServeCommand implements Callable<Integer> {
     Duration retention;
     // --- end issue 9 ---
 
+    @Option(names = "--listing-cache-entries", defaultValue = "100000",
+            description = "How many listing details the in-memory cache (L1) holds (default: ${DEFAULT-VALUE}).")
+    long listingCacheEntries;
+
     // --- input protection (issue 9) ---
     @Option(names = "--search-cache-mb", defaultValue = "64",
             description = "Byte budget of the search-page cache in MiB (identity, gzip and Brotli bytes of every cached page; default: ${DEFAULT-VALUE}).")
@@ -187,7 +191,13 @@ final class ServeCommand implements Callable<Integer> {
                 replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample));
-        Platform platform = new Platform(config, System.out).input(inputConfig());
+        Platform platform;
+        try {
+            platform = new Platform(config, System.out).input(inputConfig()).listingCacheEntries(listingCacheEntries);
+        } catch (IllegalArgumentException e) {
+            System.err.println("hexproperty: " + e.getMessage());
+            return 2;
+        }
         platform.emulateCapacity(capacityRps);
         try {
             platform.security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile).withStatementTimeout(statementTimeout)

@@ -51,8 +51,12 @@ class ClusterIntegrationTest {
     Path dir;
 
     private ClusterRuntime start(String... extra) throws Exception {
+        return start(3, ClusterRuntime.Config.FIRST_RESTART_BACKOFF, extra);
+    }
+
+    private ClusterRuntime start(int workers, Duration restartBackoff, String... extra) throws Exception {
         ClusterCommand cmd = new ClusterCommand();
-        List<String> args = new ArrayList<>(List.of("--workers", "3", "--port", "0", "--host", "127.0.0.1", "--listings", "300",
+        List<String> args = new ArrayList<>(List.of("--workers", String.valueOf(workers), "--port", "0", "--host", "127.0.0.1", "--listings", "300",
                 "--data-dir", dir.resolve("pg").toString(), "--state-dir", dir.resolve("cluster").toString(),
                 // the gateway's own timeouts (request, acquire, connect) stay at their defaults: a loaded machine makes a
                 // healthy worker slow, and a tighter request timeout turned that into 504s that this test is not about
@@ -60,7 +64,7 @@ class ClusterIntegrationTest {
                 "--slow-start", "2s"));
         args.addAll(List.of(extra));
         new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
-        return ClusterRuntime.start(cmd.settings(), cmd.balancer, System.out);
+        return ClusterRuntime.start(cmd.settings().withRestartBackoff(restartBackoff), cmd.balancer, System.out);
     }
 
     /**
@@ -186,6 +190,50 @@ class ClusterIntegrationTest {
         }
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker pid %d stopped", pid).isFalse();
+        }
+    }
+
+    /**
+     * kill -9 of a worker, then another program takes its port before the restart (ports are chosen free and
+     * bound later by the child, so nothing reserves them). The worker must come back on another port, the
+     * gateway must serve through it there, and nothing (request or probe) may reach the squatter. The restart
+     * backoff is 5 s here so that the squatter surely binds first.
+     */
+    @Test
+    void aCrashedWorkerWhosePortWasTakenComesBackOnAnotherPortBehindTheGateway() throws Exception {
+        ClusterRuntime cluster = start(2, Duration.ofSeconds(5), "--balancer", "round-robin");
+        try (java.nio.channels.ServerSocketChannel squatter = java.nio.channels.ServerSocketChannel.open()) {
+            WorkerProcess w2 = cluster.processes().get("worker-2");
+            int oldPort = w2.port();
+            ProcessHandle victim = ProcessHandle.of(w2.pid()).orElseThrow();
+            signal("KILL", victim.pid());
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            // once the supervisor has told the pool, before the restart: the gateway forgets the address at once
+            await().atMost(PATIENCE).until(() -> worker(cluster, "worker-2").state().equals("restarting"));
+            squatter.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), oldPort));
+            squatter.configureBlocking(false);
+            assertThat(w2.restarts()).as("the squatter bound the port before the restart").isZero();
+
+            await().atMost(PATIENCE).until(() -> w2.restarts() == 1 && w2.alive() && worker(cluster, "worker-2").state().equals("up"));
+            assertThat(w2.port()).isNotEqualTo(oldPort);
+            assertThat(worker(cluster, "worker-2").origin()).isEqualTo("http://127.0.0.1:" + w2.port());
+            List<String> servedBy = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.port()
+                        + "/api/v1/listings?state=TX&limit=5")).timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                r.headers().firstValue(Gateway.SERVED_BY).ifPresent(servedBy::add);
+                return servedBy.contains("worker-2");
+            });
+            assertThat(squatter.accept()).as("a connection reached the stale address").isNull();
+            // cluster status reads the new port from cluster.json
+            await().atMost(PATIENCE).until(() -> {
+                JsonObject state = new JsonObject(Files.readString(dir.resolve("cluster").resolve("cluster.json")));
+                return state.getJsonArray("workers").stream().map(JsonObject.class::cast)
+                        .anyMatch(w -> w.getString("id").equals("worker-2") && w.getInteger("port") == w2.port());
+            });
+        } finally {
+            cluster.close();
         }
     }
 

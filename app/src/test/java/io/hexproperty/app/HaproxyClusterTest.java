@@ -55,7 +55,7 @@ class HaproxyClusterTest {
         try {
             List<HaproxyExport.Server> servers = new ArrayList<>();
             cluster.processes().values().stream().sorted((a, b) -> a.id.compareTo(b.id))
-                    .forEach(p -> servers.add(new HaproxyExport.Server(p.id, p.origin(), 100, p.agentPort)));
+                    .forEach(p -> servers.add(new HaproxyExport.Server(p.id, p.origin(), 100, p.agentPort())));
             int front = ClusterRuntime.freePort();
             Path socket = dir.resolve("haproxy.sock");
             String config = HaproxyExport.render(servers, cmd.balancer.haproxy(front))

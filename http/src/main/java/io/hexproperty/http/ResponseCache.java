@@ -97,6 +97,10 @@ public final class ResponseCache {
         public Config withPageBytes(long bytes) {
             return new Config(listingEntries, listingTtl, bytes, pageTtl, sharedTtl);
         }
+
+        public Config withListingEntries(long entries) {
+            return new Config(entries, listingTtl, pageBytes, pageTtl, sharedTtl);
+        }
     }
 
     public static ResponseCache create(ListingQueries queries, MeterRegistry registry, Config settings, Clock clock) {

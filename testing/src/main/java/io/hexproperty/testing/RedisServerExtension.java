@@ -31,7 +31,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Starts real redis-server processes for a test class: one standalone server, or a Redis Cluster of
  * {@code n} masters formed with {@code CLUSTER MEET} and {@code CLUSTER ADDSLOTS} (no redis-cli
  * needed). Redis cannot bind port 0, so free ports are chosen first (for a cluster also port + 10000,
- * the cluster bus). Nothing is persisted.
+ * the cluster bus). Another process may take a chosen port before redis-server binds it (other test
+ * classes start servers in parallel): a node counts as up only when the server answering on its port
+ * reports the pid of the process we started, and a first start that lost a port ("Address already in use")
+ * is retried on new ports. Nothing is persisted.
  *
  * <p>The binary is the system's {@code redis-server} when one is on the PATH (or in /usr/bin), else
  * the redis-server 6.2.6 for linux-amd64 that {@code com.github.codemonstur:embedded-redis} ships,
@@ -45,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
 
     private static final Duration STARTUP = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 5;
 
     private final int nodes;
     private final boolean cluster;
@@ -52,10 +56,17 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     private final List<Process> processes = new ArrayList<>();
     private Path dir;
     private String clusterFailure;
+    private final java.util.function.IntSupplier portChooser;
 
     private RedisServerExtension(int nodes, boolean cluster) {
+        this(nodes, cluster, cluster ? RedisServerExtension::freeClusterPort : RedisServerExtension::freePort);
+    }
+
+    /** {@code portChooser}: the next port to try for a node (a test makes it hand out a taken one first). */
+    RedisServerExtension(int nodes, boolean cluster, java.util.function.IntSupplier portChooser) {
         this.nodes = nodes;
         this.cluster = cluster;
+        this.portChooser = portChooser;
     }
 
     public static RedisServerExtension standalone() {
@@ -70,10 +81,21 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     public void beforeAll(ExtensionContext context) throws Exception {
         serverBinary(); // fails here, with the reason, if there is no binary at all
         dir = Files.createTempDirectory("redis-test");
-        for (int i = 0; i < nodes; i++) {
-            ports.add(cluster ? freeClusterPort() : freePort());
+        for (int attempt = 1; ; attempt++) {
+            ports.clear();
+            for (int i = 0; i < nodes; i++) {
+                ports.add(portChooser.getAsInt());
+            }
+            try {
+                start();
+                break;
+            } catch (PortTaken e) {
+                stop();
+                if (attempt == START_ATTEMPTS) {
+                    throw new IOException("redis-server lost its port to another process " + START_ATTEMPTS + " times in a row", e);
+                }
+            }
         }
-        start();
         if (cluster) {
             createCluster();
         }
@@ -118,9 +140,35 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(nodeDir.resolve("redis.log").toFile()).start());
         }
-        for (int port : ports) {
-            await("redis-server on port " + port).atMost(STARTUP).pollInterval(Duration.ofMillis(20))
-                    .ignoreExceptions().until(() -> "PONG".equals(command(port, "PING")));
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            Process process = processes.get(i);
+            // ours, not just any server on the port: another redis-server there would answer PING as well
+            String pid = "process_id:" + process.pid();
+            await("redis-server (pid " + process.pid() + ") on port " + port).atMost(STARTUP).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !process.isAlive() || answers(port, pid));
+            if (!process.isAlive()) {
+                String log = Files.readString(dir.resolve(Integer.toString(port)).resolve("redis.log"));
+                if (log.contains("Address already in use")) {
+                    throw new PortTaken(port, log);
+                }
+                throw new IOException("redis-server on port " + port + " exited with " + process.exitValue() + ":\n" + log);
+            }
+        }
+    }
+
+    /** A node's port was taken by another process between choosing it and redis-server binding it. */
+    private static final class PortTaken extends IOException {
+        PortTaken(int port, String log) {
+            super("redis-server could not bind port " + port + " (Address already in use):\n" + log);
+        }
+    }
+
+    private static boolean answers(int port, String pidLine) {
+        try {
+            return command(port, Duration.ofSeconds(2), "INFO", "server").contains(pidLine);
+        } catch (IOException e) {
+            return false; // not listening yet
         }
     }
 
@@ -257,9 +305,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         return line.toString(StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
         }
     }
 

@@ -74,7 +74,7 @@ final class EdgeOrigin implements Origin {
             return;
         }
         Worker w = pool.worker(balancer.get().pick(candidates, Request.none()).id());
-        if (w == null) {
+        if (w == null || w.exited != null) { // removed or its process gone since the snapshot
             attempt(uri, headers, maxBytes, previous, result);
             return;
         }

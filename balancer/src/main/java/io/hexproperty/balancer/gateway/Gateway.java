@@ -205,7 +205,7 @@ public final class Gateway implements AutoCloseable {
             }
             Endpoint chosen = balancer.get().pick(candidates, keys);
             Worker w = pool.worker(chosen.id());
-            if (w == null) { // removed between the snapshot and now: pick again
+            if (w == null || w.exited != null) { // removed or its process gone between the snapshot and now: pick again
                 attempt(req, keys, previous, body);
                 return;
             }

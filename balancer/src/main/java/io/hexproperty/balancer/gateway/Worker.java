@@ -34,6 +34,8 @@ final class Worker {
     volatile ResourceReport resources = ResourceReport.none();
     volatile String agentError;
     volatile boolean draining;
+    /** Why its process is gone (it exited and is being restarted); null while it runs. */
+    volatile String exited;
     volatile long inServiceSinceNanos = -1;
     final CompletableFuture<Void> drained = new CompletableFuture<>();
     final long addedAtEpochMillis;

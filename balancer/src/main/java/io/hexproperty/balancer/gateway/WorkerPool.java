@@ -68,6 +68,54 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Adds a worker (agentPort 0: none); it takes traffic after its first passing health check. */
     public synchronized void add(String id, URI origin, double weight, int agentPort) {
+        if (id != null && find(id) != null) {
+            throw new IllegalArgumentException("worker " + id + " is already in the pool");
+        }
+        workers.add(admit(id, origin, weight, agentPort));
+    }
+
+    /**
+     * The worker's process is gone ({@code why}: its exit) and its supervisor will start it again: from now on it
+     * gets no request, not even in panic, because its port is free for any other process to take. It stays
+     * listed (state {@code restarting}) until {@link #restarted}. False when no such worker is in the pool.
+     */
+    public synchronized boolean exited(String id, String why) {
+        Worker w = find(id);
+        if (w == null) {
+            return false;
+        }
+        w.exited = why;
+        cancelTimers(id); // no probe either: whatever listens there now is not ours
+        LOG.warn("worker {} at {} exited ({}); no request goes there until it is restarted", id, w.origin, why);
+        return true;
+    }
+
+    /**
+     * A new process of the worker listens at {@code origin}, which is a new address when its old port was taken
+     * while it was down. Its entry is replaced by a fresh one there, in the same place: health, ejections,
+     * latency and counters start over (a new JVM is a new worker to the gateway: its checks must pass first
+     * and slow start applies), so nothing is ever sent to the old address again. A worker that was draining stays
+     * draining. False when no such worker is in the pool (it was removed meanwhile).
+     */
+    public synchronized boolean restarted(String id, URI origin, int agentPort) {
+        Worker old = find(id);
+        if (old == null) {
+            return false;
+        }
+        cancelTimers(id);
+        Worker fresh = admit(id, origin, old.weight, agentPort);
+        fresh.draining = old.draining;
+        workers.set(workers.indexOf(old), fresh);
+        if (fresh.draining && fresh.inFlight.get() == 0) {
+            fresh.drained.complete(null);
+        }
+        old.drained.complete(null);
+        LOG.info("worker {} restarted at {}{}", id, origin, origin.equals(old.origin) ? "" : " (was " + old.origin + ")");
+        return true;
+    }
+
+    /** A new member with its timers started (the caller puts it in the list, under the pool's lock). */
+    private Worker admit(String id, URI origin, double weight, int agentPort) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
@@ -77,9 +125,6 @@ public final class WorkerPool implements AutoCloseable {
         if (!(weight > 0)) {
             throw new IllegalArgumentException("worker weight must be > 0, was " + weight);
         }
-        if (find(id) != null) {
-            throw new IllegalArgumentException("worker " + id + " is already in the pool");
-        }
         Worker w = new Worker(id, origin, weight, agentPort,
                 new HealthStatus(config.health().rise(), config.health().fall()),
                 new OutlierDetector(config.outlier(), nanoTicker), new PeakEwma(nanoTicker, config.latencyDecay()),
@@ -87,7 +132,6 @@ public final class WorkerPool implements AutoCloseable {
         if (checks.isEmpty()) {
             w.inServiceSinceNanos = nanoTicker.getAsLong();
         }
-        workers.add(w);
         List<Long> ids = new ArrayList<>();
         if (!checks.isEmpty()) {
             ids.add(vertx.setPeriodic(1, config.health().interval().toMillis(), t -> probe(w)));
@@ -97,6 +141,14 @@ public final class WorkerPool implements AutoCloseable {
         }
         timers.put(id, ids);
         LOG.info("worker {} added: {} weight {}{}", id, origin, weight, agentPort > 0 ? " agent port " + agentPort : "");
+        return w;
+    }
+
+    private void cancelTimers(String id) {
+        List<Long> ids = timers.remove(id);
+        if (ids != null) {
+            ids.forEach(vertx::cancelTimer);
+        }
     }
 
     /**
@@ -117,10 +169,7 @@ public final class WorkerPool implements AutoCloseable {
     public synchronized void remove(String id) {
         Worker w = require(id);
         workers.remove(w);
-        List<Long> ids = timers.remove(id);
-        if (ids != null) {
-            ids.forEach(vertx::cancelTimer);
-        }
+        cancelTimers(id);
         w.drained.complete(null);
         LOG.info("worker {} removed", id);
     }
@@ -150,7 +199,10 @@ public final class WorkerPool implements AutoCloseable {
             if (w.draining || w == excluded) {
                 continue;
             }
-            active++;
+            active++; // an exited worker counts: it is a member that cannot serve now, as a down one
+            if (w.exited != null) {
+                continue;
+            }
             if (eligible(w)) {
                 eligible.add(w.endpoint(config.slowStart().factor(sinceInService(w))));
             }
@@ -159,7 +211,7 @@ public final class WorkerPool implements AutoCloseable {
             eligible.clear(); // panic: spread over every active worker rather than crush the few left
             for (Worker w : workers) {
                 // a worker that never passed a check has not proven it can serve at all: not even in panic
-                if (!w.draining && w != excluded && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
+                if (!w.draining && w != excluded && w.exited == null && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
                     eligible.add(w.endpoint(1));
                 }
             }
@@ -311,6 +363,8 @@ public final class WorkerPool implements AutoCloseable {
         String state;
         if (w.draining) {
             state = "draining";
+        } else if (w.exited != null) {
+            state = "restarting";
         } else if (w.outlier.isEjected()) {
             state = "ejected";
         } else {

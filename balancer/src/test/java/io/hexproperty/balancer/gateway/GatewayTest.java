@@ -172,6 +172,55 @@ class GatewayTest {
         assertThat(stats.getLong("retries")).isLessThanOrEqualTo((long) (0.2 * stats.getLong("requests")) + 20);
     }
 
+    /**
+     * A worker's process exits and another program takes its port before the supervisor restarts it elsewhere.
+     * The squatter speaks HTTP and answers 200 to everything (health probes included), the worst case: the only
+     * thing that keeps requests away from it is the pool knowing the process is gone. Panic at 100% makes the
+     * gateway spread over every active worker as soon as one is not eligible, which is where a down worker would
+     * still get traffic.
+     */
+    @Test
+    void anExitedWorkerGetsNothingEvenInPanicAndItsRestartAtANewAddressIsServed() throws Exception {
+        List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, new AtomicBoolean(), 0));
+        PoolConfig config = fastHealth().withOutlier(new io.hexproperty.balancer.health.OutlierConfig(5, 2,
+                Duration.ofSeconds(2), Duration.ofSeconds(60), 50, 100));
+        startGateway(config, LoadBalancer.roundRobin(), servers, Duration.ofSeconds(5));
+        int oldPort = servers.get(1).actualPort();
+        servers.get(1).close().await(5, TimeUnit.SECONDS);
+        assertThat(pool.exited("origin-1", "process exited with 137")).isTrue();
+        AtomicInteger squatted = new AtomicInteger();
+        HttpServer squatter = vertx.createHttpServer().requestHandler(req -> {
+            squatted.incrementAndGet();
+            req.response().end("{\"squatter\":true}");
+        }).listen(oldPort, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        origins.add(squatter);
+        assertThat(pool.workers().get(1).state()).isEqualTo("restarting");
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = get("/api/v1/listings/L" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue(Gateway.SERVED_BY)).hasValue("origin-0");
+        }
+        assertThat(squatted).hasValue(0);
+
+        int servedBefore = served.get(1).get();
+        HttpServer moved = origin(1, new AtomicBoolean(), 0);
+        URI newOrigin = URI.create("http://127.0.0.1:" + moved.actualPort());
+        assertThat(pool.restarted("origin-1", newOrigin, 0)).isTrue();
+        assertThat(pool.workers().get(1).origin()).isEqualTo(newOrigin.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(1).state().equals("up"));
+        List<String> servedBy = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = get("/api/v1/listings/L" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            servedBy.add(r.headers().firstValue(Gateway.SERVED_BY).orElseThrow());
+        }
+        assertThat(servedBy).contains("origin-0", "origin-1");
+        assertThat(served.get(1).get()).isGreaterThan(servedBefore);
+        assertThat(squatted).hasValue(0);
+        assertThat(pool.exited("no-such-worker", "x")).isFalse();
+        assertThat(pool.restarted("no-such-worker", newOrigin, 0)).isFalse();
+    }
+
     @Test
     void aRefusedConnectionEjectsTheOriginAtOnceWithoutWaitingForHealthChecks() throws Exception {
         List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, new AtomicBoolean(), 0), origin(2, new AtomicBoolean(), 0));
