@@ -93,6 +93,31 @@ class HttpCachingTest {
     }
 
     @Test
+    void residentKeysListWhatL1HoldsAndGoneAfterAFlush() throws Exception {
+        String token = Files.readString(p.dataDir.resolveSibling("admin-token")).strip();
+        String key = ApiIntegrationTest.items(p.get("/api/v1/listings?limit=3&sort=price_desc")).getLast().getString("ListingKey");
+        assertThat(p.get("/api/v1/listings/" + key).statusCode()).isEqualTo(200);
+        assertThat(p.get("/api/v1/listings?city=Austin&state=TX&limit=3").statusCode()).isEqualTo(200);
+        BadInputTest.assertProblem(p.sendManagement("GET", "/admin/cache/keys", ""), 401, "Authorization");
+        BadInputTest.assertProblem(p.sendManagement("GET", "/admin/cache/keys?limit=0", "", "Authorization", "Bearer " + token),
+                400, "limit");
+        BadInputTest.assertProblem(p.sendManagement("GET", "/admin/cache/keys?limit=x", "", "Authorization", "Bearer " + token),
+                400, "limit");
+        JsonObject keys = new JsonObject(p.sendManagement("GET", "/admin/cache/keys", "", "Authorization", "Bearer " + token).body());
+        assertThat(keys.getJsonObject("listings").getJsonArray("keys").getList()).contains(key);
+        assertThat(keys.getJsonObject("search").getJsonArray("keys").getList()).anyMatch(q -> q.toString().contains("Austin"));
+        assertThat(keys.getJsonObject("listings").getInteger("count")).isEqualTo(keys.getJsonObject("listings").getJsonArray("keys").size());
+        JsonObject one = new JsonObject(p.sendManagement("GET", "/admin/cache/keys?limit=1", "", "Authorization", "Bearer " + token).body());
+        assertThat(one.getJsonObject("listings").getInteger("count")).isEqualTo(1);
+
+        assertThat(p.sendManagement("POST", "/admin/cache/invalidate", "{\"all\":true}", "Content-Type", "application/json",
+                "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        JsonObject flushed = new JsonObject(p.sendManagement("GET", "/admin/cache/keys", "", "Authorization", "Bearer " + token).body());
+        assertThat(flushed.getJsonObject("listings").getJsonArray("keys").getList()).doesNotContain(key);
+        assertThat(flushed.getJsonObject("search").getInteger("count")).isZero();
+    }
+
+    @Test
     void thePageNamesFingerprintedImmutableAssetsAndIsRevalidated() throws Exception {
         HttpResponse<String> index = p.get("/");
         assertThat(index.statusCode()).isEqualTo(200);

@@ -17,10 +17,37 @@ final class AdminRoutes {
     private static final Set<String> FIELDS = Set.of("key", "tag", "all");
     private final byte[] adminToken;
     private final CacheInvalidation invalidation;
+    private final ResponseCache cache;
 
-    AdminRoutes(String adminToken, CacheInvalidation invalidation) {
+    AdminRoutes(String adminToken, CacheInvalidation invalidation, ResponseCache cache) {
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
         this.invalidation = invalidation;
+        this.cache = cache;
+    }
+
+    static final int MAX_KEYS = 1_000_000;
+
+    /**
+     * {@code GET /admin/cache/keys[?limit=N]}: the keys this node's L1 holds, per tier, hottest first (at most
+     * {@code limit} per tier, default and maximum {@value #MAX_KEYS}): what a cluster benchmark compares across
+     * workers to count distinct entries and copies.
+     */
+    void residentKeys(RoutingContext ctx) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        String raw = ctx.request().getParam("limit");
+        int limit = MAX_KEYS;
+        if (raw != null) {
+            if (!raw.matches("[0-9]{1,7}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > MAX_KEYS) {
+                throw BadRequestException.parameter("limit", "must be an integer between 1 and " + MAX_KEYS);
+            }
+            limit = Integer.parseInt(raw);
+        }
+        io.vertx.core.json.JsonObject out = new io.vertx.core.json.JsonObject();
+        cache.residentKeys(limit).forEach((tier, keys) -> out.put(tier, new io.vertx.core.json.JsonObject()
+                .put("count", keys.size()).put("keys", new io.vertx.core.json.JsonArray(keys))));
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(out.encode());
     }
 
     /** True when the request carries the admin token; otherwise a 401 problem was sent. */

@@ -47,7 +47,7 @@ public final class HttpApi {
         this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed, new IdempotentWrites(b.idempotency), limiter,
                 b.writeGate);
         this.operations = new OperationsRoutes(health, scrape, b.slowQueries, b.benchRoutes, b.rum,
-                new AdminRoutes(b.adminToken, b.invalidation != null ? b.invalidation : CacheInvalidation.local(cache)));
+                new AdminRoutes(b.adminToken, b.invalidation != null ? b.invalidation : CacheInvalidation.local(cache), cache));
     }
 
     public static Builder builder() {

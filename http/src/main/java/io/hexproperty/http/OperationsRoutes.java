@@ -80,6 +80,7 @@ final class OperationsRoutes {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .putHeader("Cache-Control", "no-store").end(scrape.get()));
         Routes.write(router, HttpMethod.POST, "/admin/cache/invalidate", Routes.body(), admin::invalidate);
+        Routes.route(router, HttpMethod.GET, "/admin/cache/keys").handler(admin::residentKeys);
         Routes.route(router, HttpMethod.GET, "/admin/db/slow").handler(ctx -> admin.slowQueries(ctx, slowQueries));
     }
 

@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -212,6 +213,19 @@ public final class ResponseCache {
     private Served served(CachedValue<Encoded> value) {
         long age = Duration.between(value.loadedAt(), clock.instant()).toSeconds();
         return new Served(value.value(), Math.max(0, age));
+    }
+
+    /**
+     * The keys L1 holds now, at most {@code limit} per tier, hottest first: listing keys and search queries (as
+     * {@link SearchQuery#toString()}, equal on every node for the same query), so that a cluster's entries can be
+     * compared across nodes (how many distinct entries, how many copies). Empty lists when caching is off.
+     */
+    public Map<String, List<String>> residentKeys(int limit) {
+        if (listings == null) {
+            return Map.of("listings", List.of(), "search", List.of());
+        }
+        return Map.of("listings", listings.tier().hottest(limit).keySet().stream().map(ListingKey::value).toList(),
+                "search", pages.tier().hottest(limit).keySet().stream().map(String::valueOf).toList());
     }
 
     /** Listing details held in L1 now (including expired ones kept for stale-if-error): 0 when caching is off. */
