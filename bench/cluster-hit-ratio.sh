@@ -194,7 +194,7 @@ if [ "$RECORD" = 1 ]; then
     echo
     echo "Command: \`bench/cluster-hit-ratio.sh --rate $RATE --duration $DURATION --listings $LISTINGS --l1 $L1 --search-cache-mb $SEARCH_MB --zipf $ZIPF --mix $MIX --algorithms $ALGORITHMS\`"
     echo
-    echo "- machine: $(nproc) cores; $(cut -d' ' -f1-3 <"$OUT/loadavg.txt" | tr '\n' ' ')"
+    echo "- machine: $(nproc) cores; $(paste -sd';' "$OUT/loadavg.txt")"
     echo "- cluster: 3 workers, $LISTINGS listings; each worker's L1: $L1 listing details, $SEARCH_MB MiB of search pages"
     echo "- workload per algorithm: \`hexproperty loadtest --profile load --rate $RATE --duration ${DURATION}s --mix $MIX --zipf $ZIPF --seed 42 --discover-pages $PAGES\` through the gateway, after emptying every L1"
     echo
