@@ -224,8 +224,14 @@ public final class ResponseCache {
         if (listings == null) {
             return Map.of("listings", List.of(), "search", List.of());
         }
-        return Map.of("listings", listings.tier().hottest(limit).keySet().stream().map(ListingKey::value).toList(),
-                "search", pages.tier().hottest(limit).keySet().stream().map(String::valueOf).toList());
+        return Map.of("listings", hottest(listings.tier(), limit).stream().map(ListingKey::value).toList(),
+                "search", hottest(pages.tier(), limit).stream().map(String::valueOf).toList());
+    }
+
+    /** The first {@code limit} visible keys: the tier's hottest(n) counts entries an invalidateAll hid, so ask for all. */
+    private static <K> List<K> hottest(MemoryTier<K, ?> tier, int limit) {
+        int all = (int) Math.min(Integer.MAX_VALUE - 64, tier.estimatedSize()) + 64; // the slack: entries installed meanwhile
+        return tier.hottest(all).keySet().stream().limit(limit).toList();
     }
 
     /** Listing details held in L1 now (including expired ones kept for stale-if-error): 0 when caching is off. */
