@@ -108,6 +108,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     static EmbeddedDatabase launch(Path dataDir, int port, Provisioner provisioner, Map<String, String> extraSettings,
                                    boolean prepare) {
+        return launch(dataDir, port, provisioner, extraSettings, prepare, EmbeddedDatabase::freePort);
+    }
+
+    /** How many ports a start with port 0 tries when another process takes the chosen one before the postmaster binds it. */
+    static final int PORT_ATTEMPTS = 5;
+
+    /** A port source that may fail (a test hands out a taken port first). */
+    @FunctionalInterface
+    interface PortChooser {
+        int next() throws IOException;
+    }
+
+    /**
+     * With port 0, {@code freePorts} chooses the port: it is free when chosen and closed again, and the postmaster
+     * binds it a moment later, so another process (another test's server) may take it in between. The postmaster
+     * then exits with "Address already in use", and the start is repeated on another port, up to
+     * {@value #PORT_ATTEMPTS} times. An explicit port is tried once.
+     */
+    static EmbeddedDatabase launch(Path dataDir, int port, Provisioner provisioner, Map<String, String> extraSettings,
+                                   boolean prepare, PortChooser freePorts) {
         if (port < 0 || port > 65535) {
             throw new DatabaseStartException("database port must be between 0 and 65535 (0 picks a free port), not " + port);
         }
@@ -126,13 +146,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
             String password = password(dir);
             provisioner.provision(directory, binaries, user);
             directory.recoverStalePostmaster();
-            int actualPort = port == 0 ? freePort() : port;
             Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
             settings.putAll(extraSettings);
-            Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, settings, directory.log());
-            EmbeddedDatabase db = new EmbeddedDatabase(directory, actualPort, postmaster, password);
+            EmbeddedDatabase db;
+            for (int attempt = 1; ; attempt++) {
+                int actualPort = port == 0 ? freePorts.next() : port;
+                Postmaster postmaster = Postmaster.launch(binaries, user, directory.pgdata(), actualPort, settings, directory.log());
+                db = new EmbeddedDatabase(directory, actualPort, postmaster, password);
+                try {
+                    db.awaitReady();
+                    break;
+                } catch (RuntimeException e) {
+                    if (port != 0 || attempt == PORT_ATTEMPTS || !db.lostPort()) {
+                        db.close();
+                        throw attempt == 1 ? e : new DatabaseStartException(e.getMessage() + " (attempt " + attempt + " of "
+                                + PORT_ATTEMPTS + "; each earlier one lost its port to another process)", e);
+                    }
+                    postmaster.stop(STOP_TIMEOUT); // it has exited; the directory stays ours for the next attempt
+                    LOG.warn("embedded PostgreSQL: port {} was taken before the server bound it; starting on another port", actualPort);
+                }
+            }
             try {
-                db.awaitReady();
                 db.requirePasswords();
                 if (prepare) {
                     db.prepareDatabase(binaries.hasPgStatStatements());
@@ -146,7 +180,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 Runtime.getRuntime().addShutdownHook(db.shutdownHook);
             }
             LOG.info("embedded PostgreSQL {} ready on 127.0.0.1:{} (data {}, running as {}) in {} ms", PG_MAJOR,
-                    actualPort, dir, user.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    db.port, dir, user.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return db;
         } catch (IOException e) {
             directory.release();
@@ -258,14 +292,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 + " s (last error: " + (last == null ? "none" : last.getMessage()) + "); see " + directory.log());
     }
 
-    private String startFailure() {
-        String log;
+    /** True when the postmaster exited because it could not bind its port (its log is this launch's only). */
+    private boolean lostPort() {
+        return postmaster.exited() && portInUse(log());
+    }
+
+    private static boolean portInUse(String log) {
+        return log.contains("Address already in use") || log.contains("could not create any TCP/IP sockets");
+    }
+
+    private String log() {
         try {
-            log = Files.readString(directory.log(), StandardCharsets.UTF_8);
+            return Files.readString(directory.log(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            log = "";
+            return "";
         }
-        if (log.contains("Address already in use") || log.contains("could not create any TCP/IP sockets")) {
+    }
+
+    private String startFailure() {
+        String log = log();
+        if (portInUse(log)) {
             return "port " + port + " is already in use; choose another database port (0 picks a free one)";
         }
         return "PostgreSQL exited during start-up: " + ClusterDirectory.lastLine(log, "FATAL") + " (see " + directory.log() + ")";

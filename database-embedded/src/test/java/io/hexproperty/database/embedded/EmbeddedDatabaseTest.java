@@ -45,6 +45,34 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    /**
+     * Port 0: the port is chosen free, closed, and bound by the postmaster a moment later; another process may take
+     * it in between. Forced here: the first port handed out is held by a listening socket.
+     */
+    @Test
+    void aStartThatLostItsChosenPortStartsOnAnother() throws Exception {
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int taken = squatter.getLocalPort();
+            java.util.concurrent.atomic.AtomicInteger handedOut = new java.util.concurrent.atomic.AtomicInteger();
+            EmbeddedDatabase.PortChooser ports = () -> {
+                if (handedOut.getAndIncrement() == 0) {
+                    return taken;
+                }
+                try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    return free.getLocalPort();
+                }
+            };
+            try (EmbeddedDatabase db = EmbeddedDatabase.launch(dir, 0, ClusterDirectory::initIfNeeded, java.util.Map.of(), true, ports)) {
+                assertThat(handedOut).hasValue(2);
+                assertThat(db.port()).isNotEqualTo(taken);
+                assertThat(queryOne(db, "SELECT 1")).isEqualTo("1");
+            }
+            // an explicit port is the caller's choice: tried once, and the failure says why
+            assertThatThrownBy(() -> EmbeddedDatabase.start(dir, taken)).isInstanceOf(DatabaseStartException.class)
+                    .hasMessageContaining("port " + taken + " is already in use");
+        }
+    }
+
     @Test
     void dataDirectoryMayLieInsideAPrivateDirectory() throws Exception {
         // @TempDir is 0700; when the JVM is root the server runs as nobody and must still reach it.
