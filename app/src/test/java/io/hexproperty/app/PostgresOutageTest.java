@@ -8,7 +8,6 @@ import io.hexproperty.testing.lane.Postgres;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,12 +36,6 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static Platform node(Path root, EmbeddedDatabase db, int listings) throws Exception {
         ServeConfig config = new ServeConfig("127.0.0.1", 0, root.resolve("pg"), db.url(), db.user(), db.password(),
                 listings, 7, listings > 0, 2, 4, Duration.ofSeconds(2), root.resolve("token"), true, null);
@@ -69,8 +62,9 @@ class PostgresOutageTest {
         Path root = Files.createTempDirectory("hexproperty-outage");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x")); // the server may run as nobody
         Path data = root.resolve("db");
-        int port = freePort();
-        EmbeddedDatabase db = EmbeddedDatabase.start(data, port);
+        // port 0: EmbeddedDatabase chooses it and retries on another when the chosen one is taken before it binds
+        EmbeddedDatabase db = EmbeddedDatabase.start(data, 0);
+        int port = db.port();
         Platform a = null;
         Platform b = null;
         AtomicBoolean reading = new AtomicBoolean(true);
