@@ -222,7 +222,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         io.hexproperty.balancer.scaling.WorkerSize heap = resized;
         WorkerProcess p = new WorkerProcess(id, ports, dir, at -> command(at, dir, seed, size, heap), console::println,
                 java.util.Map.of("HEXPROPERTY_DB_PASSWORD", database.config().password() == null ? "" : database.config().password()),
-                restarts, settings.restartBackoff());
+                lifecycle, settings.restartBackoff());
         processes.put(id, p);
         p.start();
         console.println("hexproperty: started " + id + " (pid " + p.pid() + ") on port " + ports.http() + ", agent port " + ports.agent());
@@ -274,7 +274,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
      * process may take the port; the gateway must not send it our requests, not even in panic); once the new
      * process answers ready, the pool gets it back at its address now, which is a new one when the old port was taken.
      */
-    private final WorkerProcess.Lifecycle restarts = new WorkerProcess.Lifecycle() {
+    private final WorkerProcess.Lifecycle lifecycle = new WorkerProcess.Lifecycle() {
         @Override
         public void exited(WorkerProcess worker, int exitCode) {
             gateway.pool.exited(worker.id, "process exited with " + exitCode);
@@ -288,9 +288,11 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
                     // while this process lives: if it dies first, the supervisor's next restart waits for its successor
                     while (!closing && worker.pid() == pid && worker.alive()) {
                         if (worker.ready(http)) {
-                            gateway.pool.restarted(worker.id, worker.origin(), worker.agentPort());
-                            console.println("hexproperty: " + worker.id + " back on " + worker.origin()
-                                    + (before.http() == worker.port() ? "" : " (port " + before.http() + " was taken)"));
+                            // false while its first start is still awaited (awaitReady adds it at its current address)
+                            if (gateway.pool.restarted(worker.id, worker.origin(), worker.agentPort())) {
+                                console.println("hexproperty: " + worker.id + " back on " + worker.origin()
+                                        + (before.http() == worker.port() ? "" : " (port " + before.http() + " was taken)"));
+                            }
                             return;
                         }
                         Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
@@ -314,7 +316,11 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             }
             Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
         }
+        long pid = p.pid();
         gateway.pool.add(p.id, p.origin(), 1, p.agentPort());
+        if (p.pid() != pid || !p.alive()) { // it died between answering ready and being added: its exit found no entry
+            gateway.pool.exited(p.id, "process exited while it was being admitted");
+        }
         console.println("hexproperty: " + p.id + " ready on " + p.origin());
     }
 
