@@ -99,9 +99,9 @@ public final class RumEndpoint {
         this.sampledOut = Counter.builder("rum.beacons.dropped").tag("reason", "sampled_out").description(help).register(registry);
     }
 
-    void handle(RoutingContext ctx) {
+    /** {@code client}: the address {@link TrustedProxies} resolved for the request. */
+    void handle(RoutingContext ctx, String client) {
         try {
-            String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
             long now = nanos.getAsLong();
             if (!overall.take(now) || !clientBucket(client, now).take(now)) {
                 limited.increment();
