@@ -209,7 +209,9 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
                 "--management-port", String.valueOf(freePort()),
                 // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
-                "--server-key-file", serverKeyFile.toString()));
+                "--server-key-file", serverKeyFile.toString(),
+                // the gateway reaches its workers over loopback: they believe its X-Forwarded-For (ADR 0025)
+                "--trusted-proxies", io.hexproperty.http.TrustedProxies.loopback().toString()));
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
         }
