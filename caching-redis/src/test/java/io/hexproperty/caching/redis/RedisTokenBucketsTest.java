@@ -69,6 +69,26 @@ class RedisTokenBucketsTest extends TokenBucketsContract {
     }
 
     @Test
+    void aSlowRedisFailsTheTakeAtTheCommandTimeoutAndTheNodeDecidesWithItsOwnBuckets() throws Exception {
+        RedisTokenBuckets slow = RedisTokenBuckets.create(vertx, RedisTierConfig.defaults(redis.url()).withKeyPrefix(prefix)
+                .withCommandTimeout(Duration.ofMillis(200)), TierMetrics.of(new SimpleMeterRegistry(), "limits", "redis"), now::get);
+        opened.add(slow);
+        java.util.concurrent.atomic.AtomicInteger fallbacks = new java.util.concurrent.atomic.AtomicInteger();
+        TokenBuckets buckets = TokenBuckets.sharedOrLocal(slow, TokenBuckets.local(100, now::get), fallbacks::incrementAndGet);
+        Bucket b = new Bucket("client:slow", 100, Duration.ofHours(1));
+        var sleeping = redis.cliAsync("DEBUG", "SLEEP", "3");
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    buckets.take(List.of(b)).toCompletableFuture().get(10, TimeUnit.SECONDS).granted() && fallbacks.get() > 0);
+        } finally {
+            sleeping.get(30, TimeUnit.SECONDS);
+        }
+        int before = fallbacks.get();
+        assertThat(buckets.take(List.of(b)).toCompletableFuture().get(10, TimeUnit.SECONDS).granted()).isTrue();
+        assertThat(fallbacks).as("awake again: Redis decides").hasValue(before);
+    }
+
+    @Test
     void bucketsLiveUnderOneHashTagAndExpireAfterTheirPeriod() throws Exception {
         TokenBuckets b = node(now::get);
         b.take(List.of(new Bucket("listing:TX1", 3, Duration.ofMinutes(10)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
