@@ -19,6 +19,9 @@ final class InquiryLimitWiring {
     /** A take waits this long for Redis before this node decides alone (an inquiry is not worth a long wait). */
     static final Duration REDIS_TIMEOUT = Duration.ofMillis(250);
 
+    /** Tries to reach Redis at start (each bounded by the command timeout); a start never fails for it. */
+    static final int WARM_UP_ATTEMPTS = 5;
+
     private InquiryLimitWiring() {}
 
     static InquiryLimiter start(ServeConfig config, InquiryLimiter.Config limits, Vertx vertx, MeterRegistry registry,
@@ -31,7 +34,23 @@ final class InquiryLimitWiring {
         RedisTokenBuckets buckets = RedisTokenBuckets.create(vertx, RedisTierConfig.defaults(url).withPoolSize(2)
                 .withCommandTimeout(REDIS_TIMEOUT), TierMetrics.of(registry, "inquiry-limits", "redis"));
         closer.add("Redis inquiry limits", () -> buckets.close().await(5, TimeUnit.SECONDS));
-        console.println("hexproperty: inquiry rate limits shared in Redis at " + url + " (node-local when it fails)");
+        // a cold client's first take (connect, class loading, NOSCRIPT then EVAL) outlasted the 250 ms timeout in a
+        // manual cluster run and fell back: open the connection and load the script now, a few tries (each bounded
+        // by the command timeout), never failing the start
+        Exception last = null;
+        for (int attempt = 0; attempt < WARM_UP_ATTEMPTS; attempt++) {
+            try {
+                buckets.warm().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                last = null;
+                break;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        console.println(last == null
+                ? "hexproperty: inquiry rate limits shared in Redis at " + url + " (node-local when it fails)"
+                : "hexproperty: inquiry rate limits: Redis at " + url + " not reachable yet (" + Errors.oneLine(last)
+                        + "); node-local until it is");
         return InquiryLimiter.shared(limits, buckets, registry);
     }
 }

@@ -44,9 +44,13 @@ public final class TrustedProxies {
         return NONE;
     }
 
-    /** The loopback networks, 127.0.0.0/8 and ::1: what {@code cluster} gives its workers (its gateway is local). */
+    /**
+     * 127.0.0.1 and ::1, the addresses a gateway on this machine connects to loopback workers from: what
+     * {@code cluster} gives its workers. Not all of 127.0.0.0/8: a local client on 127.0.0.2 is a client, not a
+     * proxy (a machine can use the rest of 127/8 for other services and test clients).
+     */
     public static TrustedProxies loopback() {
-        return parse("127.0.0.0/8,::1/128");
+        return parse("127.0.0.1,::1");
     }
 
     /**

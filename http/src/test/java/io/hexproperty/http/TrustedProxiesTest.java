@@ -97,7 +97,8 @@ class TrustedProxiesTest {
         assertThat(TrustedProxies.parse("0.0.0.0/0").trusts("8.8.8.8")).isTrue();
         assertThat(TrustedProxies.parse("0.0.0.0/0").trusts("::1")).as("an IPv4 range never holds IPv6").isFalse();
         assertThat(TrustedProxies.parse("10.1.2.3/8").toString()).as("host bits cleared").isEqualTo("10.0.0.0/8");
-        assertThat(TrustedProxies.loopback().toString()).isEqualTo("127.0.0.0/8,0:0:0:0:0:0:0:1/128");
+        assertThat(TrustedProxies.loopback().toString()).isEqualTo("127.0.0.1/32,0:0:0:0:0:0:0:1/128");
+        assertThat(TrustedProxies.loopback().trusts("127.0.0.2")).as("another loopback address is a client").isFalse();
         assertThat(TrustedProxies.parse(TrustedProxies.loopback().toString())).isEqualTo(TrustedProxies.loopback());
     }
 

@@ -21,6 +21,13 @@ import java.util.function.LongSupplier;
  */
 public interface RedisTokenBuckets extends TokenBuckets {
 
+    /**
+     * Opens a connection and loads the script (SCRIPT LOAD), so the first take neither connects nor falls back
+     * to EVAL: cold, those cost more than a take's timeout on a busy machine. Fails when Redis is unreachable;
+     * the buckets work regardless (a take then falls back, and retries Redis next time).
+     */
+    java.util.concurrent.CompletionStage<Void> warm();
+
     /** The connection pool is this object's own: close it at shutdown. */
     Future<Void> close();
 

@@ -74,6 +74,12 @@ final class ScriptedTokenBuckets implements RedisTokenBuckets {
     }
 
     @Override
+    public CompletionStage<Void> warm() {
+        return endpoint.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SCRIPT).arg("LOAD")
+                .arg(TAKE.source())).thenApply(sha -> null);
+    }
+
+    @Override
     public Future<Void> close() {
         return endpoint.close();
     }

@@ -89,6 +89,14 @@ class RedisTokenBucketsTest extends TokenBucketsContract {
     }
 
     @Test
+    void warmingLoadsTheScriptSoTheFirstTakeNeedsNoEval() throws Exception {
+        redis.cli("SCRIPT", "FLUSH");
+        assertThat(redis.cli("SCRIPT", "EXISTS", ScriptedTokenBuckets.TAKE.sha1())).isEqualTo("0");
+        node(now::get).warm().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(redis.cli("SCRIPT", "EXISTS", ScriptedTokenBuckets.TAKE.sha1())).isEqualTo("1");
+    }
+
+    @Test
     void bucketsLiveUnderOneHashTagAndExpireAfterTheirPeriod() throws Exception {
         TokenBuckets b = node(now::get);
         b.take(List.of(new Bucket("listing:TX1", 3, Duration.ofMinutes(10)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
