@@ -88,7 +88,6 @@ public final class InquiryLimiter {
     private final Counter refusedClient;
     private final Counter refusedListing;
     private final Counter fallbacks;
-    private final String store;
 
     /** Node-local buckets: with N nodes and no shared store a client gets N times its allowance. */
     public static InquiryLimiter local(Config config, MeterRegistry registry) {
@@ -96,7 +95,7 @@ public final class InquiryLimiter {
     }
 
     static InquiryLimiter local(Config config, MeterRegistry registry, LongSupplier nanos) {
-        return new InquiryLimiter(config, registry, null, nanos, "local");
+        return new InquiryLimiter(config, registry, null, nanos);
     }
 
     /**
@@ -105,12 +104,11 @@ public final class InquiryLimiter {
      * it in {@code http.inquiries.rate.fallbacks}.
      */
     public static InquiryLimiter shared(Config config, TokenBuckets shared, MeterRegistry registry) {
-        return new InquiryLimiter(config, registry, Objects.requireNonNull(shared, "shared"), System::nanoTime, "shared");
+        return new InquiryLimiter(config, registry, Objects.requireNonNull(shared, "shared"), System::nanoTime);
     }
 
-    private InquiryLimiter(Config config, MeterRegistry registry, TokenBuckets shared, LongSupplier nanos, String store) {
+    private InquiryLimiter(Config config, MeterRegistry registry, TokenBuckets shared, LongSupplier nanos) {
         this.config = Objects.requireNonNull(config, "config");
-        this.store = store;
         this.refusedClient = Counter.builder("http.inquiries.rate.limited").tag("limit", "client")
                 .description("Inquiries refused with 429, by the limit reached (client, listing)").register(registry);
         this.refusedListing = Counter.builder("http.inquiries.rate.limited").tag("limit", "listing")
@@ -127,11 +125,6 @@ public final class InquiryLimiter {
 
     public Config config() {
         return config;
-    }
-
-    /** "local" or "shared": where the buckets are kept. */
-    public String store() {
-        return store;
     }
 
     /** Takes a token for this client and one for this listing (both or neither), or says why not. */

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /rum}: the beacon the web page sends (navigator.sendBeacon) with its web vitals. Public
  * and unauthenticated, so it is defensive: at most {@link #MAX_BODY_BYTES}, only known fields and
- * plausible values (else 400 naming the field), rate-limited per client address (429 + Retry-After)
+ * plausible values (else 400 naming the field), rate-limited per client address (the TCP peer, or the client a
+ * trusted proxy forwarded: {@link TrustedProxies}; 429 + Retry-After)
  * and overall, sampled per session (the same session is always in or out), never a 5xx, never a cookie.
  *
  * <pre>
