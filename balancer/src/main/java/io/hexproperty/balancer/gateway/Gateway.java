@@ -176,6 +176,7 @@ public final class Gateway implements AutoCloseable {
         private void handle(HttpServerRequest req) {
             requests.increment();
             retryBudget.deposit();
+            Exchanges.addForwarding(req); // before the edge cache: its fills and revalidations carry it too
             if (edge != null && edge.handle(req, edgeOrigin)) {
                 return;
             }
