@@ -34,6 +34,8 @@ final class Worker {
     volatile ResourceReport resources = ResourceReport.none();
     volatile String agentError;
     volatile boolean draining;
+    /** In the warm pool: checked and polled, never routed to, until admitted. */
+    volatile boolean standby;
     volatile long inServiceSinceNanos = -1;
     final CompletableFuture<Void> drained = new CompletableFuture<>();
     final long addedAtEpochMillis;

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * lock; membership changes are rare and pay the copy. A worker is eligible when it is not draining, its
  * health is not DOWN (UNKNOWN counts only when there is no active check) and it is not ejected. When
  * fewer than the panic threshold of active workers are eligible, every active worker is a candidate.
+ *
+ * <p>Standby workers (the autoscaler's warm pool, ADR 0023) are members that are health-checked and polled
+ * like the others but are never candidates, not even in panic, until {@link #admit} puts them in rotation:
+ * the gateway keeps checking them while they wait, so an admitted standby is routable at once.
  */
 public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -68,6 +72,37 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Adds a worker (agentPort 0: none); it takes traffic after its first passing health check. */
     public synchronized void add(String id, URI origin, double weight, int agentPort) {
+        add(id, origin, weight, agentPort, false);
+    }
+
+    /** Adds a worker kept out of rotation (health-checked, never a candidate) until {@link #admit}. */
+    public synchronized void addStandby(String id, URI origin, double weight, int agentPort) {
+        add(id, origin, weight, agentPort, true);
+    }
+
+    /**
+     * Puts a standby in rotation. Its slow start counts from now (it has served nothing yet), or, when its
+     * checks have not passed yet, from its first passing check as for any new worker.
+     */
+    public synchronized void admit(String id) {
+        Worker w = require(id);
+        if (!w.standby) {
+            throw new IllegalArgumentException("worker " + id + " is not a standby (state " + view(w).state() + ")");
+        }
+        if (w.health.state() == HealthStatus.State.UP || checks.isEmpty()) {
+            w.inServiceSinceNanos = nanoTicker.getAsLong();
+        }
+        w.standby = false;
+        LOG.info("worker {} admitted from standby (health {})", id, w.health.state());
+    }
+
+    /** True when the worker is in the pool as a standby. */
+    public boolean isStandby(String id) {
+        Worker w = find(id);
+        return w != null && w.standby;
+    }
+
+    private void add(String id, URI origin, double weight, int agentPort, boolean standby) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
@@ -87,6 +122,7 @@ public final class WorkerPool implements AutoCloseable {
         if (checks.isEmpty()) {
             w.inServiceSinceNanos = nanoTicker.getAsLong();
         }
+        w.standby = standby;
         workers.add(w);
         List<Long> ids = new ArrayList<>();
         if (!checks.isEmpty()) {
@@ -96,7 +132,8 @@ public final class WorkerPool implements AutoCloseable {
             ids.add(vertx.setPeriodic(1, config.agentInterval().toMillis(), t -> pollAgent(w)));
         }
         timers.put(id, ids);
-        LOG.info("worker {} added: {} weight {}{}", id, origin, weight, agentPort > 0 ? " agent port " + agentPort : "");
+        LOG.info("worker {} added{}: {} weight {}{}", id, standby ? " as a standby" : "", origin, weight,
+                agentPort > 0 ? " agent port " + agentPort : "");
     }
 
     /**
@@ -147,7 +184,7 @@ public final class WorkerPool implements AutoCloseable {
         List<Endpoint> eligible = new ArrayList<>(workers.size());
         int active = 0;
         for (Worker w : workers) {
-            if (w.draining || w == excluded) {
+            if (w.draining || w.standby || w == excluded) {
                 continue;
             }
             active++;
@@ -159,7 +196,7 @@ public final class WorkerPool implements AutoCloseable {
             eligible.clear(); // panic: spread over every active worker rather than crush the few left
             for (Worker w : workers) {
                 // a worker that never passed a check has not proven it can serve at all: not even in panic
-                if (!w.draining && w != excluded && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
+                if (!w.draining && !w.standby && w != excluded && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
                     eligible.add(w.endpoint(1));
                 }
             }
@@ -225,7 +262,7 @@ public final class WorkerPool implements AutoCloseable {
             HealthStatus.State before = w.health.state();
             if (w.health.record(clock.millis(), passed, detail)) {
                 HealthStatus.State now = w.health.state();
-                if (now == HealthStatus.State.UP) {
+                if (now == HealthStatus.State.UP && !w.standby) {
                     w.inServiceSinceNanos = nanoTicker.getAsLong();
                 }
                 LOG.info("worker {} health {} -> {} ({})", w.id, before, now, detail);
@@ -311,6 +348,8 @@ public final class WorkerPool implements AutoCloseable {
         String state;
         if (w.draining) {
             state = "draining";
+        } else if (w.standby) {
+            state = "standby"; // out of rotation whatever its health; the health field tells whether it could serve
         } else if (w.outlier.isEjected()) {
             state = "ejected";
         } else {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What {@code GET /admin/cluster} and {@code hexproperty cluster status} show of one worker.
- * {@code state} is one of starting, up, down, ejected, draining.
+ * {@code state} is one of starting, up, down, ejected, draining, standby (warm pool: out of rotation).
  */
 public record WorkerView(String id, String origin, String state, double weight, double effectiveWeight, int inFlight,
                          double latencyEwmaMillis, long requests, long failures, String health,
