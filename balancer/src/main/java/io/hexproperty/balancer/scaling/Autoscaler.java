@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link #p99Proxy}); queue = requests in flight at the workers, which under emulated capacity are mostly queued.
  *
  * <p>Warm pool ({@link WarmPool}, ADR 0023): a scale-out admits warm standbys first (no start-up: they are
- * routable at once, with the pool's slow start) and starts cold workers only for the rest, which the
+ * routable at once, with the pool's slow start), then claims standbys still starting (admitted when ready,
+ * counted as starting meanwhile), and starts cold workers only for the rest, which the
  * connection budget must allow with the standbys counted; then the pool is refilled in the background. A
  * scale-in hands the worker to {@link WarmPool#retire}: drained as always, then kept as a standby when the
  * pool is short. Standbys are neither current nor ready for the policy; their cost is integrated apart
@@ -233,14 +234,27 @@ public final class Autoscaler implements AutoCloseable {
         if (delta > 0) {
             List<String> admitted = warmPool.admit(delta);
             inRotation += admitted.size();
-            int cold = delta - admitted.size();
+            // none warm (enough): a standby already starting is nearer to ready than a worker started now
+            List<java.util.concurrent.CompletableFuture<String>> claims = warmPool.claim(delta - admitted.size());
+            for (var claim : claims) {
+                inRotation++;
+                adding.incrementAndGet();
+                claim.whenComplete((id, err) -> {
+                    adding.decrementAndGet();
+                    if (err != null) {
+                        failedActions.incrementAndGet();
+                        LOG.warn("autoscaler: a claimed standby did not come: {}", err.getMessage());
+                    }
+                });
+            }
+            int cold = delta - admitted.size() - claims.size();
             // the policy checked the workers in rotation against the budget; standbys hold connections too
             int allowed = Math.max(0, Math.min(cold, config.budget().maxWorkers() - inRotation - warmPool.counted()));
             if (allowed < cold) {
                 record(new Decision(d.at(), inRotation, inRotation + allowed, "budget",
                         "refused " + (cold - allowed) + " more worker(s): " + config.budget().violation(inRotation + warmPool.counted() + cold)
                                 + " with " + inRotation + " in rotation and " + warmPool.counted() + " warm-pool standby(s) counted"
-                                + (warmPool.starting() > 0 ? "; " + warmPool.starting() + " starting standby(s) are admitted when warm" : ""),
+                                + (warmPool.claimed() > 0 ? "; " + warmPool.claimed() + " claimed standby(s) are admitted when ready" : ""),
                         true));
             }
             for (int i = 0; i < allowed; i++) {

@@ -50,9 +50,9 @@ class AutoscalerWarmPoolTest {
     private final class InProcessFleet implements WorkerFleet {
         final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
         final List<String> coldStarts = new CopyOnWriteArrayList<>();
-        final List<CompletableFuture<String>> heldStandbys = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> heldParks = new CopyOnWriteArrayList<>();
         final AtomicInteger next = new AtomicInteger(1);
-        volatile boolean holdStandbys;
+        volatile boolean holdParks;
 
         String start() {
             String id = "worker-" + next.getAndIncrement();
@@ -80,11 +80,6 @@ class AutoscalerWarmPoolTest {
 
         @Override
         public CompletionStage<String> addStandby() {
-            if (holdStandbys) {
-                CompletableFuture<String> f = new CompletableFuture<>();
-                heldStandbys.add(f);
-                return f;
-            }
             String id = start();
             pool.addStandby(id, origin(id), 1, 0);
             return CompletableFuture.completedFuture(id);
@@ -98,6 +93,11 @@ class AutoscalerWarmPoolTest {
 
         @Override
         public CompletionStage<Void> park(String id) {
+            if (holdParks) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                heldParks.add(f);
+                return f.thenCompose(v -> park(id));
+            }
             return pool.drain(id).thenRun(() -> {
                 URI origin = origin(id);
                 pool.remove(id);
@@ -228,29 +228,36 @@ class AutoscalerWarmPoolTest {
     }
 
     @Test
-    void aColdStartTheBudgetCannotHoldBesideTheStandbysIsRefusedAndSaysSo() throws Exception {
+    void aColdStartTheBudgetCannotHoldBesideAReturningStandbyIsRefusedAndSaysSo() throws Exception {
         // 30 connections, pool 10: three workers in all, standbys included
         Autoscaler autoscaler = autoscaler(1, 3, new ConnectionBudget(30, 0, 10));
-        fleet.holdStandbys = true;
         autoscaler.tick();
         autoscaler.tick();
-        assertThat(fleet.heldStandbys).hasSize(1); // starting, not warm yet
+        desired.set(3); // the standby is admitted, one more worker starts cold
+        autoscaler.tick();
+        assertThat(fleet.coldStarts).containsExactly("worker-3");
 
-        desired.set(3); // 1 in rotation + 1 standby starting: room for one cold start, not two
+        fleet.holdParks = true; // the worker scaled in is still draining on its way back into the pool
+        desired.set(2);
+        autoscaler.tick();
+        assertThat(autoscaler.warmPool().returning()).isEqualTo(1);
+
+        desired.set(3); // 2 in rotation + 1 returning standby: a cold start would make 4
         autoscaler.tick();
         assertThat(fleet.coldStarts).hasSize(1);
         Decision refused = autoscaler.recentDecisions().getLast();
         assertThat(refused.refused()).isTrue();
         assertThat(refused.rule()).isEqualTo("budget");
         assertThat(refused.reason()).isEqualTo("refused 1 more worker(s): 4 workers x pool 10 = 40 connections > max_connections 30 "
-                + "- reserve 0 = 30 with 1 in rotation and 1 warm-pool standby(s) counted; 1 starting standby(s) are admitted when warm");
+                + "- reserve 0 = 30 with 2 in rotation and 1 warm-pool standby(s) counted");
 
-        // the standby turns warm: the next step admits it instead of starting anything
-        String id = fleet.start();
-        pool.addStandby(id, fleet.origin(id), 1, 0);
-        fleet.heldStandbys.getFirst().complete(id);
+        // drained and back in the pool: the next step admits it instead of starting anything
+        fleet.holdParks = false;
+        fleet.heldParks.getFirst().complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> autoscaler.warmPool().warm().size() == 1);
+        String back = autoscaler.warmPool().warm().getFirst();
         autoscaler.tick();
-        assertThat(state(id)).isEqualTo("up");
+        assertThat(state(back)).isEqualTo("up");
         assertThat(fleet.coldStarts).hasSize(1);
     }
 }

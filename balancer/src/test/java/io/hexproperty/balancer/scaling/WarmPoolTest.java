@@ -107,6 +107,41 @@ class WarmPoolTest {
     }
 
     @Test
+    void aScaleOutClaimsAStartingStandbyAndTheRefillReplacesItAtOnce() {
+        WarmPool warm = pool(1, 4, ConnectionBudget.defaults());
+        warm.refill(1);
+        assertThat(warm.admit(1)).as("nothing warm yet").isEmpty();
+        List<CompletableFuture<String>> claims = warm.claim(2);
+        assertThat(claims).as("one standby is starting: one claim").hasSize(1);
+        assertThat(warm.running()).as("claimed: in rotation now, no longer a standby").isZero();
+        assertThat(warm.counted()).isZero();
+
+        warm.refill(2); // 1 + the claimed one in rotation: the pool is short, a replacement starts
+        assertThat(fleet.standbyStarts).hasSize(2);
+        String first = fleet.finishStandby(0);
+        assertThat(claims.getFirst()).isCompletedWithValue(first);
+        assertThat(fleet.admitted).containsExactly(first);
+        assertThat(warm.warm()).as("admitted at once, never warm in the pool").isEmpty();
+        String second = fleet.finishStandby(1);
+        assertThat(warm.warm()).containsExactly(second);
+        assertThat(warm.admitted()).isEqualTo(1);
+
+        warm.refill(2);
+        assertThat(warm.claim(1)).as("nothing starting").isEmpty();
+    }
+
+    @Test
+    void aClaimedStandbyThatFailsToStartFailsItsClaim() {
+        WarmPool warm = pool(1, 4, ConnectionBudget.defaults());
+        warm.refill(1);
+        CompletableFuture<String> claim = warm.claim(1).getFirst();
+        fleet.standbyStarts.getFirst().completeExceptionally(new IllegalStateException("worker-1 exited with 1"));
+        assertThat(claim).isCompletedExceptionally();
+        assertThat(warm.claimed()).isZero();
+        assertThat(warm.starting()).isZero();
+    }
+
+    @Test
     void thePoolNeverHoldsMoreStandbysThanCouldBeAdmittedAndStopsTheSurplus() {
         WarmPool warm = pool(2, 4, ConnectionBudget.defaults());
         assertThat(warm.target(1)).isEqualTo(2);
