@@ -123,6 +123,8 @@ public final class Autoscaler implements AutoCloseable {
             return null; // a vertical roll is adding and removing workers; samples still advance the rate counter
         }
         if (s == null) {
+            // the first step only takes the request counter's baseline; the warm pool need not wait for it
+            warmPool.refill((int) pool.workers().stream().filter(w -> !w.state().equals("standby") && !w.state().equals("draining")).count());
             return null;
         }
         window.add(s);
