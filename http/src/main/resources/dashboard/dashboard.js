@@ -5,6 +5,7 @@
  * On the gateway's admin port of a cluster with an autoscaler, points carry "cluster" instead: the
  * autoscaler's last control steps (drawn whole each time: the history is the server's, not the page's),
  * its newest decisions with their reasons and the vertical advice; the worker panels are hidden there.
+ * A worker of a cluster sends both: its own metrics and the cluster it read from the gateway.
  */
 (function () {
   'use strict';
@@ -71,6 +72,9 @@
 
   function renderCluster(c) {
     $('cluster').hidden = false;
+    $('cluster-error').hidden = !c.error;
+    $('cluster-error').textContent = c.error ? 'Cluster: ' + c.error + ' (last known counts shown)' : '';
+    if (c.policy == null) return; // a worker that has not read its gateway yet
     if (!charts['c-workers']) chart('c-workers', ['desired', 'current', 'ready']);
     var w = charts['c-workers'];
     var h = c.history || { at: [], current: [], desired: [], ready: [] };
@@ -81,9 +85,9 @@
     $('t-policy').textContent = c.policy + ', ' + c.minWorkers + '..' + c.maxWorkers;
     var v = c.vertical || {};
     var size = function (s) { return s ? 'pool ' + s.poolSize + ', ' + s.eventLoops + ' loops, ' + s.heapMb + ' MB' : '—'; };
-    $('t-vertical').textContent = v.changed ? size(v.recommended) : 'keep';
-    $('vertical').textContent = 'Vertical: now ' + size(v.current) + '; recommended ' + size(v.recommended)
-      + ' (' + (v.reason || '') + ')';
+    $('t-vertical').textContent = !c.vertical ? '—' : v.changed ? size(v.recommended) : 'keep';
+    $('vertical').textContent = c.vertical ? 'Vertical: now ' + size(v.current) + '; recommended ' + size(v.recommended)
+      + ' (' + (v.reason || '') + ')' : '';
     rows($('decisions').tBodies[0], (c.decisions || []).map(function (d) {
       return [new Date(d.at).toLocaleTimeString(), d.current + ' \u2192 ' + d.desired + (d.refused ? ' (refused)' : ''), d.rule, d.reason];
     }));

@@ -211,6 +211,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
                 "--event-loops", String.valueOf(workerSize().eventLoops()), "--pool-size", String.valueOf(workerSize().poolSize()),
                 "--drain-timeout", settings.drainTimeout().toMillis() + "ms",
                 "--management-port", String.valueOf(freePort()),
+                // the worker's /dashboard shows the cluster (workers, autoscaler decisions) from the gateway's admin port
+                "--cluster-admin", "http://" + reachable(settings.adminHost()) + ":" + gateway.adminPort() + "/admin/cluster",
                 // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
                 "--server-key-file", serverKeyFile.toString()));
         if (database.config().user() != null) {

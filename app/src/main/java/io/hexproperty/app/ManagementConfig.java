@@ -6,8 +6,11 @@ package io.hexproperty.app;
  * whose RUM beacons are recorded). It is
  * on loopback by default, so the admin surface and the metrics are never exposed where the API is;
  * a Prometheus on another machine needs {@code --management-host} set to a private address.
+ * {@code clusterAdmin}, set by {@code cluster} for its workers, is the gateway's {@code /admin/cluster}:
+ * the worker's dashboard shows the cluster's workers and autoscaler decisions from it ({@link ClusterPanel}).
  */
-record ManagementConfig(String host, int port, io.hexproperty.metrics.MetricsConfig metrics, double rumSample) {
+record ManagementConfig(String host, int port, io.hexproperty.metrics.MetricsConfig metrics, double rumSample,
+                        java.net.URI clusterAdmin) {
     static final int DEFAULT_PORT = 8081;
 
     ManagementConfig {
@@ -21,6 +24,13 @@ record ManagementConfig(String host, int port, io.hexproperty.metrics.MetricsCon
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--management-port must be between 0 and 65535, got " + port);
         }
+        if (clusterAdmin != null && !("http".equals(clusterAdmin.getScheme()) && clusterAdmin.getHost() != null)) {
+            throw new IllegalArgumentException("--cluster-admin must be an http:// URL with a host, got " + clusterAdmin);
+        }
+    }
+
+    ManagementConfig(String host, int port, io.hexproperty.metrics.MetricsConfig metrics, double rumSample) {
+        this(host, port, metrics, rumSample, null);
     }
 
     static ManagementConfig defaults() {

@@ -153,8 +153,14 @@ final class Platform implements AutoCloseable {
                 .slowQueries(slowQueries::json)
                 .build();
         gate.open(api.router(vertx));
+        java.util.function.Supplier<String> point = metrics::liveJson;
+        if (config.management().clusterAdmin() != null) {
+            ClusterPanel panel = closer.add("cluster panel", ClusterPanel.start(vertx, config.management().clusterAdmin(),
+                    AdminToken.resolve(config.adminToken(), config.adminTokenFile())));
+            point = () -> panel.merge(metrics.liveJson());
+        }
         ManagementServer.Bound management = ManagementServer.bind(vertx, config.management(),
-                api.managementRouter(vertx, new io.hexproperty.http.Dashboard(vertx, metrics::liveJson)::mount),
+                api.managementRouter(vertx, new io.hexproperty.http.Dashboard(vertx, point)::mount),
                 config.drainTimeout().toMillis());
         deployments.add(management.deployment());
         managementPort = management.port();

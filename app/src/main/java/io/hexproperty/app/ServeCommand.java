@@ -40,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "Env: HEXPROPERTY_MANAGEMENT_HOST.")
     String managementHost;
 
+    @Option(names = "--cluster-admin", paramLabel = "URL",
+            description = "Set by `cluster` for its workers: the gateway's /admin/cluster URL, read with the admin token "
+                    + "so this worker's /dashboard shows the cluster's workers and autoscaler decisions (default: none).")
+    java.net.URI clusterAdmin;
+
     @Option(names = "--apdex-t", defaultValue = "100ms", converter = DurationConverter.class,
             description = "Apdex target time T: a request is satisfied within T, tolerating within 4T (default: ${DEFAULT-VALUE}).")
     Duration apdexT;
@@ -186,7 +191,7 @@ final class ServeCommand implements Callable<Integer> {
                 demoTokenFile(db.dataDir), !noCache, adminToken, new ServeConfig.CacheConfig(purgeUrls, redisUrl), shards,
                 replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
-                        .withAlertWebhook(alertWebhook), rumSample));
+                        .withAlertWebhook(alertWebhook), rumSample, clusterAdmin));
         Platform platform = new Platform(config, System.out).input(inputConfig());
         platform.emulateCapacity(capacityRps);
         try {

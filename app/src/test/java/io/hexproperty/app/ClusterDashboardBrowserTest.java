@@ -154,6 +154,27 @@ class ClusterDashboardBrowserTest {
             assertThat(vertical.getBoolean("changed")).isTrue();
             browser.waitFor("document.getElementById('vertical').textContent.indexOf('pool: p95 in use 3.0') >= 0", WAIT);
             assertThat(browser.pageErrors()).isEmpty();
+
+            // a worker's own dashboard shows the same cluster, read from the admin API with the cluster's token
+            try (ClusterPanel panel = ClusterPanel.start(workers, URI.create(admin + "/admin/cluster"), TOKEN)) {
+                String workerPoint = new JsonObject().put("at", System.currentTimeMillis()).put("windowSeconds", 60)
+                        .put("all", new JsonObject().put("rate", 5.0).put("p50", 0.001).put("p95", 0.002).put("p99", 0.004)
+                                .put("errorRatio", 0.0).put("apdex", 1.0))
+                        .put("cache", new JsonObject()).put("db", new JsonObject().put("used", 1).put("max", 8).put("waiters", 0))
+                        .put("costPerThousand", 0.0001).encode();
+                io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(workers);
+                new io.hexproperty.http.Dashboard(workers, () -> panel.merge(workerPoint)).mount(router);
+                HttpServer management = workers.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                        .await(10, TimeUnit.SECONDS);
+                browser.open("http://127.0.0.1:" + management.actualPort() + "/dashboard");
+                browser.waitFor("document.querySelectorAll('#decisions tbody tr').length >= 1"
+                        + " && document.getElementById('t-workers').textContent === '2 / 2'"
+                        + " && document.getElementById('t-rate').textContent === '5.0 req/s'", WAIT);
+                assertThat(browser.text("#decisions")).contains("1 \u2192 2").contains("open-house");
+                assertThat(browser.text("#t-policy")).isEqualTo("predictive, 1..3");
+                assertThat(browser.evaluate("String(document.querySelector('.charts.worker-only').hidden)")).isEqualTo("false");
+                assertThat(browser.pageErrors()).isEmpty();
+            }
         } finally {
             fleet.closeAll();
         }
