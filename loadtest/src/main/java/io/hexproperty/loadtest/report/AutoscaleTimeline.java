@@ -354,9 +354,10 @@ public final class AutoscaleTimeline {
         }
         String[] c = ReportCharts.COLORS;
         List<Chart> charts = List.of(
-                new Chart("workers", "Workers (sampled from GET /admin/cluster)", "seconds since load start", "workers",
+                // four legend entries leave no room for the long title
+                new Chart("workers", warmPool ? "Workers (sampled)" : "Workers (sampled from GET /admin/cluster)", "seconds since load start", "workers",
                         warmPool ? List.of(Chart.Line.of("desired", c[2], st, des), Chart.Line.of("current (ready + starting)", c[0], st, cur),
-                                Chart.Line.of("ready", c[1], st, rdy), Chart.Line.of("standby (warm pool)", c[3], st, sby))
+                                Chart.Line.of("ready", c[1], st, rdy), Chart.Line.of("standby", c[3], st, sby))
                                 : List.of(Chart.Line.of("desired", c[2], st, des), Chart.Line.of("current (ready + starting)", c[0], st, cur),
                                 Chart.Line.of("ready", c[1], st, rdy)), false),
                 new Chart("rate", "Offered and completed rate (loadtest)", "seconds since load start", "requests/s", List.of(
