@@ -214,7 +214,9 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
                 // the worker's /dashboard shows the cluster (workers, autoscaler decisions) from the gateway's admin port
                 "--cluster-admin", "http://" + reachable(settings.adminHost()) + ":" + gateway.adminPort() + "/admin/cluster",
                 // one server key for every worker: cursors and consistency tokens of one are valid on all (ADR 0015)
-                "--server-key-file", serverKeyFile.toString()));
+                "--server-key-file", serverKeyFile.toString(),
+                // the gateway reaches its workers over loopback: they believe its X-Forwarded-For (ADR 0025)
+                "--trusted-proxies", io.hexproperty.http.TrustedProxies.loopback().toString()));
         if (database.config().user() != null) {
             serve.addAll(List.of("--db-user", database.config().user()));
         }

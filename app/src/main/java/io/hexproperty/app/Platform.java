@@ -136,7 +136,8 @@ final class Platform implements AutoCloseable {
                 DatabaseWatch.start(vertx, readiness, caches.cache(), caches::views, Duration.ofSeconds(1)));
         HttpApi api = HttpApi.builder()
                 .idempotency(idempotency.keys())
-                .inquiryLimits(new io.hexproperty.http.InquiryLimiter(input.inquiries(), registry))
+                .inquiryLimits(InquiryLimitWiring.start(config, input.inquiries(), vertx, registry, closer, console))
+                .trustedProxies(input.trustedProxies())
                 .cache(caches.cache())
                 .commands(service)
                 .authentication(AgentAuthentication.by(data.agents()))

@@ -171,11 +171,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Inquiries one listing may receive from all clients: burst/period (default: ${DEFAULT-VALUE}).")
     String inquiryLimitListing;
 
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR,...", defaultValue = "${env:HEXPROPERTY_TRUSTED_PROXIES}",
+            description = "Proxies whose X-Forwarded-For names the client, for the per-client limits: addresses or CIDR "
+                    + "ranges, comma-separated (10.0.0.0/8,fd00::/8). Default: none, the client is the TCP peer; "
+                    + "`cluster` passes loopback to its workers. Env: HEXPROPERTY_TRUSTED_PROXIES.")
+    String trustedProxies;
+
     InputConfig inputConfig() {
         return new InputConfig(searchCacheMb * 1024 * 1024,
                 new io.hexproperty.http.ConnectionGuard.Config(headerTimeout, maxConnections, maxConnectionsPerClient),
                 new io.hexproperty.http.InquiryLimiter.Config(io.hexproperty.http.InquiryLimiter.Rate.parse(inquiryLimitClient),
-                        io.hexproperty.http.InquiryLimiter.Rate.parse(inquiryLimitListing)));
+                        io.hexproperty.http.InquiryLimiter.Rate.parse(inquiryLimitListing)),
+                io.hexproperty.http.TrustedProxies.parse(trustedProxies));
     }
     // --- end input protection ---
 
@@ -192,7 +199,14 @@ final class ServeCommand implements Callable<Integer> {
                 replicas.config(), benchRoutes, stateDir, new ManagementConfig(managementHost, managementPort,
                 io.hexproperty.metrics.MetricsConfig.defaults().withApdexT(apdexT).withPrices(priceCpuHour, priceGbHour)
                         .withAlertWebhook(alertWebhook), rumSample, clusterAdmin));
-        Platform platform = new Platform(config, System.out).input(inputConfig());
+        InputConfig input;
+        try {
+            input = inputConfig(); // rates and --trusted-proxies, validated before anything starts
+        } catch (IllegalArgumentException e) {
+            System.err.println("hexproperty: " + e.getMessage());
+            return 2;
+        }
+        Platform platform = new Platform(config, System.out).input(input);
         platform.emulateCapacity(capacityRps);
         try {
             platform.security(SecurityConfig.defaults().withServerKeyFile(serverKeyFile).withStatementTimeout(statementTimeout)

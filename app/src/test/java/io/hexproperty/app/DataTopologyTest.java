@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +59,17 @@ class DataTopologyTest {
         }
     }
 
+    /** Each test's node directory (its PostgreSQL and replicas), deleted once the class is done. */
+    private static final java.util.List<Path> ROOTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void deleteRoots() {
+        ROOTS.forEach(io.hexproperty.testing.TempDirs::delete);
+    }
+
     private static ServeConfig config(Topology topology, boolean cache) throws Exception {
-        Path root = Files.createTempDirectory("hexproperty-topology");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path root = io.hexproperty.testing.TempDirs.create("hexproperty-topology");
+        ROOTS.add(root);
         return new ServeConfig("127.0.0.1", 0, root.resolve("pg"), null, "postgres", "postgres", 300, 7,
                 true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), cache, null,
                 ServeConfig.CacheConfig.defaults(), topology.shards, topology.replication);

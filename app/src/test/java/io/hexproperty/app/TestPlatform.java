@@ -42,9 +42,8 @@ final class TestPlatform {
     static synchronized TestPlatform get() {
         if (instance == null) {
             try {
-                Path root = Files.createTempDirectory("hexproperty-it");
-                // The embedded server runs as 'nobody' when tests run as root: it must reach the directory.
-                Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                // The embedded server runs as 'nobody' when tests run as root: TempDirs lets it reach the directory.
+                Path root = io.hexproperty.testing.TempDirs.create("hexproperty-it");
                 Path dataDir = root.resolve("pg");
                 ServeConfig config = new ServeConfig("127.0.0.1", 0, dataDir, null, "postgres", "postgres",
                         LISTINGS, 7, true, 2, 8, Duration.ofSeconds(2), root.resolve("demo-agent-token"), true, null);
@@ -54,7 +53,7 @@ final class TestPlatform {
                 var relaxed = new io.hexproperty.http.InquiryLimiter.Rate(10_000, Duration.ofHours(1));
                 Platform platform = new Platform(config, new PrintStream(System.out, true)).input(InputConfig.defaults()
                         .withInquiries(new io.hexproperty.http.InquiryLimiter.Config(relaxed, relaxed))).start();
-                Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
+                io.hexproperty.testing.TempDirs.deleteAtExit(root, platform::close);
                 instance = new TestPlatform(platform, dataDir, Files.readString(config.demoTokenFile()).strip());
             } catch (Exception e) {
                 throw new IllegalStateException("test platform did not start", e);
@@ -81,7 +80,7 @@ final class TestPlatform {
     Platform startNode(java.util.function.UnaryOperator<io.hexproperty.domain.port.in.ListingQueries> reads,
                        java.util.function.UnaryOperator<ServeConfig> configure, Path serverKeyFile) {
         try {
-            Path root = Files.createTempDirectory("hexproperty-node");
+            Path root = io.hexproperty.testing.TempDirs.create("hexproperty-node");
             ServeConfig config = configure.apply(new ServeConfig("127.0.0.1", 0, root.resolve("pg"), platform.database().config().url(),
                     "postgres", "", 0, 7, false, 2, 8, Duration.ofSeconds(2), root.resolve("token"), true, null));
             Platform node = new Platform(config, new PrintStream(System.out, true), reads)
@@ -92,7 +91,7 @@ final class TestPlatform {
                 node.close();
                 throw e;
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+            io.hexproperty.testing.TempDirs.deleteAtExit(root, node::close);
             return node;
         } catch (Exception e) {
             throw new IllegalStateException("second node did not start", e);

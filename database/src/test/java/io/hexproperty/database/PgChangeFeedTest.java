@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -53,8 +52,7 @@ class PgChangeFeedTest extends ChangeFeedContract {
         var pg = PG.postgres();
         ChangeFeed feed = new PgChangeFeed(TestPostgres.vertx(), TestPostgres.pool(), DatabaseConfig.of(pg.url()),
                 Duration.ofMillis(1));
-        ConcurrentLinkedQueue<ListingChange> changes = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+        Received received = new Received();
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = Thread.ofVirtual().start(() -> {
             while (writing.get()) {
@@ -62,17 +60,7 @@ class PgChangeFeedTest extends ChangeFeedContract {
             }
         });
         try (Connection admin = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
-            await(feed.start(-1, new ChangeFeed.Listener() {
-                @Override
-                public void onChange(ListingChange change) {
-                    changes.add(change);
-                }
-
-                @Override
-                public void onConnectionLost(String reason) {
-                    lost.add(reason);
-                }
-            }));
+            await(feed.start(-1, received));
             for (int kill = 0; kill < 25; kill++) {
                 int killed = listenBackend(admin);
                 try (var st = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
@@ -92,8 +80,8 @@ class PgChangeFeedTest extends ChangeFeedContract {
             writing.set(false);
             feed.close();
         }
-        assertThat(lost).as("flush requests").isEmpty();
-        List<Long> sequences = changes.stream().map(ListingChange::sequence).toList();
+        assertThat(received.lostReasons()).as("flush requests").isEmpty();
+        List<Long> sequences = received.all().stream().map(ListingChange::sequence).toList();
         for (int i = 1; i < sequences.size(); i++) {
             assertThat(sequences.get(i)).as("sequence after " + sequences.get(i - 1)).isEqualTo(sequences.get(i - 1) + 1);
         }

@@ -43,11 +43,12 @@ public final class HttpApi {
             throw new IllegalArgumentException("the admin token must be at least 16 characters");
         }
         InquiryLimiter limiter = b.inquiryLimits != null ? b.inquiryLimits
-                : new InquiryLimiter(InquiryLimiter.Config.defaults(), b.registry);
+                : InquiryLimiter.local(InquiryLimiter.Config.defaults(), b.registry);
         this.listings = new ListingRoutes(cache, commands, agents, clock, b.viewed, new IdempotentWrites(b.idempotency), limiter,
-                b.writeGate);
+                b.writeGate, b.trustedProxies);
         this.operations = new OperationsRoutes(health, scrape, b.slowQueries, b.benchRoutes, b.rum,
-                new AdminRoutes(b.adminToken, b.invalidation != null ? b.invalidation : CacheInvalidation.local(cache)));
+                new AdminRoutes(b.adminToken, b.invalidation != null ? b.invalidation : CacheInvalidation.local(cache)),
+                b.trustedProxies);
     }
 
     public static Builder builder() {
@@ -74,6 +75,7 @@ public final class HttpApi {
 
         private IdempotencyKeys idempotency = IdempotencyKeys.none();
         private InquiryLimiter inquiryLimits;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
 
         private Builder() {}
 
@@ -173,6 +175,15 @@ public final class HttpApi {
         /** Optional, default {@link InquiryLimiter.Config#defaults()}: rate limits of inquiries. */
         public Builder inquiryLimits(InquiryLimiter value) {
             this.inquiryLimits = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Optional, default {@link TrustedProxies#none()}: the peers whose X-Forwarded-For names the client (for
+         * the inquiry and RUM rate limits); from anyone else the header is ignored.
+         */
+        public Builder trustedProxies(TrustedProxies value) {
+            this.trustedProxies = Objects.requireNonNull(value);
             return this;
         }
 

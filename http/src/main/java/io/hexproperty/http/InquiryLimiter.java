@@ -1,14 +1,14 @@
 package io.hexproperty.http;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.hexproperty.caching.distributed.TokenBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * Rate limits of {@code POST /api/v1/inquiries}: a token bucket per client address and one per listing,
  * so one sender cannot flood every agent, and many senders cannot flood one agent. A request must find a
  * token in both (a token taken from the client's bucket is given back when the listing's is empty).
- * Buckets live in a bounded Caffeine map and expire after a full period unused, when they would be full
- * again anyway; an evicted bucket only forgets a client that has not sent for a while.
+ * The client is the address {@link TrustedProxies} resolves (the TCP peer, or the one a trusted proxy
+ * forwarded). The buckets ({@link TokenBuckets}) live on this node ({@link #local}), or in Redis for the whole
+ * cluster ({@link #shared}) with this node's own as the fallback (ADR 0025).
  */
 public final class InquiryLimiter {
 
@@ -83,53 +84,65 @@ public final class InquiryLimiter {
     }
 
     private final Config config;
-    private final LongSupplier ticker;
-    private final Cache<String, TokenBucket> clients;
-    private final Cache<String, TokenBucket> listings;
+    private final TokenBuckets buckets;
     private final Counter refusedClient;
     private final Counter refusedListing;
+    private final Counter fallbacks;
 
-    public InquiryLimiter(Config config, MeterRegistry registry) {
-        this(config, registry, System::nanoTime);
+    /** Node-local buckets: with N nodes and no shared store a client gets N times its allowance. */
+    public static InquiryLimiter local(Config config, MeterRegistry registry) {
+        return local(config, registry, System::nanoTime);
     }
 
-    InquiryLimiter(Config config, MeterRegistry registry, LongSupplier ticker) {
+    static InquiryLimiter local(Config config, MeterRegistry registry, LongSupplier nanos) {
+        return new InquiryLimiter(config, registry, null, nanos);
+    }
+
+    /**
+     * Buckets shared by every node ({@code shared}, e.g. Redis), so a client has one allowance cluster-wide.
+     * When the shared store fails or is slow, this node decides with its own buckets (fail to local) and counts
+     * it in {@code http.inquiries.rate.fallbacks}.
+     */
+    public static InquiryLimiter shared(Config config, TokenBuckets shared, MeterRegistry registry) {
+        return new InquiryLimiter(config, registry, Objects.requireNonNull(shared, "shared"), System::nanoTime);
+    }
+
+    private InquiryLimiter(Config config, MeterRegistry registry, TokenBuckets shared, LongSupplier nanos) {
         this.config = Objects.requireNonNull(config, "config");
-        this.ticker = ticker;
-        this.clients = buckets(config.perClient(), ticker);
-        this.listings = buckets(config.perListing(), ticker);
         this.refusedClient = Counter.builder("http.inquiries.rate.limited").tag("limit", "client")
                 .description("Inquiries refused with 429, by the limit reached (client, listing)").register(registry);
         this.refusedListing = Counter.builder("http.inquiries.rate.limited").tag("limit", "listing")
                 .description("Inquiries refused with 429, by the limit reached (client, listing)").register(registry);
+        this.fallbacks = Counter.builder("http.inquiries.rate.fallbacks")
+                .description("Inquiry rate-limit decisions taken by this node's own buckets because the shared (Redis) "
+                        + "buckets failed or were slow").register(registry);
+        TokenBuckets local = TokenBuckets.local(MAX_BUCKETS, nanos);
+        this.buckets = shared == null ? local : TokenBuckets.sharedOrLocal(shared, local, fallbacks::increment);
     }
+
+    /** Clients and listings remembered per node (a forgotten one only had a full bucket, or was least recent). */
+    static final int MAX_BUCKETS = 200_000;
 
     public Config config() {
         return config;
     }
 
-    /** Takes a token for this client and listing, or says why not. */
-    public Optional<Refusal> acquire(String client, String listingKey) {
-        TokenBucket mine = clients.get(client, k -> new TokenBucket(config.perClient().burst(), config.perClient().period(), ticker));
-        long wait = mine.tryTake();
-        if (wait > 0) {
-            refusedClient.increment();
-            return Optional.of(new Refusal("client", null, Duration.ofNanos(wait), config.perClient()));
-        }
-        TokenBucket listing = listings.get(listingKey,
-                k -> new TokenBucket(config.perListing().burst(), config.perListing().period(), ticker));
-        wait = listing.tryTake();
-        if (wait > 0) {
-            mine.refund();
+    /** Takes a token for this client and one for this listing (both or neither), or says why not. */
+    public CompletionStage<Optional<Refusal>> acquire(String client, String listingKey) {
+        List<TokenBuckets.Bucket> wanted = List.of(
+                new TokenBuckets.Bucket("client:" + client, config.perClient().burst(), config.perClient().period()),
+                new TokenBuckets.Bucket("listing:" + listingKey, config.perListing().burst(), config.perListing().period()));
+        return buckets.take(wanted).thenApply(verdict -> {
+            if (verdict.granted()) {
+                return Optional.empty();
+            }
+            Duration wait = Duration.ofNanos(verdict.waitNanos());
+            if (verdict.refusedBy() == 0) {
+                refusedClient.increment();
+                return Optional.of(new Refusal("client", null, wait, config.perClient()));
+            }
             refusedListing.increment();
-            return Optional.of(new Refusal("listing", "ListingKey", Duration.ofNanos(wait), config.perListing()));
-        }
-        return Optional.empty();
-    }
-
-    private static Cache<String, TokenBucket> buckets(Rate rate, LongSupplier ticker) {
-        Ticker caffeineTicker = ticker::getAsLong;
-        return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(rate.period()).ticker(caffeineTicker)
-                .executor(Runnable::run).build();
+            return Optional.of(new Refusal("listing", "ListingKey", wait, config.perListing()));
+        });
     }
 }

@@ -50,9 +50,12 @@ final class ListingRoutes {
     private final IdempotentWrites idempotent;
     private final InquiryLimiter inquiryLimits;
     private final WriteGate writeGate;
+    private final TrustedProxies proxies;
 
     ListingRoutes(ResponseCache cache, ListingCommands commands, AgentAuthentication agents, Clock clock,
-            Consumer<ListingKey> viewed, IdempotentWrites idempotent, InquiryLimiter inquiryLimits, WriteGate writeGate) {
+            Consumer<ListingKey> viewed, IdempotentWrites idempotent, InquiryLimiter inquiryLimits, WriteGate writeGate,
+            TrustedProxies proxies) {
+        this.proxies = proxies;
         this.idempotent = idempotent;
         this.inquiryLimits = inquiryLimits;
         this.writeGate = writeGate;
@@ -220,19 +223,20 @@ final class ListingRoutes {
     private void inquire(RoutingContext ctx) {
         var draft = ListingBodies.inquiry(ctx.body().buffer());
         // Limits count valid inquiries only: a malformed one costs the sender a 400, not a token.
-        var refused = inquiryLimits.acquire(Routes.clientAddress(ctx), draft.listingKey().value());
-        if (refused.isPresent()) {
-            InquiryLimiter.Refusal r = refused.get();
-            ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
-            new Problem(429, "rate-limited", "Too many requests", "at most " + r.rate() + " inquiries "
-                    + (r.limit().equals("client") ? "from one client" : "to one listing") + "; retry in "
-                    + r.retryAfterSeconds() + " s", r.parameter()).send(ctx.response());
-            return;
-        }
-        idempotent.run(ctx, "POST /api/v1/inquiries", sink -> reply(ctx, commands.inquire(draft), inquiry -> sink.accept(
-                new IdempotentWrites.Reply(201, java.util.List.of("Cache-Control", "no-store", "Content-Type", "application/json"),
-                        io.vertx.core.buffer.Buffer.buffer("{\"id\":" + inquiry.id() + ",\"ListingKey\":\""
-                                + inquiry.listingKey().value() + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}")))));
+        reply(ctx, inquiryLimits.acquire(Routes.clientAddress(ctx, proxies), draft.listingKey().value()), refused -> {
+            if (refused.isPresent()) {
+                InquiryLimiter.Refusal r = refused.get();
+                ctx.response().putHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+                new Problem(429, "rate-limited", "Too many requests", "at most " + r.rate() + " inquiries "
+                        + (r.limit().equals("client") ? "from one client" : "to one listing") + "; retry in "
+                        + r.retryAfterSeconds() + " s", r.parameter()).send(ctx.response());
+                return;
+            }
+            idempotent.run(ctx, "POST /api/v1/inquiries", sink -> reply(ctx, commands.inquire(draft), inquiry -> sink.accept(
+                    new IdempotentWrites.Reply(201, java.util.List.of("Cache-Control", "no-store", "Content-Type", "application/json"),
+                            io.vertx.core.buffer.Buffer.buffer("{\"id\":" + inquiry.id() + ",\"ListingKey\":\""
+                                    + inquiry.listingKey().value() + "\",\"createdAt\":\"" + inquiry.createdAt() + "\"}")))));
+        });
     }
 
     /** Puts the token the write returned with it on the response (stores with a single copy return none). */

@@ -23,11 +23,13 @@ final class OperationsRoutes {
     private final boolean benchRoutes;
     private final RumEndpoint rum;
     private final AdminRoutes admin;
+    private final TrustedProxies proxies;
     private final byte[] openApi = resource("openapi.json");
     private final StaticAssets assets = StaticAssets.webroot();
 
     OperationsRoutes(Supplier<CompletionStage<NodeHealth>> health, Supplier<String> scrape, Supplier<String> slowQueries,
-            boolean benchRoutes, RumEndpoint rum, AdminRoutes admin) {
+            boolean benchRoutes, RumEndpoint rum, AdminRoutes admin, TrustedProxies proxies) {
+        this.proxies = proxies;
         this.health = health;
         this.scrape = scrape;
         this.slowQueries = slowQueries;
@@ -63,7 +65,7 @@ final class OperationsRoutes {
                     if (rum == null) {
                         new Problem(404, "not-found", "Not found", "real-user monitoring is off", null).send(ctx.response());
                     } else {
-                        rum.handle(ctx);
+                        rum.handle(ctx, Routes.clientAddress(ctx, proxies));
                     }
                 });
         // The fingerprinted, precompressed web page (StaticAssets).

@@ -75,11 +75,15 @@ final class Routes {
         router.route().failureHandler(ProblemMapping::failure);
     }
 
-    /** The address of the peer (the client, or the proxy in front of this node). */
-    static String clientAddress(RoutingContext ctx) {
+    /**
+     * The client's address: the TCP peer, or, when the peer is one of {@code proxies}, the address it forwarded
+     * in X-Forwarded-For ({@link TrustedProxies#clientOf}). Never fails: garbage resolves to the peer.
+     */
+    static String clientAddress(RoutingContext ctx, TrustedProxies proxies) {
         var address = ctx.request().remoteAddress();
         String host = address == null ? null : address.hostAddress();
-        return host == null ? "unknown" : host;
+        return proxies.clientOf(host, proxies.isNone() ? java.util.List.of()
+                : ctx.request().headers().getAll(TrustedProxies.X_FORWARDED_FOR));
     }
 
     /** Runs {@code onSuccess} with the result, or turns the failure into a problem response. */

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /rum}: the beacon the web page sends (navigator.sendBeacon) with its web vitals. Public
  * and unauthenticated, so it is defensive: at most {@link #MAX_BODY_BYTES}, only known fields and
- * plausible values (else 400 naming the field), rate-limited per client address (429 + Retry-After)
+ * plausible values (else 400 naming the field), rate-limited per client address (the TCP peer, or the client a
+ * trusted proxy forwarded: {@link TrustedProxies}; 429 + Retry-After)
  * and overall, sampled per session (the same session is always in or out), never a 5xx, never a cookie.
  *
  * <pre>
@@ -99,9 +100,9 @@ public final class RumEndpoint {
         this.sampledOut = Counter.builder("rum.beacons.dropped").tag("reason", "sampled_out").description(help).register(registry);
     }
 
-    void handle(RoutingContext ctx) {
+    /** {@code client}: the address {@link TrustedProxies} resolved for the request. */
+    void handle(RoutingContext ctx, String client) {
         try {
-            String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
             long now = nanos.getAsLong();
             if (!overall.take(now) || !clientBucket(client, now).take(now)) {
                 limited.increment();

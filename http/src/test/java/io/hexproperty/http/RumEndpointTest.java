@@ -46,6 +46,7 @@ class RumEndpointTest {
                 .readiness(() -> CompletableFuture.completedFuture(true))
                 .metrics(registry, () -> "")
                 .adminToken("test-admin-token-0123456789")
+                .trustedProxies(TrustedProxies.parse("127.0.0.1")) // the JDK client below connects from it
                 .rum(new RumEndpoint(new RumAggregator(registry), new RumEndpoint.RumConfig(0.5, 3, 6, 1000), registry, nanos::get))
                 .build();
         server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(0, "127.0.0.1")
@@ -124,6 +125,27 @@ class RumEndpointTest {
         nanos.addAndGet(10_000_000_000L);
         assertThat(beacon(valid(SID)).statusCode()).isEqualTo(204);
         assertThat(lcpCount()).isEqualTo(4);
+    }
+
+    private HttpResponse<String> beaconFrom(String source, String forwardedFor) throws Exception {
+        HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(source)).build();
+        return from.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/rum"))
+                .header("Content-Type", "text/plain;charset=UTF-8").header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString(valid(SID))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theBudgetIsPerForwardedClientFromATrustedProxyAndPerPeerFromAnyoneElse() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(beaconFrom("127.0.0.1", "203.0.113.1").statusCode()).isEqualTo(204);
+        }
+        assertThat(beaconFrom("127.0.0.1", "203.0.113.1").statusCode()).isEqualTo(429);
+        assertThat(beaconFrom("127.0.0.1", "203.0.113.2").statusCode()).as("another forwarded client").isEqualTo(204);
+        // an untrusted peer's header is ignored: a new made-up address per beacon does not reset its budget
+        for (int i = 0; i < 3; i++) {
+            assertThat(beaconFrom("127.0.0.2", "198.51.100." + i).statusCode()).isEqualTo(204);
+        }
+        assertThat(beaconFrom("127.0.0.2", "198.51.100.99").statusCode()).isEqualTo(429);
     }
 
     @Test

@@ -58,6 +58,19 @@ public abstract class ChangeFeedContract {
         final ConcurrentLinkedQueue<ListingChange> changes = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
 
+        public Received() {
+        }
+
+        /** Every change delivered, in delivery order. */
+        public List<ListingChange> all() {
+            return List.copyOf(changes);
+        }
+
+        /** The reasons of every {@link #onConnectionLost} (a consumer would have flushed). */
+        public List<String> lostReasons() {
+            return List.copyOf(lost);
+        }
+
         @Override
         public void onChange(ListingChange change) {
             changes.add(change);

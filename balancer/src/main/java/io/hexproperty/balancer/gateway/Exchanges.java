@@ -66,6 +66,40 @@ final class Exchanges {
         return h.contains("transfer-encoding") || (length != null && !length.equals("0"));
     }
 
+    static final String X_FORWARDED_FOR = "x-forwarded-for";
+    static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+    static final String X_FORWARDED_HOST = "x-forwarded-host";
+    static final String FORWARDED = "forwarded";
+
+    /**
+     * Tells the worker who the client is (ADR 0025), on the request itself, so that every way it leaves the
+     * gateway carries it: the streamed exchange, its retry, and the edge cache's fills and background
+     * revalidations (they copy the request's fields). X-Forwarded-For gets the TCP peer's address appended to
+     * whatever the client sent (several lines folded into one list): a worker that trusts this gateway reads it
+     * from the right, so what the client wrote left of it is never believed. The gateway itself reads none of
+     * it. X-Forwarded-Proto and X-Forwarded-Host are what this gateway saw, replacing the client's (they are
+     * single-valued: only the nearest proxy's word counts); an RFC 7239 Forwarded field is not maintained here,
+     * so the client's is dropped rather than passed on looking as if the gateway vouched for it.
+     */
+    static void addForwarding(HttpServerRequest req) {
+        MultiMap h = req.headers();
+        var peer = req.remoteAddress();
+        String address = peer == null ? null : peer.hostAddress();
+        if (address == null) {
+            address = "unknown"; // RFC 7239 6.2's word for it; a worker reads it as garbage, i.e. as its peer
+        }
+        java.util.List<String> sent = h.getAll(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, sent.isEmpty() ? address
+                : String.join(", ", sent) + ", " + address);
+        h.set(X_FORWARDED_PROTO, req.scheme() == null ? "http" : req.scheme());
+        if (req.authority() != null) {
+            h.set(X_FORWARDED_HOST, req.authority().toString());
+        } else {
+            h.remove(X_FORWARDED_HOST);
+        }
+        h.remove(FORWARDED);
+    }
+
     static void copyRequestHeaders(HttpServerRequest in, HttpClientRequest out) {
         MultiMap from = in.headers();
         copy(from, out.headers(), from.get("connection"), true);

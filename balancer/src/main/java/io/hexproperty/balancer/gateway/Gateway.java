@@ -185,6 +185,7 @@ public final class Gateway implements AutoCloseable {
             requests.increment();
             recent.offer(++seen, req.method().name(), req.uri(), req.headers().contains("authorization"));
             retryBudget.deposit();
+            Exchanges.addForwarding(req); // before the edge cache: its fills and revalidations carry it too
             if (edge != null && edge.handle(req, edgeOrigin)) {
                 return;
             }

@@ -35,7 +35,14 @@ public final class HaproxyExport {
                 .append("    timeout check ").append(s.pool().health().timeout().toMillis()).append("ms\n")
                 .append("    # one retry on another server after a connection failure (the gateway's idempotent retry)\n")
                 .append("    retries 1\n    option redispatch 1\n    retry-on conn-failure empty-response response-timeout\n\n");
-        b.append("frontend hexproperty\n    bind :").append(s.frontPort()).append("\n    default_backend workers\n\n");
+        b.append("frontend hexproperty\n    bind :").append(s.frontPort()).append("\n")
+                // as the gateway does (ADR 0025): the peer appended to X-Forwarded-For, Proto and Host set, the
+                // client's Forwarded dropped; workers believe them with --trusted-proxies naming this HAProxy
+                .append("    option forwardfor\n")
+                .append("    http-request set-header X-Forwarded-Proto http\n")
+                .append("    http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }\n")
+                .append("    http-request del-header Forwarded\n")
+                .append("    default_backend workers\n\n");
         b.append("backend workers\n");
         b.append("    http-response set-header x-served-by %[srv_name]\n");
         boolean agent = false;

@@ -195,6 +195,31 @@ class EdgeCacheGatewayTest {
     }
 
     @Test
+    void fillsAndBackgroundRevalidationsTellTheWorkerWhoTheClientIs() throws Exception {
+        start(EdgeCacheConfig.ofMegabytes(8));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        script.set(req -> {
+            seen.add(req.getHeader("x-forwarded-for") + " | " + req.getHeader("x-forwarded-proto") + " | "
+                    + req.getHeader("x-forwarded-host") + " | " + req.getHeader("forwarded"));
+            req.response().putHeader("cache-control", "max-age=0, stale-while-revalidate=600").end("v" + originRequests.get());
+        });
+        String host = "127.0.0.1:" + gateway.port();
+        // from 127.0.0.2 (all of 127/8 is loopback on Linux), so the appended address is not the gateway's own
+        HttpClient from2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+        HttpRequest spoofing = HttpRequest.newBuilder(URI.create("http://" + host + "/fwd")).timeout(Duration.ofSeconds(30))
+                .header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
+                .header("Forwarded", "for=7.7.7.7").build();
+        assertThat(from2.send(spoofing, HttpResponse.BodyHandlers.ofString()).body()).as("the miss's fill").isEqualTo("v1");
+        HttpResponse<String> stale = from2.send(spoofing, HttpResponse.BodyHandlers.ofString());
+        assertThat(cacheStatus(stale)).contains("stale-while-revalidate");
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 2);
+        assertThat(seen).as("fill, then background revalidation").containsExactly(
+                "6.6.6.6, 127.0.0.2 | http | " + host + " | null",
+                "6.6.6.6, 127.0.0.2 | http | " + host + " | null");
+    }
+
+    @Test
     void concurrentMissesForOneUriMakeOneOriginRequest() throws Exception {
         start(EdgeCacheConfig.ofMegabytes(8));
         Promise<Void> release = Promise.promise();

@@ -251,6 +251,45 @@ class GatewayTest {
     }
 
     @Test
+    void theWorkerSeesTheClientsAddressAppendedToXForwardedForOnEveryAttempt() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean firstRefuses = new AtomicBoolean(true);
+        HttpServer echo = vertx.createHttpServer().requestHandler(req -> {
+            if (req.path().equals("/health")) {
+                req.response().end("ok");
+                return;
+            }
+            seen.add(String.join(" / ", req.headers().getAll("x-forwarded-for")) + " | " + req.getHeader("x-forwarded-proto")
+                    + " | " + req.getHeader("x-forwarded-host") + " | " + req.getHeader("forwarded"));
+            if (req.path().equals("/retried") && firstRefuses.getAndSet(false)) {
+                req.response().setStatusCode(503).end(); // retried once on the other worker: must not append twice
+                return;
+            }
+            req.response().end("ok");
+        });
+        HttpServer a = echo.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        origins.add(a);
+        HttpServer b = vertx.createHttpServer().requestHandler(echo.requestHandler()).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        origins.add(b);
+        startGateway(fastHealth(), LoadBalancer.roundRobin(), List.of(a, b), Duration.ofSeconds(5));
+        String host = "127.0.0.1:" + gateway.port();
+        HttpClient from3 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .localAddress(java.net.InetAddress.getByName("127.0.0.3")).build();
+
+        HttpResponse<String> plain = from3.send(HttpRequest.newBuilder(URI.create("http://" + host + "/plain")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        // two lines of a spoofed list are folded, the peer appended, Proto/Host replaced, Forwarded dropped
+        HttpResponse<String> spoofed = from3.send(HttpRequest.newBuilder(URI.create("http://" + host + "/retried"))
+                .header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-For", "[2001:db8::1]:80")
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=7.7.7.7").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(spoofed.statusCode()).isEqualTo(200);
+        String forwarded = "6.6.6.6, [2001:db8::1]:80, 127.0.0.3 | http | " + host + " | null";
+        assertThat(seen).containsExactly("127.0.0.3 | http | " + host + " | null", forwarded, forwarded);
+    }
+
+    @Test
     void aStalledOriginIsEjectedAndItsRequestsRetriedElsewhere() throws Exception {
         AtomicBoolean stall = new AtomicBoolean();
         List<HttpServer> servers = List.of(origin(0, new AtomicBoolean(), 0), origin(1, stall, 0), origin(2, new AtomicBoolean(), 0));

@@ -58,7 +58,7 @@ class ReplicationFailoverTest {
 
     @BeforeEach
     void startTopology() throws Exception {
-        dir = Files.createTempDirectory("hexproperty-replicas");
+        dir = io.hexproperty.testing.TempDirs.create("hexproperty-replicas");
         primary = EmbeddedDatabase.start(dir, 0);
         Migrations.apply(primary.jdbcUrl(), primary.user(), primary.password());
         replicas = EmbeddedReplicas.start(primary, new EmbeddedReplicas.Config(2, APPLY_DELAY));
@@ -97,6 +97,7 @@ class ReplicationFailoverTest {
         }
         replicas.close();
         primary.close();
+        io.hexproperty.testing.TempDirs.delete(dir);
     }
 
     @Test

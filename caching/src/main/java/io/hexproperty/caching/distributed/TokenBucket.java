@@ -1,4 +1,4 @@
-package io.hexproperty.http;
+package io.hexproperty.caching.distributed;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
