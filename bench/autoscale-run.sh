@@ -9,7 +9,8 @@
 #
 # Settings (environment, defaults in brackets): PORT [18210] (admin = PORT+1), CAPACITY [30] rps per worker,
 # RATE [15] rps typical, FACTOR [4], DURATION [300s], STABILIZATION [60s], POLICY [predictive],
-# SLO_MS [250], TIMEOUT [60s] gateway and loadtest request timeout, TAIL [45] s of sampling after the load, MIX [listing=60,search=25,map=15: reads only, so the
+# SLO_MS [250], WARM_POOL [1] standby workers (--warm-pool; 0: every scale-out starts a JVM; with a pool, the load
+# starts once a standby is warm), TIMEOUT [60s] gateway and loadtest request timeout, TAIL [45] s of sampling after the load, MIX [listing=60,search=25,map=15: reads only, so the
 # per-client inquiry limits (429) do not count as autoscaling failures], OUT [var/autoscale-run/<profile>-<time>].
 # Everything lives under OUT; the cluster log is OUT/cluster.log.
 set -euo pipefail
@@ -25,6 +26,7 @@ FACTOR="${FACTOR:-4}"
 DURATION="${DURATION:-300s}"
 STABILIZATION="${STABILIZATION:-60s}"
 POLICY="${POLICY:-predictive}"
+WARM_POOL="${WARM_POOL:-1}"
 SLO_MS="${SLO_MS:-250}"
 TAIL="${TAIL:-45}"
 MIX="${MIX:-listing=60,search=25,map=15}"
@@ -57,9 +59,9 @@ stop_all() {
 trap stop_all EXIT
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt"
-echo "settings: profile $PROFILE rate $RATE factor $FACTOR duration $DURATION capacity $CAPACITY stabilization $STABILIZATION policy $POLICY mix $MIX timeout $TIMEOUT" | tee "$OUT/settings.txt"
+echo "settings: profile $PROFILE rate $RATE factor $FACTOR duration $DURATION capacity $CAPACITY stabilization $STABILIZATION policy $POLICY warm pool $WARM_POOL mix $MIX timeout $TIMEOUT" | tee "$OUT/settings.txt"
 HEXPROPERTY_ADMIN_TOKEN="$TOKEN" ./hexproperty cluster --port "$PORT" --host 127.0.0.1 --admin-port "$ADMIN_PORT" \
-    --min 1 --max 4 --workers 1 --capacity-rps "$CAPACITY" --scaling-policy "$POLICY" \
+    --min 1 --max 4 --workers 1 --warm-pool "$WARM_POOL" --capacity-rps "$CAPACITY" --scaling-policy "$POLICY" \
     --scale-down-stabilization "$STABILIZATION" --listings 2000 --request-timeout "$TIMEOUT" \
     --state-dir "$OUT/cluster" --data-dir "$OUT/pg" >"$OUT/cluster.log" 2>&1 &
 CLUSTER_PID=$!
@@ -70,6 +72,17 @@ for i in $(seq 1 300); do
   [ "$i" = 300 ] && { echo "cluster not ready in 300 s; see $OUT/cluster.log"; exit 1; }
   sleep 1
 done
+
+if [ "$WARM_POOL" != 0 ]; then
+  # a warm pool is warmed ahead of need: the load comes once a standby is warm (bounded, like the start above)
+  for i in $(seq 1 300); do
+    curl -s -m 2 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ADMIN_PORT/admin/cluster" | tr -d ' \n' | grep -q '"warm":\["' && break
+    kill -0 "$CLUSTER_PID" 2>/dev/null || { echo "cluster exited; see $OUT/cluster.log"; exit 1; }
+    [ "$i" = 300 ] && { echo "no warm standby in 300 s; see $OUT/cluster.log"; exit 1; }
+    sleep 1
+  done
+  echo "warm pool ready: $(grep -m1 'standby on' "$OUT/cluster.log")"
+fi
 
 # one line per second: <epoch ms> <GET /admin/cluster on one line> (empty when the admin port did not answer)
 (
@@ -100,5 +113,5 @@ CLUSTER_PID=""
 
 "$JAVA" -Djava.awt.headless=true -cp "$JAR:$LIB/*" io.hexproperty.loadtest.report.AutoscaleTimeline \
     "$OUT/samples.txt" "$OUT/loadtest" --slo-ms "$SLO_MS" --png "$OUT/autoscale-$PROFILE.png" | tee "$OUT/timeline.md"
-grep -E 'autoscaler|added in|drained|ready on|removed' "$OUT/cluster.log" >"$OUT/decisions.log" || true
+grep -E 'autoscaler|added in|drained|ready on|removed|warm pool|standby|admitted' "$OUT/cluster.log" >"$OUT/decisions.log" || true
 echo "results in $OUT"

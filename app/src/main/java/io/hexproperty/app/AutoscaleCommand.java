@@ -52,6 +52,10 @@ final class AutoscaleCommand implements Runnable {
         @Option(names = "--initial-workers", defaultValue = "2", description = "Workers at the start (default: ${DEFAULT-VALUE}).")
         int initialWorkers;
 
+        @Option(names = "--warm-pool", defaultValue = "0", paramLabel = "N",
+                description = "Standbys kept warm out of rotation; a scale-out admits them with no start-up (default: ${DEFAULT-VALUE}).")
+        int warmPool;
+
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the built-in traces' noise (default: ${DEFAULT-VALUE}).")
         long seed;
 
@@ -63,7 +67,12 @@ final class AutoscaleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SimulationConfig sim = new SimulationConfig(capacityRps, startup, slo, initialWorkers);
+            SimulationConfig sim;
+            try {
+                sim = new SimulationConfig(capacityRps, startup, slo, initialWorkers, warmPool);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage());
+            }
             List<Trace> loaded = new ArrayList<>();
             for (String t : traces) {
                 if (t.equals("all")) {
@@ -94,8 +103,8 @@ final class AutoscaleCommand implements Runnable {
                     }
                 }
             }
-            out.printf("capacity %.0f rps/worker, start-up %d s, SLO p99 %d ms, initial workers %d, seed %d%n%n", capacityRps,
-                    startup.toSeconds(), slo.toMillis(), initialWorkers, seed);
+            out.printf("capacity %.0f rps/worker, start-up %d s, SLO p99 %d ms, initial workers %d, warm pool %d, seed %d%n%n", capacityRps,
+                    startup.toSeconds(), slo.toMillis(), initialWorkers, warmPool, seed);
             out.print(SimulationPolicies.table(results));
             out.flush();
             return 0;

@@ -63,8 +63,35 @@ final class AutoscaleOptions {
     @Option(names = "--connection-reserve", defaultValue = "10", description = "Connections kept out of the budget (default: ${DEFAULT-VALUE}).")
     int connectionReserve;
 
+    @Option(names = "--warm-pool", paramLabel = "N",
+            description = "Autoscaling: standby workers kept started, warmed up and out of rotation, admitted at once by a "
+                    + "scale-out (never more than --max minus the workers in rotation) (default: 1 when --max > --min, else 0).")
+    Integer warmPool;
+
     boolean enabled() {
         return max != null || min != null;
+    }
+
+    /**
+     * The warm pool's size: --warm-pool, or 1 when the cluster can grow (ADR 0023: one standby takes the start-up
+     * out of the first scale-out, which is the one a breach waits for, at the cost of one idle worker).
+     * StartupException when it could never be used whole or the connection budget cannot hold it.
+     */
+    int warmPoolSize(ScalingConfig c) {
+        int room = c.maxWorkers() - c.minWorkers();
+        int n = warmPool == null ? Math.min(1, room) : warmPool;
+        if (n < 0) {
+            throw new StartupException("--warm-pool: must be >= 0, was " + n);
+        }
+        if (n > room) {
+            throw new StartupException("--warm-pool: at most --max - --min = " + room + " standby(s) could ever be admitted, was " + n);
+        }
+        String broken = c.budget().violation(c.minWorkers() + n);
+        if (broken != null) {
+            throw new StartupException("--warm-pool: " + c.minWorkers() + " min workers + " + n
+                    + " standby(s) break the connection budget (standbys hold their pools too): " + broken);
+        }
+        return n;
     }
 
     /** Validates and builds the policy config; StartupException names the option on bad input. */

@@ -6,6 +6,7 @@ import io.hexproperty.balancer.scaling.AutoscalerAdmin;
 import io.hexproperty.balancer.scaling.EventBoard;
 import io.hexproperty.balancer.scaling.ScalingConfig;
 import io.hexproperty.balancer.scaling.ConnectionBudget;
+import io.hexproperty.balancer.scaling.WarmPool;
 import io.hexproperty.balancer.scaling.WorkerSize;
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +25,17 @@ final class AutoscaleWiring {
                             java.util.function.Supplier<WorkerSize> currentSize, PrintStream console) {
         ScalingConfig config = options.config(poolPerWorker);
         EventBoard events = EventBoard.empty();
+        WarmPool warm = new WarmPool(fleet, options.warmPoolSize(config), config.maxWorkers(), config.budget(), System::nanoTime);
         Autoscaler autoscaler = new Autoscaler(gateway.vertx, options.policy(config, events), config, gateway.gateway(), gateway.pool,
-                fleet, events, Clock.systemUTC()).start(INTERVAL);
+                fleet, events, warm, Clock.systemUTC()).start(INTERVAL);
         // a vertical roll adds and removes workers itself: the autoscaler holds meanwhile, or it would undo the surge
         AutoscalerAdmin admin = new AutoscalerAdmin(autoscaler, size -> {
             CompletableFuture<Void> roll = resizer.apply(size, config.budget());
             autoscaler.hold(true);
-            return roll.whenComplete((v, e) -> autoscaler.hold(false));
+            return roll.whenComplete((v, e) -> {
+                warm.recycle(); // standbys still have the old size; the next control step starts new ones
+                autoscaler.hold(false);
+            });
         }, currentSize);
         gateway.extendAdmin(admin);
         // the same page as a worker's management port; its points carry the cluster instead of one worker's metrics
@@ -38,7 +43,7 @@ final class AutoscaleWiring {
         new io.hexproperty.http.Dashboard(gateway.vertx, () -> admin.dashboardPoint().encode()).mount(pages);
         gateway.adminPages(pages);
         console.println("hexproperty: autoscaler on (" + options.policy + ", " + config.minWorkers() + ".." + config.maxWorkers()
-                + " workers" + (config.workerCapacityRps() > 0 ? ", emulated capacity " + config.workerCapacityRps() + " rps per worker" : "")
+                + " workers, warm pool " + warm.size() + (config.workerCapacityRps() > 0 ? ", emulated capacity " + config.workerCapacityRps() + " rps per worker" : "")
                 + "; connection budget allows " + config.budget().maxWorkers() + "); cluster dashboard: /dashboard on admin port "
                 + gateway.adminPort());
         return autoscaler;

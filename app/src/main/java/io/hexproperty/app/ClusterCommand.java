@@ -264,6 +264,9 @@ final class ClusterCommand implements Callable<Integer> {
                 }
                 for (Object o : state.getJsonArray("workers")) {
                     JsonObject w = (JsonObject) o;
+                    if (w.getBoolean("standby", false)) {
+                        continue; // out of rotation (warm pool); HAProxy's "backup" would route to it when others fail
+                    }
                     servers.add(new HaproxyExport.Server(w.getString("id"), URI.create("http://127.0.0.1:" + w.getInteger("port")),
                             100, w.getInteger("agentPort", 0)));
                 }

@@ -90,7 +90,7 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     static ClusterRuntime start(Config settings, BalancerOptions balancer, AutoscaleOptions autoscale, PrintStream console) throws Exception {
         balancer.validate();
         if (autoscale.enabled()) {
-            autoscale.config(settings.workerPoolSize()); // fail before anything starts
+            autoscale.warmPoolSize(autoscale.config(settings.workerPoolSize())); // fail before anything starts
         }
         ClusterRuntime c = new ClusterRuntime(settings, balancer, autoscale, console);
         try {
@@ -163,12 +163,15 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
      */
     CompletableFuture<Void> resize(io.hexproperty.balancer.scaling.WorkerSize next,
                                    io.hexproperty.balancer.scaling.ConnectionBudget budget) {
-        List<String> old = List.copyOf(processes.keySet());
+        // standbys are not rolled: the warm pool replaces them at the new size once the roll is done (recycle)
+        List<String> old = processes.keySet().stream().filter(id -> !gateway.pool.isStandby(id)).toList();
+        int standbys = processes.size() - old.size();
         int oldPool = workerSize().poolSize();
-        long surge = (long) (old.size() - 1) * Math.max(oldPool, next.poolSize()) + oldPool + next.poolSize();
+        long surge = (long) (old.size() - 1) * Math.max(oldPool, next.poolSize()) + oldPool + next.poolSize() + (long) standbys * oldPool;
         if (surge > budget.usable() || budget.withPoolPerWorker(next.poolSize()).violation(old.size()) != null) {
             throw new IllegalArgumentException("poolSize: " + old.size() + " workers resized from pool " + oldPool + " to "
-                    + next.poolSize() + " need up to " + surge + " connections during the roll; max_connections "
+                    + next.poolSize() + (standbys > 0 ? " (and " + standbys + " standby(s) of pool " + oldPool + ")" : "")
+                    + " need up to " + surge + " connections during the roll; max_connections "
                     + budget.maxConnections() + " - reserve " + budget.reserve() + " = " + budget.usable());
         }
         resized = next;
@@ -307,6 +310,16 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
     };
 
     private void awaitReady(WorkerProcess p) throws InterruptedException {
+        awaitProcessReady(p);
+        long pid = p.pid();
+        gateway.pool.add(p.id, p.origin(), 1, p.agentPort());
+        if (p.pid() != pid || !p.alive()) { // it died between answering ready and being added: its exit found no entry
+            gateway.pool.exited(p.id, "process exited while it was being admitted");
+        }
+        console.println("hexproperty: " + p.id + " ready on " + p.origin());
+    }
+
+    private void awaitProcessReady(WorkerProcess p) throws InterruptedException {
         long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
         while (!p.ready(http)) {
             if (closing) {
@@ -318,12 +331,96 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
             }
             Thread.sleep(200); // polling a child process's readiness: there is no event to wait on
         }
-        long pid = p.pid();
-        gateway.pool.add(p.id, p.origin(), 1, p.agentPort());
-        if (p.pid() != pid || !p.alive()) { // it died between answering ready and being added: its exit found no entry
-            gateway.pool.exited(p.id, "process exited while it was being admitted");
+    }
+
+    /**
+     * A warm-pool standby (ADR 0023): started like a scale-out worker, then warmed up ({@link Warmup}: the
+     * gateway's recent GETs replayed on it directly), then registered out of rotation; it completes once the
+     * gateway's own health checks pass on it, so that an admission routes to it at once. A standby that
+     * fails on the way is stopped, not left running unseen.
+     */
+    @Override
+    public CompletionStage<String> addStandby() {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("add-standby").start(() -> {
+            WorkerProcess p = null;
+            try {
+                p = launch(false);
+                awaitProcessReady(p);
+                Warmup.Result warmed = Warmup.run(http, p.origin(), gateway.gateway().recentRequests().distinct(Warmup.MAX_DISTINCT),
+                        Warmup.BUDGET);
+                gateway.pool.addStandby(p.id, p.origin(), 1, p.agentPort());
+                awaitHealthy(p.id);
+                console.println("hexproperty: " + p.id + " standby on " + p.origin() + " (warm-up: " + warmed + ")");
+                result.complete(p.id);
+            } catch (Exception e) {
+                if (p != null) {
+                    stopQuietly(p);
+                }
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void stopQuietly(WorkerProcess p) {
+        try {
+            if (gateway.pool.contains(p.id)) {
+                gateway.pool.remove(p.id);
+            }
+            p.stop(settings.drainTimeout().plusSeconds(5));
+        } finally {
+            processes.remove(p.id);
         }
-        console.println("hexproperty: " + p.id + " ready on " + p.origin());
+    }
+
+    /** Waits for the gateway's checks to pass on a registered worker (its pool health, not its own readiness). */
+    private void awaitHealthy(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+        while (gateway.pool.workers().stream().noneMatch(w -> w.id().equals(id) && w.health().equals("up"))) {
+            if (closing || System.nanoTime() > deadline || !gateway.pool.contains(id)) {
+                throw new StartupException(id + " did not pass the gateway's health checks");
+            }
+            Thread.sleep(100); // polling the pool's health state: there is no event to wait on
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> admit(String id) {
+        try {
+            gateway.pool.admit(id);
+            console.println("hexproperty: " + id + " admitted from the warm pool");
+            return CompletableFuture.completedFuture(null);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Scale-in into the warm pool: drained exactly as {@link #removeWorker} drains (no new requests, in-flight
+     * ones finish, bounded by the drain timeout), then registered again as a standby instead of stopped.
+     */
+    @Override
+    public CompletionStage<Void> park(String id) {
+        WorkerProcess p = processes.get(id);
+        if (p == null || !gateway.pool.contains(id)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no worker '" + id + "' in rotation in this cluster"));
+        }
+        return gateway.pool.drain(id).toCompletableFuture().completeOnTimeout(null, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenRunAsync(() -> {
+                    try {
+                        gateway.pool.remove(id);
+                        gateway.pool.addStandby(id, p.origin(), 1, p.agentPort());
+                        awaitHealthy(id);
+                    } catch (Exception e) {
+                        stopQuietly(p); // a standby the warm pool does not know of would run unseen
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                    console.println("hexproperty: " + id + " drained and back in the warm pool");
+                }, task -> Thread.ofVirtual().name("park-" + id).start(task));
     }
 
     @Override
@@ -372,7 +469,8 @@ final class ClusterRuntime implements WorkerFleet, AutoCloseable {
         JsonArray workers = new JsonArray();
         processes.values().stream().sorted(java.util.Comparator.comparing(w -> w.id)).forEach(w -> workers.add(new JsonObject()
                 .put("id", w.id).put("port", w.port()).put("agentPort", w.agentPort())
-                .put("managementPort", w.ports().management()).put("pid", w.pid()).put("restarts", w.restarts())));
+                .put("managementPort", w.ports().management()).put("pid", w.pid()).put("restarts", w.restarts())
+                .put("standby", gateway.pool.isStandby(w.id))));
         JsonObject state = new JsonObject().put("pid", ProcessHandle.current().pid()).put("port", port())
                 .put("adminPort", adminPort()).put("adminHost", settings.adminHost()).put("balancer", gateway.gateway().balancer().name())
                 .put("workers", workers);

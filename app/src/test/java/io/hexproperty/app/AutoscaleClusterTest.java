@@ -86,7 +86,8 @@ class AutoscaleClusterTest {
     @Test
     void stepLoadScalesOutThenBackInAfterStabilizationAndResizesWithoutAFailedRequest() throws Exception {
         ClusterCommand cmd = new ClusterCommand();
-        new CommandLine(cmd).parseArgs("--workers", "1", "--min", "1", "--max", "4", "--capacity-rps", "20",
+        // the cold path: every scale-out starts a worker JVM, every scale-in stops one (WarmPoolClusterTest has the warm pool)
+        new CommandLine(cmd).parseArgs("--workers", "1", "--min", "1", "--max", "4", "--warm-pool", "0", "--capacity-rps", "20",
                 "--scaling-policy", "reactive", "--scale-down-stabilization", "20s", "--scale-in-cooldown", "5s",
                 "--port", "0", "--host", "127.0.0.1", "--listings", "300", "--data-dir", dir.resolve("pg").toString(),
                 "--state-dir", dir.resolve("cluster").toString(), "--admin-token", TOKEN, "--health-interval", "500ms",

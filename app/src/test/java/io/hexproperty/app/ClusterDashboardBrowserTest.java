@@ -109,7 +109,8 @@ class ClusterDashboardBrowserTest {
     @Test
     void clusterPanelChartsWorkersAndListsDecisionsWithReasons() throws Exception {
         ClusterCommand cmd = new ClusterCommand();
-        new CommandLine(cmd).parseArgs("--min", "1", "--max", "3", "--capacity-rps", "10", "--port", "0", "--host", "127.0.0.1",
+        // --warm-pool 0: the in-process fleet keeps no standbys
+        new CommandLine(cmd).parseArgs("--min", "1", "--max", "3", "--warm-pool", "0", "--capacity-rps", "10", "--port", "0", "--host", "127.0.0.1",
                 "--admin-token", TOKEN, "--health-interval", "200ms");
         InProcessFleet fleet = new InProcessFleet();
         try {

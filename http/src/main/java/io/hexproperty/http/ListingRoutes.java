@@ -82,6 +82,15 @@ final class ListingRoutes {
         Routes.write(router, HttpMethod.POST, "/api/v1/inquiries", body, this::inquire);
     }
 
+    /**
+     * {@code Sec-Purpose: prefetch} (the Fetch standard's marker for speculative loads, which analytics do not
+     * count either) is not a view: browsers' prefetches and the cluster's warm-up of standby workers send it.
+     */
+    private static boolean prefetch(RoutingContext ctx) {
+        String purpose = ctx.request().getHeader("Sec-Purpose");
+        return purpose != null && purpose.toLowerCase(java.util.Locale.ROOT).startsWith("prefetch");
+    }
+
     private void countView(ListingKey key) {
         try {
             viewed.accept(key);
@@ -109,9 +118,12 @@ final class ListingRoutes {
         }
         // The hot path: a fresh hit is answered right here on the event loop from pre-encoded bytes.
         var hit = cache.listingIfFresh(key);
+        boolean prefetch = prefetch(ctx);
         if (hit.isPresent()) {
             sendListing(ctx, hit.get());
-            countView(key);
+            if (!prefetch) {
+                countView(key);
+            }
             return;
         }
         reply(ctx, cache.listingServed(key), found -> {
@@ -120,7 +132,9 @@ final class ListingRoutes {
             } else {
                 age(ctx.response(), found.get());
                 sendListing(ctx, found.get().value());
-                countView(key);
+                if (!prefetch) {
+                    countView(key);
+                }
             }
         });
     }

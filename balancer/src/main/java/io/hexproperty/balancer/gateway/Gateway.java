@@ -74,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicInteger boundPort = new AtomicInteger();
     /** The edge cache (package edge, ADR 0020); null when off, so the data plane is exactly as without one. */
     private final EdgeTier edge;
+    private final RecentRequests recent = new RecentRequests();
     private volatile String deploymentId;
 
     private Gateway(Vertx vertx, GatewayConfig config, EdgeCacheConfig edgeConfig, WorkerPool pool, LoadBalancer initial,
@@ -127,6 +128,11 @@ public final class Gateway implements AutoCloseable {
         return pool;
     }
 
+    /** A sample of the GETs forwarded lately: what a warm-up of a standby worker replays. */
+    public RecentRequests recentRequests() {
+        return recent;
+    }
+
     /** The edge cache, or null when it is off. */
     public EdgeTier edge() {
         return edge;
@@ -141,6 +147,8 @@ public final class Gateway implements AutoCloseable {
 
     final class Instance extends VerticleBase {
         private final int port;
+        /** Requests this instance (one event loop) handled: confined to its loop, so a plain field. */
+        private long seen;
         private HttpClient client;
         private HttpServer server;
         private Origin edgeOrigin;
@@ -175,6 +183,7 @@ public final class Gateway implements AutoCloseable {
 
         private void handle(HttpServerRequest req) {
             requests.increment();
+            recent.offer(++seen, req.method().name(), req.uri(), req.headers().contains("authorization"));
             retryBudget.deposit();
             Exchanges.addForwarding(req); // before the edge cache: its fills and revalidations carry it too
             if (edge != null && edge.handle(req, edgeOrigin)) {

@@ -36,6 +36,8 @@ final class Worker {
     volatile boolean draining;
     /** Why its process is gone (it exited and is being restarted); null while it runs. */
     volatile String exited;
+    /** In the warm pool: checked and polled, never routed to, until admitted. */
+    volatile boolean standby;
     volatile long inServiceSinceNanos = -1;
     final CompletableFuture<Void> drained = new CompletableFuture<>();
     final long addedAtEpochMillis;

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * lock; membership changes are rare and pay the copy. A worker is eligible when it is not draining, its
  * health is not DOWN (UNKNOWN counts only when there is no active check) and it is not ejected. When
  * fewer than the panic threshold of active workers are eligible, every active worker is a candidate.
+ *
+ * <p>Standby workers (the autoscaler's warm pool, ADR 0023) are members that are health-checked and polled
+ * like the others but are never candidates, not even in panic, until {@link #admit} puts them in rotation:
+ * the gateway keeps checking them while they wait, so an admitted standby is routable at once.
  */
 public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -68,10 +72,34 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Adds a worker (agentPort 0: none); it takes traffic after its first passing health check. */
     public synchronized void add(String id, URI origin, double weight, int agentPort) {
-        if (id != null && find(id) != null) {
-            throw new IllegalArgumentException("worker " + id + " is already in the pool");
+        add(id, origin, weight, agentPort, false);
+    }
+
+    /** Adds a worker kept out of rotation (health-checked, never a candidate) until {@link #admit}. */
+    public synchronized void addStandby(String id, URI origin, double weight, int agentPort) {
+        add(id, origin, weight, agentPort, true);
+    }
+
+    /**
+     * Puts a standby in rotation. Its slow start counts from now (it has served nothing yet), or, when its
+     * checks have not passed yet, from its first passing check as for any new worker.
+     */
+    public synchronized void admit(String id) {
+        Worker w = require(id);
+        if (!w.standby) {
+            throw new IllegalArgumentException("worker " + id + " is not a standby (state " + view(w).state() + ")");
         }
-        workers.add(admit(id, origin, weight, agentPort));
+        if (w.health.state() == HealthStatus.State.UP || checks.isEmpty()) {
+            w.inServiceSinceNanos = nanoTicker.getAsLong();
+        }
+        w.standby = false;
+        LOG.info("worker {} admitted from standby (health {})", id, w.health.state());
+    }
+
+    /** True when the worker is in the pool as a standby. */
+    public boolean isStandby(String id) {
+        Worker w = find(id);
+        return w != null && w.standby;
     }
 
     /**
@@ -94,8 +122,8 @@ public final class WorkerPool implements AutoCloseable {
      * A new process of the worker listens at {@code origin}, which is a new address when its old port was taken
      * while it was down. Its entry is replaced by a fresh one there, in the same place: health, ejections,
      * latency and counters start over (a new JVM is a new worker to the gateway: its checks must pass first
-     * and slow start applies), so nothing is ever sent to the old address again. A worker that was draining stays
-     * draining. False when no such worker is in the pool (it was removed meanwhile).
+     * and slow start applies), so nothing is ever sent to the old address again. A worker that was draining (or a
+     * standby) stays so. False when no such worker is in the pool (it was removed meanwhile).
      */
     public synchronized boolean restarted(String id, URI origin, int agentPort) {
         Worker old = find(id);
@@ -103,8 +131,9 @@ public final class WorkerPool implements AutoCloseable {
             return false;
         }
         cancelTimers(id);
-        Worker fresh = admit(id, origin, old.weight, agentPort);
+        Worker fresh = newMember(id, origin, old.weight, agentPort);
         fresh.draining = old.draining;
+        fresh.standby = old.standby;
         workers.set(workers.indexOf(old), fresh);
         if (fresh.draining && fresh.inFlight.get() == 0) {
             fresh.drained.complete(null);
@@ -114,8 +143,19 @@ public final class WorkerPool implements AutoCloseable {
         return true;
     }
 
-    /** A new member with its timers started (the caller puts it in the list, under the pool's lock). */
-    private Worker admit(String id, URI origin, double weight, int agentPort) {
+    private void add(String id, URI origin, double weight, int agentPort, boolean standby) {
+        if (id != null && find(id) != null) {
+            throw new IllegalArgumentException("worker " + id + " is already in the pool");
+        }
+        Worker w = newMember(id, origin, weight, agentPort);
+        w.standby = standby;
+        workers.add(w);
+        LOG.info("worker {} added{}: {} weight {}{}", id, standby ? " as a standby" : "", origin, weight,
+                agentPort > 0 ? " agent port " + agentPort : "");
+    }
+
+    /** A new member with its timers started, not yet in the list (the caller adds it, under the pool's lock). */
+    private Worker newMember(String id, URI origin, double weight, int agentPort) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
@@ -140,7 +180,6 @@ public final class WorkerPool implements AutoCloseable {
             ids.add(vertx.setPeriodic(1, config.agentInterval().toMillis(), t -> pollAgent(w)));
         }
         timers.put(id, ids);
-        LOG.info("worker {} added: {} weight {}{}", id, origin, weight, agentPort > 0 ? " agent port " + agentPort : "");
         return w;
     }
 
@@ -196,7 +235,7 @@ public final class WorkerPool implements AutoCloseable {
         List<Endpoint> eligible = new ArrayList<>(workers.size());
         int active = 0;
         for (Worker w : workers) {
-            if (w.draining || w == excluded) {
+            if (w.draining || w.standby || w == excluded) {
                 continue;
             }
             active++; // an exited worker counts: it is a member that cannot serve now, as a down one
@@ -211,7 +250,8 @@ public final class WorkerPool implements AutoCloseable {
             eligible.clear(); // panic: spread over every active worker rather than crush the few left
             for (Worker w : workers) {
                 // a worker that never passed a check has not proven it can serve at all: not even in panic
-                if (!w.draining && w != excluded && w.exited == null && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
+                if (!w.draining && !w.standby && w != excluded && w.exited == null
+                        && (checks.isEmpty() || w.health.state() != HealthStatus.State.UNKNOWN)) {
                     eligible.add(w.endpoint(1));
                 }
             }
@@ -277,7 +317,7 @@ public final class WorkerPool implements AutoCloseable {
             HealthStatus.State before = w.health.state();
             if (w.health.record(clock.millis(), passed, detail)) {
                 HealthStatus.State now = w.health.state();
-                if (now == HealthStatus.State.UP) {
+                if (now == HealthStatus.State.UP && !w.standby) {
                     w.inServiceSinceNanos = nanoTicker.getAsLong();
                 }
                 LOG.info("worker {} health {} -> {} ({})", w.id, before, now, detail);
@@ -365,6 +405,8 @@ public final class WorkerPool implements AutoCloseable {
             state = "draining";
         } else if (w.exited != null) {
             state = "restarting";
+        } else if (w.standby) {
+            state = "standby"; // out of rotation whatever its health; the health field tells whether it could serve
         } else if (w.outlier.isEjected()) {
             state = "ejected";
         } else {

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What {@code GET /admin/cluster} and {@code hexproperty cluster status} show of one worker.
- * {@code state} is one of starting, up, down, ejected, draining, restarting (its process exited; the supervisor
- * starts it again).
+ * {@code state} is one of starting, up, down, ejected, draining, standby (warm pool: out of rotation), restarting
+ * (its process exited; the supervisor starts it again).
  */
 public record WorkerView(String id, String origin, String state, double weight, double effectiveWeight, int inFlight,
                          double latencyEwmaMillis, long requests, long failures, String health,

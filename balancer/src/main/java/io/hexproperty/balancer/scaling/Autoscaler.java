@@ -35,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * peak-EWMA latency of a ready worker past its slow start (the gateway keeps no histogram; see
  * {@link #p99Proxy}); queue = requests in flight at the workers, which under emulated capacity are mostly queued.
  *
+ * <p>Warm pool ({@link WarmPool}, ADR 0023): a scale-out admits warm standbys first (no start-up: they are
+ * routable at once, with the pool's slow start), then claims standbys still starting (admitted when ready,
+ * counted as starting meanwhile), and starts cold workers only for the rest, which the
+ * connection budget must allow with the standbys counted; then the pool is refilled in the background. A
+ * scale-in hands the worker to {@link WarmPool#retire}: drained as always, then kept as a standby when the
+ * pool is short. Standbys are neither current nor ready for the policy; their cost is integrated apart
+ * ({@link #standbyWorkerSeconds}).
+ *
  * <p>Also kept for the admin port and the dashboard: the last {@value #KEPT_POINTS} control steps (current,
  * desired, ready) and the usage each ready worker reported (connections in use and waiting, CPU, loop delay,
  * heap after GC), which the {@link VerticalAdvisor} sizes workers from.
@@ -57,6 +65,7 @@ public final class Autoscaler implements AutoCloseable {
     private final WorkerPool pool;
     private final WorkerFleet fleet;
     private final EventBoard events;
+    private final WarmPool warmPool;
     private final Clock clock;
     private final MetricWindow window = new MetricWindow(Duration.ofMinutes(15));
     private final AtomicInteger adding = new AtomicInteger();
@@ -71,6 +80,9 @@ public final class Autoscaler implements AutoCloseable {
     /** Workers running (ready, starting or draining) integrated over time: what a cloud bills instances by. */
     private volatile double workerSeconds;
     private volatile int billedWorkers;
+    /** Standbys (warm and starting) integrated over time: billed like any worker, reported apart. */
+    private volatile double standbyWorkerSeconds;
+    private volatile int standbyWorkers;
     private volatile boolean held;
     private long timer = -1;
     private long lastRequests = -1;
@@ -78,6 +90,12 @@ public final class Autoscaler implements AutoCloseable {
 
     public Autoscaler(Vertx vertx, ScalingPolicy policy, ScalingConfig config, Gateway gateway, WorkerPool pool, WorkerFleet fleet,
                       EventBoard events, Clock clock) {
+        this(vertx, policy, config, gateway, pool, fleet, events, WarmPool.none(), clock);
+    }
+
+    public Autoscaler(Vertx vertx, ScalingPolicy policy, ScalingConfig config, Gateway gateway, WorkerPool pool, WorkerFleet fleet,
+                      EventBoard events, WarmPool warmPool, Clock clock) {
+        this.warmPool = warmPool;
         this.vertx = vertx;
         this.policy = policy;
         this.config = config;
@@ -90,8 +108,8 @@ public final class Autoscaler implements AutoCloseable {
 
     public Autoscaler start(Duration interval) {
         timer = vertx.setPeriodic(interval.toMillis(), t -> tick());
-        LOG.info("autoscaler {} on: {}..{} workers, capacity {} rps per worker", policy.name(), config.minWorkers(),
-                config.maxWorkers(), config.workerCapacityRps() > 0 ? config.workerCapacityRps() : "unknown");
+        LOG.info("autoscaler {} on: {}..{} workers, capacity {} rps per worker, warm pool {}", policy.name(), config.minWorkers(),
+                config.maxWorkers(), config.workerCapacityRps() > 0 ? config.workerCapacityRps() : "unknown", warmPool.size());
         return this;
     }
 
@@ -105,6 +123,8 @@ public final class Autoscaler implements AutoCloseable {
             return null; // a vertical roll is adding and removing workers; samples still advance the rate counter
         }
         if (s == null) {
+            // the first step only takes the request counter's baseline; the warm pool need not wait for it
+            warmPool.refill((int) pool.workers().stream().filter(w -> !w.state().equals("standby") && !w.state().equals("draining")).count());
             return null;
         }
         window.add(s);
@@ -114,7 +134,9 @@ public final class Autoscaler implements AutoCloseable {
         if (d.desired() != d.current() || d.refused()) {
             record(d);
         }
-        apply(d, s);
+        int inRotation = apply(d);
+        // after the admission, never before it: the replacement standby starts in the background
+        warmPool.refill(inRotation);
         return d;
     }
 
@@ -138,6 +160,9 @@ public final class Autoscaler implements AutoCloseable {
         double cpu = 0;
         double loopDelay = 0;
         for (WorkerView w : workers) {
+            if (w.state().equals("standby")) {
+                continue; // out of rotation: billed apart below, never current for the policy
+            }
             if (removing.contains(w.id()) || w.state().equals("draining")) {
                 draining++; // no longer counts for the policy, still runs (and costs) until it stops
                 continue;
@@ -157,6 +182,8 @@ public final class Autoscaler implements AutoCloseable {
         // The workers of the last interval, taken at its end: one tick (1 s) of error per change.
         billedWorkers = current + draining;
         workerSeconds += billedWorkers * seconds;
+        standbyWorkers = warmPool.running();
+        standbyWorkerSeconds += standbyWorkers * seconds;
         return new MetricSample(clock.instant(), rate, ready == 0 ? 0 : (double) inFlight / ready, ready == 0 ? 0 : cpu / ready,
                 p99, ready == 0 ? 0 : loopDelay / ready, inFlight, current, ready);
     }
@@ -202,23 +229,53 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    private void apply(Decision d, MetricSample s) {
+    /** Applies the decision; returns the workers in rotation (ready or starting) once it is applied. */
+    private int apply(Decision d) {
         int delta = d.desired() - d.current();
-        for (int i = 0; i < delta; i++) {
-            adding.incrementAndGet();
-            long started = System.nanoTime();
-            fleet.addWorker().whenComplete((id, err) -> {
-                adding.decrementAndGet();
-                if (err != null) {
-                    failedActions.incrementAndGet();
-                    LOG.warn("autoscaler: could not add a worker: {}", err.getMessage());
-                } else {
-                    Duration took = Duration.ofNanos(System.nanoTime() - started);
-                    measuredStartup = took;
-                    policy.startupObserved(took);
-                    LOG.info("autoscaler: {} added in {} ms", id, took.toMillis());
-                }
-            });
+        int inRotation = d.current();
+        if (delta > 0) {
+            List<String> admitted = warmPool.admit(delta);
+            inRotation += admitted.size();
+            // none warm (enough): a standby already starting is nearer to ready than a worker started now
+            List<java.util.concurrent.CompletableFuture<String>> claims = warmPool.claim(delta - admitted.size());
+            for (var claim : claims) {
+                inRotation++;
+                adding.incrementAndGet();
+                claim.whenComplete((id, err) -> {
+                    adding.decrementAndGet();
+                    if (err != null) {
+                        failedActions.incrementAndGet();
+                        LOG.warn("autoscaler: a claimed standby did not come: {}", err.getMessage());
+                    }
+                });
+            }
+            int cold = delta - admitted.size() - claims.size();
+            // the policy checked the workers in rotation against the budget; standbys hold connections too
+            int allowed = Math.max(0, Math.min(cold, config.budget().maxWorkers() - inRotation - warmPool.counted()));
+            if (allowed < cold) {
+                record(new Decision(d.at(), inRotation, inRotation + allowed, "budget",
+                        "refused " + (cold - allowed) + " more worker(s): " + config.budget().violation(inRotation + warmPool.counted() + cold)
+                                + " with " + inRotation + " in rotation and " + warmPool.counted() + " warm-pool standby(s) counted"
+                                + (warmPool.claimed() > 0 ? "; " + warmPool.claimed() + " claimed standby(s) are admitted when ready" : ""),
+                        true));
+            }
+            for (int i = 0; i < allowed; i++) {
+                inRotation++;
+                adding.incrementAndGet();
+                long started = System.nanoTime();
+                fleet.addWorker().whenComplete((id, err) -> {
+                    adding.decrementAndGet();
+                    if (err != null) {
+                        failedActions.incrementAndGet();
+                        LOG.warn("autoscaler: could not add a worker: {}", err.getMessage());
+                    } else {
+                        Duration took = Duration.ofNanos(System.nanoTime() - started);
+                        measuredStartup = took;
+                        policy.startupObserved(took); // cold start-ups only: an admitted standby says nothing about them
+                        LOG.info("autoscaler: {} added in {} ms", id, took.toMillis());
+                    }
+                });
+            }
         }
         if (delta < 0) {
             List<WorkerView> candidates = pool.workers().stream()
@@ -228,17 +285,19 @@ public final class Autoscaler implements AutoCloseable {
             for (int i = 0; i < -delta && i < candidates.size(); i++) {
                 String id = candidates.get(i).id();
                 removing.add(id);
-                fleet.removeWorker(id).whenComplete((v, err) -> {
+                inRotation--;
+                warmPool.retire(id, inRotation).whenComplete((v, err) -> {
                     removing.remove(id);
                     if (err != null) {
                         failedActions.incrementAndGet();
                         LOG.warn("autoscaler: could not remove {}: {}", id, err.getMessage());
                     } else {
-                        LOG.info("autoscaler: {} drained and stopped", id);
+                        LOG.info("autoscaler: {} drained and {}", id, pool.isStandby(id) ? "returned to the warm pool" : "stopped");
                     }
                 });
             }
         }
+        return inRotation;
     }
 
     private void record(Decision d) {
@@ -316,6 +375,20 @@ public final class Autoscaler implements AutoCloseable {
     /** Workers running at the last sample: ready, starting and draining. */
     public int billedWorkers() {
         return billedWorkers;
+    }
+
+    /** Standbys of the warm pool (warm and starting) integrated over time: what the warm pool costs. */
+    public double standbyWorkerSeconds() {
+        return standbyWorkerSeconds;
+    }
+
+    /** Standbys running at the last sample (warm and starting). */
+    public int standbyWorkers() {
+        return standbyWorkers;
+    }
+
+    public WarmPool warmPool() {
+        return warmPool;
     }
 
     public Duration measuredStartup() {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * POST /admin/cluster/events    announce an event: {"name", "start" (ISO instant, default now), "end" or "durationSeconds",
  *                               "expectedRate", "minWorkers"}; 201
  * GET  /admin/cluster/events    the announced events
- * GET  /admin/cluster/metrics   Prometheus text: desired/current/running workers, worker-seconds, decisions by rule, failed actions
+ * GET  /admin/cluster/metrics   Prometheus text: desired/current/running/standby workers, worker-seconds by role (serving,
+ *                               standby), warm-pool admissions, returns and refusals, decisions by rule, failed actions
  * POST /admin/cluster/size      vertical: {"poolSize", "eventLoops", "heapMb"}; 202, rolls every worker one at a time
  * </pre>
  */
@@ -216,8 +217,19 @@ public final class AutoscalerAdmin implements AdminExtension {
         o.put("held", autoscaler.held()).put("lastResize", lastResize);
         o.put("runningWorkers", autoscaler.billedWorkers()).put("workerSeconds", Math.round(autoscaler.workerSeconds() * 1000) / 1000.0);
         o.put("decisionsByRule", byRule).put("failedActions", autoscaler.failedActions()).put("events", events());
+        o.put("warmPool", warmPool(d == null ? c.minWorkers() : d.desired()));
         cluster.put("autoscaler", o);
         cluster.put("vertical", vertical());
+    }
+
+    /** The warm pool's counts; standby workers themselves are listed among the workers, state "standby". */
+    JsonObject warmPool(int inRotation) {
+        WarmPool w = autoscaler.warmPool();
+        return new JsonObject().put("size", w.size()).put("target", w.target(inRotation)).put("warm", new JsonArray(w.warm()))
+                .put("starting", w.starting()).put("returning", w.returning()).put("standbyWorkers", autoscaler.standbyWorkers())
+                .put("standbyWorkerSeconds", Math.round(autoscaler.standbyWorkerSeconds() * 1000) / 1000.0)
+                .put("admitted", w.admitted()).put("started", w.started()).put("returned", w.returned())
+                .put("refused", w.refused()).put("failed", w.failed()).put("lastRefusal", w.lastRefusal());
     }
 
     /** The advisor's view: current size, recommended size and why, from the usage the workers reported. */
@@ -262,6 +274,7 @@ public final class AutoscalerAdmin implements AdminExtension {
                 .put("maxWorkers", c.maxWorkers()).put("current", d == null ? null : d.current())
                 .put("desired", d == null ? null : d.desired()).put("ready", ready.isEmpty() ? null : ready.getValue(ready.size() - 1))
                 .put("held", autoscaler.held()).put("failedActions", autoscaler.failedActions())
+                .put("standby", autoscaler.standbyWorkers())
                 .put("history", new JsonObject().put("at", at).put("current", current).put("desired", desired).put("ready", ready))
                 .put("decisions", decisions).put("vertical", vertical());
         return new JsonObject().put("at", autoscaler.now().toEpochMilli()).put("cluster", cluster);
@@ -284,14 +297,30 @@ public final class AutoscalerAdmin implements AdminExtension {
         b.append("# TYPE hexproperty_autoscaler_decisions_total counter\n");
         autoscaler.decisionsByRule().forEach((rule, n) -> b.append("hexproperty_autoscaler_decisions_total{rule=\"")
                 .append(rule.replace("\"", "")).append("\"} ").append(n).append('\n'));
-        gauge(b, "hexproperty_autoscaler_running_workers", "Workers running: ready, starting and draining", autoscaler.billedWorkers());
-        b.append("# HELP hexproperty_autoscaler_worker_seconds_total Running workers integrated over time (the scaling cost: "
+        gauge(b, "hexproperty_autoscaler_running_workers", "Workers running in rotation: ready, starting and draining", autoscaler.billedWorkers());
+        WarmPool w = autoscaler.warmPool();
+        gauge(b, "hexproperty_autoscaler_standby_workers", "Warm-pool standbys running out of rotation: warm and starting",
+                autoscaler.standbyWorkers());
+        gauge(b, "hexproperty_autoscaler_warm_pool_target", "Standbys the warm pool wants now: min(--warm-pool, max - in rotation)",
+                w.target(d == null ? autoscaler.config().minWorkers() : d.desired()));
+        // one counter, two roles: sum() is the bill, role="standby" what the warm pool adds to it
+        b.append("# HELP hexproperty_autoscaler_worker_seconds_total Running workers integrated over time, by role (the scaling cost: "
                 + "times the price of a worker-hour / 3600)\n# TYPE hexproperty_autoscaler_worker_seconds_total counter\n");
-        b.append("hexproperty_autoscaler_worker_seconds_total ")
+        b.append("hexproperty_autoscaler_worker_seconds_total{role=\"serving\"} ")
                 .append(String.format(Locale.ROOT, "%.3f", autoscaler.workerSeconds())).append('\n');
+        b.append("hexproperty_autoscaler_worker_seconds_total{role=\"standby\"} ")
+                .append(String.format(Locale.ROOT, "%.3f", autoscaler.standbyWorkerSeconds())).append('\n');
+        counter(b, "hexproperty_autoscaler_warm_pool_admissions_total", "Standbys admitted into rotation by a scale-out", w.admitted());
+        counter(b, "hexproperty_autoscaler_warm_pool_returns_total", "Scaled-in workers drained back into the warm pool", w.returned());
+        counter(b, "hexproperty_autoscaler_warm_pool_refusals_total", "Standby starts refused by the connection budget", w.refused());
         b.append("# HELP hexproperty_autoscaler_failed_actions_total Scale actions that failed\n# TYPE hexproperty_autoscaler_failed_actions_total counter\n");
         b.append("hexproperty_autoscaler_failed_actions_total ").append(autoscaler.failedActions()).append('\n');
         return b.toString();
+    }
+
+    private static void counter(StringBuilder b, String name, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(v).append('\n');
     }
 
     private static void gauge(StringBuilder b, String name, String help, double v) {

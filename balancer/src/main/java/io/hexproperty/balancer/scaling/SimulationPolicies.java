@@ -34,11 +34,16 @@ public final class SimulationPolicies {
     /** The Markdown table of results, one row per trace and policy. */
     public static String table(List<Simulator.Result> results) {
         StringBuilder b = new StringBuilder();
-        b.append("| trace | policy | SLO-violation s | worker-seconds | max workers | scale-outs | scale-ins |\n");
-        b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        boolean standbys = results.stream().anyMatch(r -> r.standbyWorkerSeconds() > 0);
+        b.append("| trace | policy | SLO-violation s | worker-seconds | ").append(standbys ? "standby worker-seconds | " : "")
+                .append("max workers | scale-outs | scale-ins |\n");
+        b.append("| --- | --- | ---: | ---: | ").append(standbys ? "---: | " : "").append("---: | ---: | ---: |\n");
         for (Simulator.Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %d | %d | %d |%n", r.trace(), r.policy(),
-                    r.violationSeconds(), r.workerSeconds(), r.maxWorkers(), r.scaleOuts(), r.scaleIns()));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | ", r.trace(), r.policy(), r.violationSeconds(), r.workerSeconds()));
+            if (standbys) {
+                b.append(String.format(Locale.ROOT, "%.0f | ", r.standbyWorkerSeconds()));
+            }
+            b.append(String.format(Locale.ROOT, "%d | %d | %d |%n", r.maxWorkers(), r.scaleOuts(), r.scaleIns()));
         }
         return b.toString();
     }

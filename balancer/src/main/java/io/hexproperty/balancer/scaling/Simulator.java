@@ -17,11 +17,19 @@ import java.util.List;
  * cancels starting ones first, then drains ready ones (their in-flight work finishes within the second at
  * these rates, so a drained worker is gone the next second). The policy sees the metrics of the second that
  * just ended, as the gateway would.
+ *
+ * <p>Warm pool ({@link SimulationConfig#warmPool}, ADR 0023): that many standbys are warm at the start; a
+ * scale-out admits warm standbys first, which serve the next second (no start-up), and starts cold workers
+ * for the rest; then the pool is refilled (a refill takes {@code startup}, as any worker). The pool's
+ * target is {@code min(warmPool, maxWorkers - current)} with the policies' bound of
+ * {@value SimulationPolicies#MAX_WORKERS}. A scale-in returns the drained worker to the pool when it is
+ * short. Standbys cost worker-seconds from their start, reported apart ({@code standbyWorkerSeconds}).
+ * The connection budget is the policy's alone here: the simulated budget (23 workers) never binds.
  */
 public final class Simulator {
     public record Result(String trace, String policy, int seconds, int violationSeconds, double workerSeconds,
                          int maxWorkers, int scaleOuts, int scaleIns, double servedShare, List<Decision> changes,
-                         int[] workersPerSecond, double[] p99PerSecond) {}
+                         int[] workersPerSecond, double[] p99PerSecond, double standbyWorkerSeconds) {}
 
     private final SimulationConfig config;
 
@@ -34,6 +42,9 @@ public final class Simulator {
         long startupSec = config.startup().toSeconds();
         policy.startupObserved(config.startup());
         List<Long> starting = new ArrayList<>(); // ready-at second of each starting worker
+        List<Long> standbyStarting = new ArrayList<>(); // warm-at second of each starting standby
+        int warm = Math.min(config.warmPool(), Math.max(0, SimulationPolicies.MAX_WORKERS - config.initialWorkers()));
+        double standbySeconds = 0;
         int ready = config.initialWorkers();
         double backlog = 0;
         int violations = 0;
@@ -53,6 +64,8 @@ public final class Simulator {
             int became = (int) starting.stream().filter(r -> r <= now).count();
             starting.removeIf(r -> r <= now);
             ready += became;
+            warm += (int) standbyStarting.stream().filter(r -> r <= now).count();
+            standbyStarting.removeIf(r -> r <= now);
             double a = trace.rates()[t];
             arrived += a;
             double cap = ready * mu;
@@ -67,6 +80,7 @@ public final class Simulator {
             }
             int current = ready + starting.size();
             workerSeconds += current;
+            standbySeconds += warm + standbyStarting.size();
             maxWorkers = Math.max(maxWorkers, current);
             workers[t] = current;
             p99s[t] = p99Ms;
@@ -77,7 +91,12 @@ public final class Simulator {
             Decision d = policy.decide(window);
             if (d.desired() > current) {
                 for (int i = 0; i < d.desired() - current; i++) {
-                    starting.add(t + 1 + startupSec);
+                    if (warm > 0) {
+                        warm--;
+                        starting.add(t + 1L); // admitted: serves from the next second
+                    } else {
+                        starting.add(t + 1 + startupSec);
+                    }
                 }
                 outs++;
                 changes.add(d);
@@ -88,11 +107,25 @@ public final class Simulator {
                     remove--;
                 }
                 ready -= remove;
+                for (int i = 0; i < remove && warm + standbyStarting.size() < standbyTarget(d.desired()); i++) {
+                    warm++; // drained back into the pool instead of stopped
+                }
                 ins++;
                 changes.add(d);
             }
+            int after = ready + starting.size();
+            while (warm + standbyStarting.size() < standbyTarget(after)) {
+                standbyStarting.add(t + 1 + startupSec);
+            }
+            while (warm > 0 && warm + standbyStarting.size() > standbyTarget(after)) {
+                warm--; // surplus standby stopped
+            }
         }
         return new Result(trace.name(), policy.name(), trace.seconds(), violations, workerSeconds, maxWorkers, outs, ins,
-                arrived == 0 ? 1 : served / arrived, changes, workers, p99s);
+                arrived == 0 ? 1 : served / arrived, changes, workers, p99s, standbySeconds);
+    }
+
+    private int standbyTarget(int inRotation) {
+        return Math.max(0, Math.min(config.warmPool(), SimulationPolicies.MAX_WORKERS - inRotation));
     }
 }

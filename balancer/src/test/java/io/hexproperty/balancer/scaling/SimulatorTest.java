@@ -41,6 +41,26 @@ class SimulatorTest {
     }
 
     @Test
+    void anAdmittedStandbyServesTheNextSecondAndTheWarmPoolCostsApart() {
+        Trace flat = new Trace("flat", Trace.MONDAY, constant(100, 150), Duration.ofDays(1), List.of());
+        SimulationConfig sim = new SimulationConfig(100, Duration.ofSeconds(20), Duration.ofMillis(250), 1);
+        Simulator.Result cold = new Simulator(sim).run(flat, SimulationPolicies.of("reactive", flat, sim));
+        Simulator.Result warm = new Simulator(sim.withWarmPool(1)).run(flat, SimulationPolicies.of("reactive", flat, sim));
+        // decided at second 0 (1 -> 3): one standby admitted serves from second 1, the other worker starts cold
+        assertThat(warm.p99PerSecond()[1]).isLessThan(250);
+        assertThat(cold.p99PerSecond()[10]).isGreaterThan(250);
+        assertThat(warm.violationSeconds()).isLessThan(cold.violationSeconds()).isLessThanOrEqualTo(2);
+        assertThat(warm.workersPerSecond()[1]).isEqualTo(3);
+        // the pool is refilled after the admission and kept full: one standby each second, counted apart
+        assertThat(warm.standbyWorkerSeconds()).isEqualTo(100);
+        assertThat(cold.standbyWorkerSeconds()).isZero();
+        // and the backlog a cold start-up builds is not there to be sized for: fewer serving worker-seconds
+        assertThat(warm.workerSeconds()).isLessThan(cold.workerSeconds());
+        assertThat(SimulationPolicies.table(List.of(cold, warm))).contains("standby worker-seconds");
+        assertThat(SimulationPolicies.table(List.of(cold))).doesNotContain("standby");
+    }
+
+    @Test
     void ourPoliciesBeatTheHpaModelOnEveryBuiltInTrace() {
         for (String name : Trace.BUILTINS) {
             Trace t = Trace.builtin(name, 42);

@@ -39,8 +39,11 @@ import org.HdrHistogram.HistogramLogReader;
  * SAMPLES: one line per sample, {@code <epoch millis> <GET /admin/cluster JSON on one line>}.
  */
 public final class AutoscaleTimeline {
-    /** One sample of /admin/cluster; ready = workers in state "up". */
-    record Sample(double t, int current, int desired, int ready, long requests, long failed) {}
+    /**
+     * One sample of /admin/cluster; ready = workers in state "up", standby = the warm pool's (state "standby"),
+     * served = the gateway's request count of each ready worker (since it was last registered).
+     */
+    record Sample(double t, int current, int desired, int ready, long requests, long failed, int standby, Map<String, Long> served) {}
 
     /** One autoscaler decision that changed the desired count. */
     record Move(double t, int current, int desired, String rule, String reason) {}
@@ -102,14 +105,20 @@ public final class AutoscaleTimeline {
             JsonObject c = new JsonObject(line.substring(space + 1));
             JsonObject a = c.getJsonObject("autoscaler", new JsonObject());
             int ready = 0;
+            int standby = 0;
+            Map<String, Long> served = new LinkedHashMap<>();
             for (Object o : c.getJsonArray("workers", new JsonArray())) {
-                if ("up".equals(((JsonObject) o).getString("state"))) {
+                JsonObject w = (JsonObject) o;
+                if ("up".equals(w.getString("state"))) {
                     ready++;
+                    served.put(w.getString("id"), w.getLong("requests", 0L));
+                } else if ("standby".equals(w.getString("state"))) {
+                    standby++;
                 }
             }
             JsonObject g = c.getJsonObject("gateway", new JsonObject());
             samples.add(new Sample(t, a.getInteger("current", ready), a.getInteger("desired", ready), ready,
-                    g.getLong("requests", 0L), g.getLong("failed", 0L)));
+                    g.getLong("requests", 0L), g.getLong("failed", 0L), standby, served));
             for (Object o : a.getJsonArray("recentDecisions", new JsonArray())) {
                 JsonObject d = (JsonObject) o;
                 String key = d.getString("at") + " " + d.getInteger("current") + " " + d.getInteger("desired");
@@ -184,6 +193,18 @@ public final class AutoscaleTimeline {
         return samples.stream().filter(s -> s.t() >= t && s.ready() > before).mapToDouble(Sample::t).findFirst().orElse(Double.NaN);
     }
 
+    /**
+     * First sample at or after {@code t} in which a worker that was not ready at {@code t} (a started or an
+     * admitted one) is ready and has been sent a request by the gateway; NaN when none.
+     */
+    double firstServedByNewWorker(double t) {
+        Sample at = sampleAt(t);
+        java.util.Set<String> before = at == null ? java.util.Set.of() : at.served().keySet();
+        return samples.stream().filter(s -> s.t() >= t && s.served().entrySet().stream()
+                        .anyMatch(e -> !before.contains(e.getKey()) && e.getValue() > 0))
+                .mapToDouble(Sample::t).findFirst().orElse(Double.NaN);
+    }
+
     int readyAt(double t) {
         int r = samples.isEmpty() ? 0 : samples.get(0).ready();
         for (Sample s : samples) {
@@ -256,6 +277,14 @@ public final class AutoscaleTimeline {
             out.printf(Locale.ROOT, "first new worker serving (sampled): %s%n", Double.isNaN(serving) ? "never in the samples"
                     : String.format(Locale.ROOT, "%.1f s (%.1f s after the decision%s)", serving, serving - o.t(),
                     Double.isNaN(breach) ? "" : String.format(Locale.ROOT, ", %+.1f s after the breach", serving - breach)));
+            double firstRequest = firstServedByNewWorker(o.t());
+            out.printf(Locale.ROOT, "first request served by a new worker (sampled): %s%n", Double.isNaN(firstRequest) ? "never in the samples"
+                    : String.format(Locale.ROOT, "%.1f s (%.1f s after the decision%s)", firstRequest, firstRequest - o.t(),
+                    Double.isNaN(breach) ? "" : String.format(Locale.ROOT, ", %+.1f s after the breach", firstRequest - breach)));
+            Sample before = sampleAt(o.t() - 1e-6); // the decision's own second may already show the admission
+            if (before != null && before.standby() > 0) {
+                out.printf(Locale.ROOT, "warm pool before the decision: %d standby worker(s)%n", before.standby());
+            }
         }
         Move in = scaleIn();
         out.println(in == null ? "scale-in: none decided after " + top.name() + " ended"
@@ -290,13 +319,16 @@ public final class AutoscaleTimeline {
         double[] cur = new double[n];
         double[] des = new double[n];
         double[] rdy = new double[n];
+        double[] sby = new double[n];
         for (int i = 0; i < n; i++) {
             Sample s = shown.get(i);
             st[i] = s.t();
             cur[i] = s.current();
             des[i] = s.desired();
             rdy[i] = s.ready();
+            sby[i] = s.standby();
         }
+        boolean warmPool = shown.stream().anyMatch(s -> s.standby() > 0);
         int m = seconds.size();
         double xEnd = Math.max(n == 0 ? 0 : st[n - 1], m == 0 ? 0 : seconds.get(m - 1).end());
         double[] t = new double[m + 1];
@@ -322,9 +354,12 @@ public final class AutoscaleTimeline {
         }
         String[] c = ReportCharts.COLORS;
         List<Chart> charts = List.of(
-                new Chart("workers", "Workers (sampled from GET /admin/cluster)", "seconds since load start", "workers", List.of(
-                        Chart.Line.of("desired", c[2], st, des), Chart.Line.of("current (ready + starting)", c[0], st, cur),
-                        Chart.Line.of("ready", c[1], st, rdy)), false),
+                // four legend entries leave no room for the long title
+                new Chart("workers", warmPool ? "Workers (sampled)" : "Workers (sampled from GET /admin/cluster)", "seconds since load start", "workers",
+                        warmPool ? List.of(Chart.Line.of("desired", c[2], st, des), Chart.Line.of("current (ready + starting)", c[0], st, cur),
+                                Chart.Line.of("ready", c[1], st, rdy), Chart.Line.of("standby", c[3], st, sby))
+                                : List.of(Chart.Line.of("desired", c[2], st, des), Chart.Line.of("current (ready + starting)", c[0], st, cur),
+                                Chart.Line.of("ready", c[1], st, rdy)), false),
                 new Chart("rate", "Offered and completed rate (loadtest)", "seconds since load start", "requests/s", List.of(
                         Chart.Line.of("offered (intended)", c[4], t, intended), Chart.Line.of("sent", c[0], t, sent),
                         Chart.Line.of("completed", c[1], t, done)), false),

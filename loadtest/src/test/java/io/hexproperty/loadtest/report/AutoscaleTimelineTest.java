@@ -74,7 +74,12 @@ class AutoscaleTimelineTest {
             }
             JsonArray workers = new JsonArray();
             for (int i = 0; i < current; i++) {
-                workers.add(new JsonObject().put("id", "worker-" + i).put("state", i < ready ? "up" : "starting"));
+                // worker-1 is sent its first request in the sample of second 18, a second after it is ready
+                long requests = i == 0 ? 10L * (t + 2) : Math.max(0, t - 17);
+                workers.add(new JsonObject().put("id", "worker-" + i).put("state", i < ready ? "up" : "starting").put("requests", requests));
+            }
+            if (t < 13) {
+                workers.add(new JsonObject().put("id", "worker-9").put("state", "standby").put("requests", 0));
             }
             JsonObject cluster = new JsonObject().put("gateway", new JsonObject().put("requests", 100L * (t + 2)).put("failed", failed))
                     .put("workers", workers).put("autoscaler", new JsonObject().put("current", current).put("desired", current)
@@ -90,6 +95,7 @@ class AutoscaleTimelineTest {
         assertThat(timeline.scaleOut().desired()).isEqualTo(2);
         assertThat(timeline.scaleOut().t()).isCloseTo(13, within(1e-9));
         assertThat(timeline.moreReadyAfter(13)).isCloseTo(17, within(1e-9));
+        assertThat(timeline.firstServedByNewWorker(13)).isCloseTo(18, within(1e-9));
         assertThat(timeline.scaleIn().t()).isCloseTo(34, within(1e-9));
         assertThat(timeline.failuresByPhase().get("baseline")).containsExactly(0, 0);
         assertThat(timeline.failuresByPhase().get("step")).containsExactly(2, 1);
@@ -98,7 +104,9 @@ class AutoscaleTimelineTest {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         timeline.print(new PrintStream(text, true, StandardCharsets.UTF_8));
         assertThat(text.toString(StandardCharsets.UTF_8)).contains("first p99 breach in step: 13 s")
-                .contains("1 -> 2 [trigger:p99]").contains("workers when step started: 1 ready, 1 current");
+                .contains("1 -> 2 [trigger:p99]").contains("workers when step started: 1 ready, 1 current")
+                .contains("first request served by a new worker (sampled): 18.0 s (5.0 s after the decision, +5.0 s after the breach)")
+                .contains("warm pool before the decision: 1 standby worker(s)");
 
         Path png = dir.resolve("timeline.png");
         timeline.writePng(png);
