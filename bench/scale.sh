@@ -16,7 +16,7 @@
 # Loopback only; stops every node it started.
 #
 #   bench/scale.sh                                         # 100k and 1M listings, 3 rounds of 30 s per run
-#   bench/scale.sh --sizes "100000 1000000 10000000"       # with 10M (seeding it takes ~10 min and ~12 GB)
+#   bench/scale.sh --sizes "100000 1000000 10000000"       # with 10M (seeding took 30 min and 18 GB here)
 #   bench/scale.sh --smoke                                 # 2,000 and 5,000 listings, 1 round of 6 s, not recorded
 #
 # Options (defaults): --sizes LIST ("100000 1000000") --rate N (150 requests/s) --duration SECONDS per run (30)
