@@ -14,12 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,37 +34,6 @@ class AutoscaleClusterTest {
     @TempDir
     Path dir;
 
-    /** GETs at a fixed pace (open model) until closed; every answer must be a 200. */
-    private final class PacedClient implements AutoCloseable {
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final AtomicLong completed = new AtomicLong();
-        private final ConcurrentLinkedQueue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
-        private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-
-        PacedClient(int port, long periodMillis) {
-            AtomicLong n = new AtomicLong();
-            pacer.scheduleAtFixedRate(() -> {
-                String path = n.incrementAndGet() % 2 == 0 ? "/api/v1/listings?state=TX&limit=5" : "/api/v1/listings?limit=3";
-                inFlight.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failures.add(e.toString());
-                            } else if (r.statusCode() != 200) {
-                                failures.add(r.statusCode() + " " + r.body());
-                            }
-                            completed.incrementAndGet();
-                        }));
-                inFlight.removeIf(CompletableFuture::isDone);
-            }, 0, periodMillis, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void close() {
-            pacer.shutdownNow();
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        }
-    }
 
     private JsonObject admin(ClusterRuntime c, String path) throws Exception {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + path))
@@ -105,7 +68,7 @@ class AutoscaleClusterTest {
             // step: 30 rps against one worker of 20 rps; the rate rule wants ceil(30 / 14) = 3 workers. The step is
             // kept small enough that the queue built during start-up stays below the gateway's 128 connections
             // per worker (a request waiting longer than the 1 s connect timeout for a pooled connection fails)
-            try (PacedClient high = new PacedClient(port, 33)) {
+            try (PacedClient high = new PacedClient(client, port, 33, Duration.ofSeconds(90))) {
                 await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> readyWorkers(cluster) >= 3);
                 high.close();
                 failures.addAll(high.failures);
@@ -115,7 +78,7 @@ class AutoscaleClusterTest {
             assertThat(outs.getFirst().reason()).isNotBlank();
 
             // the load drops to 4 rps: back to one worker after the 20 s stabilization window, by drain
-            try (PacedClient low = new PacedClient(port, 250)) {
+            try (PacedClient low = new PacedClient(client, port, 250, Duration.ofSeconds(90))) {
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> cluster.processes().size() == 1 && readyWorkers(cluster) == 1);
                 long at = low.completed.get();

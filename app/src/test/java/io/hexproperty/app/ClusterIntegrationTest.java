@@ -17,12 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,53 +63,14 @@ class ClusterIntegrationTest {
     }
 
     /**
-     * GETs at a fixed pace (200/s: a slow answer does not slow the arrivals) until stopped, with at most
+     * The load of these tests is a {@link PacedClient}: GETs at a fixed pace (200/s: a slow answer does not slow
+     * the arrivals) until stopped, with at most
      * {@link #MAX_IN_FLIGHT} outstanding: a tick that finds them all out is skipped and counted. Without the cap,
      * a machine whose cores other builds take serves fewer than 200/s, the queue grows without bound and requests
      * time out whether or not a worker was killed; with it, every request that is sent still crosses the kill
      * (dozens are in flight on the killed worker) and any failure is the gateway's.
      */
-    private final class PacedClient implements AutoCloseable {
-        static final int MAX_IN_FLIGHT = 32;
-        final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
-        final AtomicLong skipped = new AtomicLong();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
-        final AtomicLong completed = new AtomicLong();
-        private final ConcurrentLinkedQueue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
-        private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-
-        PacedClient(int port) {
-            AtomicLong n = new AtomicLong();
-            pacer.scheduleAtFixedRate(() -> {
-                if (!slots.tryAcquire()) {
-                    skipped.incrementAndGet();
-                    return;
-                }
-                String path = n.incrementAndGet() % 2 == 0 ? "/api/v1/listings?state=TX&limit=5" : "/api/v1/listings?limit=3";
-                CompletableFuture<?> f = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failures.add(e.toString());
-                            } else if (r.statusCode() != 200) {
-                                failures.add(r.statusCode() + " " + r.body());
-                            } else {
-                                r.headers().firstValue(Gateway.SERVED_BY).ifPresent(servedBy::add);
-                            }
-                            completed.incrementAndGet();
-                            slots.release();
-                        });
-                inFlight.add(f);
-            }, 0, 5, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void close() {
-            pacer.shutdownNow();
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        }
-    }
+    private static final int MAX_IN_FLIGHT = 32;
 
     private static WorkerView worker(ClusterRuntime c, String id) {
         return c.gatewayRuntime().pool.workers().stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
@@ -135,7 +91,7 @@ class ClusterIntegrationTest {
             long oldPid = w2.pid();
 
             // kill -9 under a paced load: no failed GET, and the worker is restarted and back in rotation
-            try (PacedClient load = new PacedClient(port)) {
+            try (PacedClient load = new PacedClient(client, port, 5, CLIENT_TIMEOUT, MAX_IN_FLIGHT)) {
                 await().atMost(PATIENCE).until(() -> load.completed.get() > 200);
                 signal("KILL", oldPid);
                 await().atMost(PATIENCE).until(() -> w2.restarts() == 1 && w2.alive()
@@ -151,7 +107,7 @@ class ClusterIntegrationTest {
 
             // SIGSTOP: the worker is taken out (health down or ejected) with no failed GET; SIGCONT brings it back
             WorkerProcess w3 = cluster.processes().get("worker-3");
-            try (PacedClient load = new PacedClient(port)) {
+            try (PacedClient load = new PacedClient(client, port, 5, CLIENT_TIMEOUT, MAX_IN_FLIGHT)) {
                 await().atMost(PATIENCE).until(() -> load.completed.get() > 100);
                 signal("STOP", w3.pid());
                 try {
@@ -173,7 +129,7 @@ class ClusterIntegrationTest {
             assertThat(drain.statusCode()).isEqualTo(202);
             await().atMost(PATIENCE).until(() -> worker(cluster, "worker-1").inFlight() == 0);
             long drainedRequests = worker(cluster, "worker-1").requests();
-            try (PacedClient load = new PacedClient(port)) {
+            try (PacedClient load = new PacedClient(client, port, 5, CLIENT_TIMEOUT, MAX_IN_FLIGHT)) {
                 await().atMost(PATIENCE).until(() -> load.completed.get() > 200);
                 load.close();
                 assertThat(load.failures).isEmpty();

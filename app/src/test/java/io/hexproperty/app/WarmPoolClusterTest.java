@@ -3,7 +3,6 @@ package io.hexproperty.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hexproperty.balancer.gateway.Gateway;
 import io.hexproperty.balancer.scaling.Autoscaler;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -13,12 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,38 +32,6 @@ class WarmPoolClusterTest {
     @TempDir
     Path dir;
 
-    /** GETs every 200 ms until closed; records failures and which worker served each. */
-    private final class PacedClient implements AutoCloseable {
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
-        private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-
-        PacedClient(int port) {
-            AtomicLong n = new AtomicLong();
-            pacer.scheduleAtFixedRate(() -> {
-                String path = n.incrementAndGet() % 2 == 0 ? "/api/v1/listings?state=TX&limit=5" : "/api/v1/listings?limit=3";
-                inFlight.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failures.add(e.toString());
-                            } else if (r.statusCode() != 200) {
-                                failures.add(r.statusCode() + " " + r.body());
-                            } else {
-                                r.headers().firstValue(Gateway.SERVED_BY).ifPresent(servedBy::add);
-                            }
-                        }));
-                inFlight.removeIf(CompletableFuture::isDone);
-            }, 0, 200, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void close() {
-            pacer.shutdownNow();
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        }
-    }
 
     private HttpResponse<String> admin(ClusterRuntime c, String method, String path, String body) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + path))
@@ -101,7 +62,7 @@ class WarmPoolClusterTest {
         ClusterRuntime cluster = ClusterRuntime.start(cmd.settings(), cmd.balancer, cmd.autoscale, System.out);
         // registered when ready; routed to after the gateway's first passing checks: the load starts then
         await().atMost(Duration.ofSeconds(30)).until(() -> state(cluster, "worker-1").equals("up"));
-        try (PacedClient load = new PacedClient(cluster.port())) {
+        try (PacedClient load = new PacedClient(client, cluster.port(), 200, Duration.ofSeconds(60))) {
             Autoscaler autoscaler = cluster.autoscaler();
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> autoscaler.warmPool().warm().size() == 1);
