@@ -63,18 +63,7 @@ class EdgeCachePurgeTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-        if (node != null) {
-            node.close();
-        }
+        io.hexproperty.testing.Teardown.closeAll(admin, gateway, pool, node);
         if (vertx != null) {
             vertx.close().await(10, TimeUnit.SECONDS);
         }

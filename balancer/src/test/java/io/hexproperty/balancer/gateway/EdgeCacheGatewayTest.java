@@ -77,15 +77,7 @@ class EdgeCacheGatewayTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
+        io.hexproperty.testing.Teardown.closeAll(admin, gateway, pool);
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
